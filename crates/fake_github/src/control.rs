@@ -1,0 +1,61 @@
+//! The control API under `/_fake/` (never recorded in the request log): request log, faults,
+//! state, reset and shutdown.
+
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::http::{empty, error, json_response, REST_DOCS};
+use crate::shared::{Fault, Shared};
+use crate::state::State;
+
+/// Handles a `/_fake/...` request.
+pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response {
+    let path = path.trim_end_matches('/');
+    let m = method.as_str();
+    match (m, path) {
+        ("GET", "/_fake/requests") => json_response(StatusCode::OK, &json!(shared.requests())),
+        ("DELETE", "/_fake/requests") => {
+            shared.clear_requests();
+            empty(StatusCode::NO_CONTENT)
+        }
+        ("GET", "/_fake/faults") => json_response(StatusCode::OK, &json!(shared.faults())),
+        ("POST", "/_fake/faults") => {
+            // Accept a JSON array of faults or a single fault object.
+            let parsed = serde_json::from_slice::<Vec<Fault>>(body)
+                .or_else(|_| serde_json::from_slice::<Fault>(body).map(|f| vec![f]));
+            match parsed {
+                Ok(faults) => {
+                    shared.push_faults(faults);
+                    empty(StatusCode::NO_CONTENT)
+                }
+                Err(e) => bad_request(&format!("invalid faults: {e}")),
+            }
+        }
+        ("DELETE", "/_fake/faults") => {
+            shared.clear_faults();
+            empty(StatusCode::NO_CONTENT)
+        }
+        ("GET", "/_fake/state") => json_response(StatusCode::OK, &json!(*shared.state())),
+        ("PUT", "/_fake/state") => match serde_json::from_slice::<State>(body) {
+            Ok(state) => {
+                shared.set_state(state);
+                empty(StatusCode::NO_CONTENT)
+            }
+            Err(e) => bad_request(&format!("invalid state: {e}")),
+        },
+        ("POST", "/_fake/reset") => {
+            shared.reset();
+            empty(StatusCode::NO_CONTENT)
+        }
+        ("POST", "/_fake/shutdown") => {
+            shared.trigger_shutdown();
+            empty(StatusCode::NO_CONTENT)
+        }
+        _ => error(StatusCode::NOT_FOUND, "Not Found", REST_DOCS),
+    }
+}
+
+fn bad_request(message: &str) -> Response {
+    error(StatusCode::BAD_REQUEST, message, REST_DOCS)
+}

@@ -1,0 +1,30 @@
+//! A fake GitHub REST API + OIDC issuer for tests.
+//!
+//! Serves the GitHub Actions OIDC customization endpoints (org/repo `sub` templates, the
+//! enterprise issuer policy), the OIDC discovery documents and JWKS (github.com-style,
+//! enterprise-scoped and GHES-style issuers), records every request and can inject faults.
+//! See the crate README for the seed data and the `/_fake/` control API.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = fake_github::spawn(None).await?;
+//! println!("{}", server.base_url); // http://127.0.0.1:PORT
+//! server.push_fault(fake_github::Fault::new(503).path_prefix("/orgs/"));
+//! let log = server.requests();
+//! # drop(log); Ok(()) }
+//! ```
+
+mod control;
+mod http;
+mod oidc;
+mod routes;
+mod server;
+mod shared;
+pub mod state;
+
+pub use routes::{DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
+pub use server::{spawn, spawn_blocking_server, spawn_on, BlockingServer, FakeGitHub, RunningServer};
+pub use shared::{Fault, RecordedRequest};
+pub use state::{
+    Org, Permission, Repo, State, TEST_SIGNING_KEY_JWK, TEST_SIGNING_KEY_KID, TEST_SIGNING_KEY_PEM,
+};

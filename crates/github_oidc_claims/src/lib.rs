@@ -1,0 +1,19 @@
+//! Offline GitHub Actions OIDC logic: what `sub` GitHub issues for a template and a set of
+//! claims, decoding and verifying ID tokens against a JWKS, and cloud trust-policy snippets.
+//!
+//! Nothing in this crate performs I/O; the network lives in `github_oidc_core`.
+//!
+//! * [`subject`] — the `sub` claim GitHub would issue ([`subject::compute_subject`]).
+//! * [`token`] — decode ([`token::decode`]) and verify ([`token::verify`]) ID tokens.
+//! * [`trust`] — AWS / Azure / GCP / Vault trust-policy JSON ([`trust::trust_policy`]).
+
+pub mod subject;
+pub mod token;
+pub mod trust;
+
+pub use subject::{compute_subject, Subject, SubjectError, SubjectRequest, DEFAULT_TEMPLATE};
+pub use token::{
+    decode, enterprise_slug_of_issuer, kid_in_jwks, verify, Check, DecodedToken, TokenError, Verification,
+    VerifyOptions, DEFAULT_LEEWAY_SECS, STANDARD_ISSUER,
+};
+pub use trust::{trust_policy, Provider, TrustError, TrustRequest};

@@ -1,0 +1,147 @@
+//! OIDC discovery documents and JWKS, cached per URL for the life of the process.
+//!
+//! `ISSUER/.well-known/openid-configuration` lists `claims_supported` (the claim keys a
+//! template may use) and `jwks_uri`. A repeated call for the same issuer makes no request.
+//! Failures are remembered for a short time, so argument completion on an offline machine
+//! does not wait for a timeout on every Tab.
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::http::{self, Request};
+use once_cell::sync::Lazy;
+use reqwest::Method;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a failed discovery is remembered.
+const NEGATIVE_TTL: Duration = Duration::from_secs(60);
+
+/// The parts of a discovery document this project uses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Discovery {
+    /// The issuer the document names.
+    pub issuer: String,
+    /// Where the signing keys are.
+    pub jwks_uri: String,
+    /// The claim keys the issuer puts into tokens.
+    pub claims_supported: Vec<String>,
+    /// The URL the document was read from.
+    pub discovery_uri: String,
+}
+
+#[derive(Default)]
+struct Cache {
+    documents: HashMap<String, Arc<Discovery>>,
+    failures: HashMap<String, (Instant, String)>,
+    jwks: HashMap<String, Arc<String>>,
+}
+
+static CACHE: Lazy<Mutex<Cache>> = Lazy::new(Default::default);
+
+fn cache() -> std::sync::MutexGuard<'static, Cache> {
+    CACHE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The discovery URL of an issuer.
+pub fn discovery_uri(issuer: &str) -> String {
+    format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'))
+}
+
+/// Returns the cached document for an issuer without any request.
+pub fn cached(issuer: &str) -> Option<Arc<Discovery>> {
+    cache().documents.get(&discovery_uri(issuer)).cloned()
+}
+
+/// Forgets every cached document, failure and key set.
+pub fn clear_cache() {
+    *cache() = Cache::default();
+}
+
+/// Reads (or returns the cached) discovery document of the context's issuer, or of its
+/// enterprise-scoped issuer when `enterprise` is given.
+pub fn discover(ctx: &Context, enterprise: Option<&str>) -> Result<Arc<Discovery>> {
+    let issuer = ctx.issuer_for(enterprise)?;
+    let uri = discovery_uri(&issuer);
+    {
+        let c = cache();
+        if let Some(d) = c.documents.get(&uri) {
+            return Ok(d.clone());
+        }
+    }
+    let result = http::block_on(http::send(Request {
+        method: Method::GET,
+        url: uri.clone(),
+        body: None,
+        auth: false,
+        ctx,
+    }))
+    .and_then(|r| parse(&uri, &r.body));
+    let mut c = cache();
+    match result {
+        Ok(d) => {
+            let d = Arc::new(d);
+            c.failures.remove(&uri);
+            c.documents.insert(uri, d.clone());
+            Ok(d)
+        }
+        Err(e) => {
+            c.failures.insert(uri, (Instant::now(), e.to_string()));
+            Err(e)
+        }
+    }
+}
+
+/// Whether discovery for this issuer failed within the last minute (completion skips it).
+pub fn recently_failed(issuer: &str) -> bool {
+    let c = cache();
+    matches!(c.failures.get(&discovery_uri(issuer)), Some((t, _)) if t.elapsed() < NEGATIVE_TTL)
+}
+
+fn parse(uri: &str, body: &serde_json::Value) -> Result<Discovery> {
+    let bad = |m: &str| Error::UnexpectedResponse { url: uri.to_string(), message: m.to_string() };
+    let obj = body.as_object().ok_or_else(|| bad("the discovery document is not a JSON object"))?;
+    let issuer = obj.get("issuer").and_then(|v| v.as_str()).ok_or_else(|| bad("`issuer` is missing"))?;
+    let claims = obj
+        .get("claims_supported")
+        .and_then(|v| v.as_array())
+        .ok_or_else(|| bad("`claims_supported` is missing"))?;
+    Ok(Discovery {
+        issuer: issuer.to_string(),
+        jwks_uri: obj.get("jwks_uri").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+        claims_supported: claims.iter().filter_map(|c| c.as_str().map(str::to_string)).collect(),
+        discovery_uri: uri.to_string(),
+    })
+}
+
+/// The JWKS of an issuer (as JSON text), cached; `refresh` forces a new read (unknown `kid`).
+pub fn jwks(ctx: &Context, discovery: &Discovery, refresh: bool) -> Result<Arc<String>> {
+    if discovery.jwks_uri.is_empty() {
+        return Err(Error::UnexpectedResponse {
+            url: discovery.discovery_uri.clone(),
+            message: "the discovery document has no `jwks_uri`".into(),
+        });
+    }
+    if !refresh {
+        if let Some(k) = cache().jwks.get(&discovery.jwks_uri) {
+            return Ok(k.clone());
+        }
+    }
+    let resp = http::block_on(http::send(Request {
+        method: Method::GET,
+        url: discovery.jwks_uri.clone(),
+        body: None,
+        auth: false,
+        ctx,
+    }))?;
+    if resp.body.get("keys").and_then(|k| k.as_array()).is_none() {
+        return Err(Error::UnexpectedResponse {
+            url: discovery.jwks_uri.clone(),
+            message: "the JWKS has no `keys` array".into(),
+        });
+    }
+    let text = Arc::new(resp.body.to_string());
+    cache().jwks.insert(discovery.jwks_uri.clone(), text.clone());
+    Ok(text)
+}

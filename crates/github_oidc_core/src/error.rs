@@ -1,0 +1,187 @@
+//! The one error model of the project.
+//!
+//! Every failure is an [`Error`]. [`Error::kind`] classifies it into a stable [`ErrorKind`],
+//! which the C ABI turns into a status code and PowerShell into an ErrorId such as
+//! `GitHubOidc.NotFound`. GitHub's own `message`, `documentation_url` and `errors[]` are kept.
+//! No variant ever holds a token.
+
+use serde::Serialize;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A stable classification of errors. The numeric values are the C ABI status codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[repr(u32)]
+pub enum ErrorKind {
+    /// Bad input detected before anything was sent (names, claim keys, missing token, …).
+    InvalidArgument = 1,
+    /// 404: the organization, repository or enterprise does not exist or is not visible.
+    NotFound = 2,
+    /// 401: no token or a bad token.
+    Unauthorized = 3,
+    /// 403 without rate limiting: the token lacks a permission.
+    Forbidden = 4,
+    /// 400 / 422: GitHub rejected the request body.
+    ValidationFailed = 5,
+    /// 429, or 403 with rate-limit headers: retried until the retry budget ran out.
+    RateLimited = 6,
+    /// 5xx after retries.
+    ServerError = 7,
+    /// Connection, TLS, DNS or timeout failures.
+    Network = 8,
+    /// A response that does not match the contract (bad JSON, unexpected status).
+    UnexpectedResponse = 9,
+    /// A bug: a panic caught at the ABI boundary, or an internal invariant.
+    Internal = 10,
+}
+
+impl ErrorKind {
+    /// The name used in PowerShell ErrorIds (`GitHubOidc.<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "InvalidArgument",
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::Unauthorized => "Unauthorized",
+            ErrorKind::Forbidden => "Forbidden",
+            ErrorKind::ValidationFailed => "ValidationFailed",
+            ErrorKind::RateLimited => "RateLimited",
+            ErrorKind::ServerError => "ServerError",
+            ErrorKind::Network => "Network",
+            ErrorKind::UnexpectedResponse => "UnexpectedResponse",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+}
+
+/// An error response from GitHub, with everything GitHub said about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub status: u16,
+    /// HTTP method of the failed request.
+    pub method: String,
+    /// Request URL (never contains credentials).
+    pub url: String,
+    /// GitHub's `message`, or the reason phrase when the body had none.
+    pub message: String,
+    /// GitHub's `documentation_url`.
+    pub documentation_url: Option<String>,
+    /// GitHub's `errors[]`, each rendered as text.
+    pub errors: Vec<String>,
+    /// The `X-Accepted-GitHub-Permissions` response header.
+    pub accepted_permissions: Option<String>,
+    /// The permission the endpoint needs, for 401/403 (from the REST reference).
+    pub required_permission: Option<String>,
+    /// Whether rate-limit headers marked this as a rate-limit response.
+    pub rate_limited: bool,
+    /// Seconds GitHub asked us to wait (`retry-after` or `x-ratelimit-reset`).
+    pub retry_after_secs: Option<u64>,
+}
+
+/// Every error the crate returns.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Input rejected before any request.
+    #[error("{message}")]
+    InvalidArgument {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// GitHub answered with an error status.
+    #[error("{}", render_api(.0))]
+    Api(Box<ApiError>),
+    /// The request could not be completed (connect, TLS, timeout).
+    #[error("{method} {url} failed: {message}")]
+    Network {
+        /// HTTP method.
+        method: String,
+        /// Request URL.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The response did not match the contract.
+    #[error("unexpected response from {url}: {message}")]
+    UnexpectedResponse {
+        /// Request URL.
+        url: String,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// A bug.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn render_api(e: &ApiError) -> String {
+    let mut s = format!("GitHub API {} {}: {} ({})", e.method, e.url, e.message, e.status);
+    for err in &e.errors {
+        s.push_str(&format!("; {err}"));
+    }
+    if let Some(p) = &e.required_permission {
+        s.push_str(&format!(". This endpoint needs {p}"));
+    }
+    if let Some(p) = &e.accepted_permissions {
+        s.push_str(&format!(" (GitHub accepts: {p})"));
+    }
+    if let Some(d) = &e.documentation_url {
+        s.push_str(&format!(". See {d}"));
+    }
+    s
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::InvalidArgument { message: message.into() }
+    }
+
+    /// The stable classification of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Error::Api(e) => match e.status {
+                _ if e.rate_limited => ErrorKind::RateLimited,
+                401 => ErrorKind::Unauthorized,
+                403 => ErrorKind::Forbidden,
+                404 => ErrorKind::NotFound,
+                400 | 422 => ErrorKind::ValidationFailed,
+                429 => ErrorKind::RateLimited,
+                500..=599 => ErrorKind::ServerError,
+                _ => ErrorKind::UnexpectedResponse,
+            },
+            Error::Network { .. } => ErrorKind::Network,
+            Error::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The GitHub error details, when GitHub answered.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// A serialisable view for the ABI.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "kind": self.kind().name(),
+            "code": self.kind() as u32,
+            "message": self.to_string(),
+        });
+        if let Some(api) = self.api() {
+            v["status"] = api.status.into();
+            v["github_message"] = api.message.clone().into();
+            v["documentation_url"] = serde_json::to_value(&api.documentation_url).unwrap_or_default();
+            v["errors"] = serde_json::to_value(&api.errors).unwrap_or_default();
+            v["required_permission"] = serde_json::to_value(&api.required_permission).unwrap_or_default();
+            v["accepted_permissions"] = serde_json::to_value(&api.accepted_permissions).unwrap_or_default();
+            v["url"] = api.url.clone().into();
+        }
+        v
+    }
+}

@@ -1,0 +1,279 @@
+//! HTTP: one process-wide tokio runtime, one pooled `reqwest` client, GitHub's headers,
+//! bounded timeouts and retries.
+//!
+//! Retry policy (after reqwest-retry's classification and octocrab's rate-limit rules):
+//! - connect errors and timeouts, 5xx, 429, and 403 responses that carry rate-limit signals
+//!   (`retry-after`, or `x-ratelimit-remaining: 0`) are transient and retried up to
+//!   `Context::max_retries` times; every other 4xx is returned at once;
+//! - the wait is `retry-after` seconds, else the time until `x-ratelimit-reset` when the
+//!   remaining budget is 0, else exponential backoff (250 ms, 500 ms, 1 s, … capped);
+//! - a wait longer than `Context::max_retry_wait` is not slept: the error is returned.
+//!
+//! TLS uses the operating system's trust store (`rustls-native-certs`), and reqwest honours
+//! `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Tokens only ever go into the `Authorization`
+//! header; URLs and errors never contain them.
+
+use crate::context::Context;
+use crate::error::{ApiError, Error, Result};
+use once_cell::sync::Lazy;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use secrecy::ExposeSecret;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The REST API version this client speaks.
+pub const API_VERSION: &str = "2022-11-28";
+/// The `User-Agent` sent with every request.
+pub static USER_AGENT: Lazy<String> = Lazy::new(|| format!("GitHubOidc/{} (+PowerShell module)", crate::VERSION));
+
+static RUNTIME: Lazy<tokio::runtime::Runtime> = Lazy::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("github-oidc")
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts")
+});
+
+static CLIENT: Lazy<reqwest::Client> = Lazy::new(|| {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT.as_str())
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .expect("the HTTP client builds")
+});
+
+/// Runs a future to completion on the process-wide runtime.
+///
+/// Callable from any thread that is not itself a runtime worker (the ABI and tests).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    RUNTIME.block_on(f)
+}
+
+/// A successful response: status and parsed body (`Null` for an empty body).
+#[derive(Debug)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Body as JSON, `Null` when empty.
+    pub body: serde_json::Value,
+}
+
+/// A request to send.
+pub struct Request<'a> {
+    /// HTTP method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// JSON body.
+    pub body: Option<serde_json::Value>,
+    /// Whether to send the context's token (API calls) or not (discovery, JWKS).
+    pub auth: bool,
+    /// Timeouts and retry budget come from here.
+    pub ctx: &'a Context,
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(250u64.saturating_mul(1 << attempt.min(8)))
+}
+
+fn header_u64(h: &HeaderMap, name: &str) -> Option<u64> {
+    h.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// The wait GitHub asked for, in seconds, from `retry-after` (seconds or HTTP date) or
+/// `x-ratelimit-reset` when the remaining budget is 0.
+fn requested_wait(h: &HeaderMap) -> Option<u64> {
+    if let Some(v) = h.get(RETRY_AFTER).and_then(|v| v.to_str().ok()) {
+        if let Ok(secs) = v.trim().parse::<u64>() {
+            return Some(secs);
+        }
+        if let Ok(when) = httpdate::parse_http_date(v.trim()) {
+            return Some(when.duration_since(SystemTime::now()).map(|d| d.as_secs()).unwrap_or(0));
+        }
+    }
+    if header_u64(h, "x-ratelimit-remaining") == Some(0) {
+        let reset = header_u64(h, "x-ratelimit-reset")?;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        return Some(reset.saturating_sub(now) + 1);
+    }
+    None
+}
+
+fn is_rate_limited(status: StatusCode, h: &HeaderMap) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS
+        || (status == StatusCode::FORBIDDEN
+            && (h.contains_key(RETRY_AFTER) || header_u64(h, "x-ratelimit-remaining") == Some(0)))
+}
+
+fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, body: &[u8]) -> ApiError {
+    let json: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
+    let message = json
+        .get("message")
+        .and_then(|m| m.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
+    let errors = json
+        .get("errors")
+        .and_then(|e| e.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|e| match e {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other
+                        .get("message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_string)
+                        .unwrap_or_else(|| other.to_string()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ApiError {
+        status: status.as_u16(),
+        method: method.to_string(),
+        url: url.to_string(),
+        message,
+        documentation_url: json.get("documentation_url").and_then(|d| d.as_str()).map(str::to_string),
+        errors,
+        accepted_permissions: h
+            .get("x-accepted-github-permissions")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        required_permission: None,
+        rate_limited: is_rate_limited(status, h),
+        retry_after_secs: requested_wait(h),
+    }
+}
+
+/// Sends a request with GitHub's headers, retrying transient failures.
+pub async fn send(req: Request<'_>) -> Result<Response> {
+    let ctx = req.ctx;
+    let mut attempt = 0u32;
+    loop {
+        let mut builder = CLIENT
+            .request(req.method.clone(), &req.url)
+            .timeout(ctx.timeout)
+            .header(ACCEPT, "application/vnd.github+json")
+            .header("X-GitHub-Api-Version", API_VERSION);
+        if req.auth {
+            let token = ctx.require_token()?;
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                .map_err(|_| Error::invalid("The token contains characters that cannot be sent in a header."))?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some(body) = &req.body {
+            builder = builder.json(body);
+        }
+        let wait = match builder.send().await {
+            Ok(resp) => {
+                let status = resp.status();
+                let headers = resp.headers().clone();
+                let bytes = resp.bytes().await.map_err(|e| Error::Network {
+                    method: req.method.to_string(),
+                    url: req.url.clone(),
+                    message: format!("reading the response failed: {}", without_url(&e)),
+                })?;
+                if status.is_success() {
+                    let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+                        serde_json::Value::Null
+                    } else {
+                        serde_json::from_slice(&bytes).map_err(|e| Error::UnexpectedResponse {
+                            url: req.url.clone(),
+                            message: format!("the body is not valid JSON ({e})"),
+                        })?
+                    };
+                    return Ok(Response { status: status.as_u16(), body });
+                }
+                let err = parse_error(&req.method, &req.url, status, &headers, &bytes);
+                let transient = status.is_server_error() || err.rate_limited;
+                if !transient || attempt >= ctx.max_retries {
+                    return Err(Error::Api(Box::new(err)));
+                }
+                let wait = err.retry_after_secs.map(Duration::from_secs).unwrap_or_else(|| backoff(attempt));
+                if wait > ctx.max_retry_wait {
+                    return Err(Error::Api(Box::new(err)));
+                }
+                wait
+            }
+            Err(e) => {
+                let transient = e.is_connect() || e.is_timeout();
+                if !transient || attempt >= ctx.max_retries {
+                    let what = if e.is_timeout() {
+                        format!("timed out after {:.0} s", ctx.timeout.as_secs_f64())
+                    } else {
+                        without_url(&e)
+                    };
+                    return Err(Error::Network { method: req.method.to_string(), url: req.url.clone(), message: what });
+                }
+                backoff(attempt)
+            }
+        };
+        attempt += 1;
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// The error text with its source chain, without the URL (added by the caller).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut msg = String::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    if msg.is_empty() {
+        msg = e.without_url_ref().to_string();
+    }
+    msg
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let s = self.to_string();
+        match self.url() {
+            Some(u) => s.replace(&format!(" for url ({u})"), ""),
+            None => s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_wins() {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
+        assert_eq!(requested_wait(&h), Some(7));
+        assert!(is_rate_limited(StatusCode::FORBIDDEN, &h));
+        assert!(!is_rate_limited(StatusCode::FORBIDDEN, &HeaderMap::new()));
+    }
+
+    #[test]
+    fn reset_when_exhausted() {
+        let mut h = HeaderMap::new();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+        h.insert("x-ratelimit-reset", HeaderValue::from_str(&(now + 30).to_string()).unwrap());
+        let w = requested_wait(&h).unwrap();
+        assert!((29..=32).contains(&w), "{w}");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_bounded() {
+        assert_eq!(backoff(0), Duration::from_millis(250));
+        assert_eq!(backoff(2), Duration::from_millis(1000));
+        assert!(backoff(50) <= Duration::from_secs(64));
+    }
+}

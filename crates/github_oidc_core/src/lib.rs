@@ -1,0 +1,32 @@
+//! GitHub Actions OIDC configuration client.
+//!
+//! Everything the PowerShell module needs from GitHub lives here, behind a synchronous API
+//! (a process-wide tokio runtime and one pooled `reqwest` client, see [`http`]):
+//!
+//! | Module | What it does |
+//! | --- | --- |
+//! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
+//! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
+//! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
+//! | [`names`] | validation and percent-encoding of owner / repository / enterprise names |
+//! | [`discovery`] | OIDC discovery documents and JWKS, cached per issuer |
+//! | [`keys`] | claim-key validation with suggestions, the built-in key list |
+//! | [`template`] | get / set the `sub` customization template of organizations and repositories |
+//! | [`issuer`] | the enterprise issuer policy (`include_enterprise_slug`) |
+//! | [`preview`] | the effective template of a repository and the `sub` it produces; token verification |
+
+pub mod context;
+pub mod discovery;
+pub mod error;
+pub mod http;
+pub mod issuer;
+pub mod keys;
+pub mod names;
+pub mod preview;
+pub mod template;
+
+pub use context::{Context, ContextOptions};
+pub use error::{Error, ErrorKind, Result};
+
+/// The crate version, reported in the `User-Agent` header and by the module.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

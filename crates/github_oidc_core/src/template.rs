@@ -1,0 +1,244 @@
+//! The OIDC `sub` customization template of organizations and repositories.
+//!
+//! | Call | Endpoint | Permission (fine-grained / classic) |
+//! | --- | --- | --- |
+//! | [`get_org`] | `GET /orgs/{org}/actions/oidc/customization/sub` | Administration org (read) / `read:org` |
+//! | [`set_org`] | `PUT /orgs/{org}/actions/oidc/customization/sub` | Administration org (write) / `write:org` |
+//! | [`get_repo`] | `GET /repos/{owner}/{repo}/actions/oidc/customization/sub` | Actions repo (read) / `repo` |
+//! | [`set_repo`] | `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub` | Actions repo (write) / `repo` |
+//!
+//! An organization that never customised its template answers 404 with "No Actions OIDC
+//! custom sub claim template found…": that is reported as `customized: false` with the default
+//! keys, not as an error. A 404 with any other message means the organization is missing.
+
+use crate::context::Context;
+use crate::discovery;
+use crate::error::{Error, Result};
+use crate::http::{self, Request};
+use crate::keys;
+use crate::names::segment;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+
+/// A template as GitHub reports it, plus where it came from.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Template {
+    /// Organization or repository owner.
+    pub owner: String,
+    /// Repository name, `None` for an organization template.
+    pub repository: Option<String>,
+    /// Repository only: `true` = GitHub's default `sub` format.
+    pub use_default: Option<bool>,
+    /// The keys, in order; `None` when GitHub reports none.
+    pub include_claim_keys: Option<Vec<String>>,
+    /// The immutable-subject opt-in flag as GitHub reports it.
+    pub use_immutable_subject: Option<bool>,
+    /// Repository only: the effective `repo` segment of the `sub` (authoritative).
+    pub sub_claim_prefix: Option<String>,
+    /// Organization only: `false` when the organization never customised its template.
+    pub customized: bool,
+}
+
+/// What to write.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Update {
+    /// Repository only: `Some(true)` resets to the default, `Some(false)` uses a custom or the
+    /// org template. `None` keeps the current value (read first).
+    pub use_default: Option<bool>,
+    /// The keys; `None` keeps the current keys (repository) or sends none (organization).
+    pub include_claim_keys: Option<Vec<String>>,
+    /// The immutable-subject opt-in flag; `None` leaves it out of the request.
+    pub use_immutable_subject: Option<bool>,
+    /// Send keys the discovery document does not list.
+    pub allow_unknown_keys: bool,
+}
+
+const ORG_READ: &str = "the fine-grained permission \"Administration\" organization (read) or the classic scope read:org";
+const ORG_WRITE: &str = "the fine-grained permission \"Administration\" organization (write) or the classic scope write:org";
+const REPO_READ: &str = "the fine-grained permission \"Actions\" repository (read) or the classic scope repo";
+const REPO_WRITE: &str = "the fine-grained permission \"Actions\" repository (write) or the classic scope repo";
+
+/// Attaches the permission an endpoint needs to 401/403 errors.
+pub(crate) fn with_permission(e: Error, permission: &str) -> Error {
+    match e {
+        Error::Api(mut api) if matches!(api.status, 401 | 403) && !api.rate_limited => {
+            api.required_permission = Some(permission.to_string());
+            Error::Api(api)
+        }
+        other => other,
+    }
+}
+
+fn call(ctx: &Context, method: Method, path: String, body: Option<serde_json::Value>, perm: &str) -> Result<http::Response> {
+    ctx.require_token()?;
+    http::block_on(http::send(Request { method, url: ctx.api_url(&path), body, auth: true, ctx }))
+        .map_err(|e| with_permission(e, perm))
+}
+
+fn string_list(v: &serde_json::Value, url: &str) -> Result<Option<Vec<String>>> {
+    match v.get("include_claim_keys") {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .map(|k| {
+                k.as_str().map(str::to_string).ok_or_else(|| Error::UnexpectedResponse {
+                    url: url.to_string(),
+                    message: "`include_claim_keys` holds a non-string".into(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        Some(_) => Err(Error::UnexpectedResponse { url: url.to_string(), message: "`include_claim_keys` is not an array".into() }),
+    }
+}
+
+/// Reads an organization's template.
+pub fn get_org(ctx: &Context, org: &str) -> Result<Template> {
+    let path = format!("/orgs/{}/actions/oidc/customization/sub", segment("Owner", org)?);
+    let url = ctx.api_url(&path);
+    match call(ctx, Method::GET, path, None, ORG_READ) {
+        Ok(r) => Ok(Template {
+            owner: org.to_string(),
+            include_claim_keys: string_list(&r.body, &url)?,
+            use_immutable_subject: r.body.get("use_immutable_subject").and_then(|v| v.as_bool()),
+            customized: true,
+            ..Default::default()
+        }),
+        Err(Error::Api(api)) if api.status == 404 && is_no_template(&api.message) => Ok(Template {
+            owner: org.to_string(),
+            include_claim_keys: Some(vec!["repo".into(), "context".into()]),
+            customized: false,
+            ..Default::default()
+        }),
+        Err(e) => Err(e),
+    }
+}
+
+fn is_no_template(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("template") && (m.contains("no ") || m.contains("not found"))
+}
+
+/// Reads a repository's template.
+pub fn get_repo(ctx: &Context, owner: &str, repo: &str) -> Result<Template> {
+    let path = format!("/repos/{}/{}/actions/oidc/customization/sub", segment("Owner", owner)?, segment("Repository", repo)?);
+    let url = ctx.api_url(&path);
+    let r = call(ctx, Method::GET, path, None, REPO_READ)?;
+    Ok(Template {
+        owner: owner.to_string(),
+        repository: Some(repo.to_string()),
+        use_default: r.body.get("use_default").and_then(|v| v.as_bool()),
+        include_claim_keys: string_list(&r.body, &url)?,
+        use_immutable_subject: r.body.get("use_immutable_subject").and_then(|v| v.as_bool()),
+        sub_claim_prefix: r.body.get("sub_claim_prefix").and_then(|v| v.as_str()).map(str::to_string),
+        customized: true,
+    })
+}
+
+/// Validates keys against the instance's discovery document (or only their syntax).
+/// Returns a warning when discovery could not be reached and the built-in list was used.
+pub fn check_keys(ctx: &Context, keys_in: &[String], allow_unknown: bool) -> Result<Option<String>> {
+    keys::validate(keys_in, None)?;
+    if allow_unknown {
+        return Ok(None);
+    }
+    match discovery::discover(ctx, None) {
+        Ok(d) => keys::validate(keys_in, Some(&d.claims_supported)).map(|_| None),
+        Err(e) => {
+            let builtin: Vec<String> = keys::BUILTIN_CLAIMS.iter().map(|s| s.to_string()).collect();
+            keys::validate(keys_in, Some(&builtin))?;
+            Ok(Some(format!("Claim keys were checked against the built-in list because discovery failed: {e}")))
+        }
+    }
+}
+
+/// The outcome of a write: what was sent, and warnings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    /// The JSON body that was sent.
+    pub sent: serde_json::Value,
+    /// Things the caller should tell the user.
+    pub warnings: Vec<String>,
+}
+
+/// Writes an organization's template. `use_default: Some(true)` resets it to `repo,context`.
+pub fn set_org(ctx: &Context, org: &str, update: &Update) -> Result<Written> {
+    let path = format!("/orgs/{}/actions/oidc/customization/sub", segment("Owner", org)?);
+    ctx.require_token()?;
+    let mut warnings = Vec::new();
+    let mut body = serde_json::Map::new();
+    let keys = if update.use_default == Some(true) {
+        if update.include_claim_keys.is_some() {
+            warnings.push("IncludeClaimKeys is ignored with -UseDefault: the organization template is reset to repo, context.".to_string());
+        }
+        Some(vec!["repo".to_string(), "context".to_string()])
+    } else {
+        update.include_claim_keys.clone()
+    };
+    if let Some(k) = &keys {
+        warnings.extend(check_keys(ctx, k, update.allow_unknown_keys)?);
+        body.insert("include_claim_keys".into(), serde_json::json!(k));
+    }
+    if let Some(i) = update.use_immutable_subject {
+        body.insert("use_immutable_subject".into(), i.into());
+    }
+    if body.is_empty() {
+        return Err(Error::invalid(
+            "Nothing to set for the organization: pass -IncludeClaimKeys, -UseImmutableSubject or -UseDefault.",
+        ));
+    }
+    let sent = serde_json::Value::Object(body);
+    call(ctx, Method::PUT, path, Some(sent.clone()), ORG_WRITE)?;
+    Ok(Written { sent, warnings })
+}
+
+/// Writes a repository's template. Fields left `None` keep their current value (read first).
+pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Result<Written> {
+    let path = format!("/repos/{}/{}/actions/oidc/customization/sub", segment("Owner", owner)?, segment("Repository", repo)?);
+    ctx.require_token()?;
+    if update.use_default.is_none() && update.include_claim_keys.is_none() && update.use_immutable_subject.is_none() {
+        return Err(Error::invalid(
+            "Nothing to set for the repository: pass -IncludeClaimKeys, -UseDefault (GitHub's default), -UseDefault:$false (the organization's template) or -UseImmutableSubject.",
+        ));
+    }
+    let mut warnings = Vec::new();
+    let (use_default, keys) = match (update.use_default, &update.include_claim_keys) {
+        (Some(true), Some(_)) => {
+            warnings.push("IncludeClaimKeys is ignored with -UseDefault: GitHub ignores the keys when use_default is true.".to_string());
+            (true, None)
+        }
+        (Some(true), None) => (true, None),
+        (_, Some(k)) => (false, Some(k.clone())),
+        (Some(false), None) => (false, None),
+        (None, None) => {
+            // Only the immutable flag changes: keep the current template as it is.
+            let current = get_repo(ctx, owner, repo)?;
+            let use_default = current.use_default.unwrap_or(true);
+            (use_default, if use_default { None } else { current.include_claim_keys })
+        }
+    };
+    if let (Some(k), false) = (&keys, update.include_claim_keys.is_none()) {
+        warnings.extend(check_keys(ctx, k, update.allow_unknown_keys)?);
+    }
+    let mut body = serde_json::Map::new();
+    body.insert("use_default".into(), use_default.into());
+    if let Some(k) = keys {
+        body.insert("include_claim_keys".into(), serde_json::json!(k));
+    }
+    if let Some(i) = update.use_immutable_subject {
+        body.insert("use_immutable_subject".into(), i.into());
+    }
+    let sent = serde_json::Value::Object(body);
+    call(ctx, Method::PUT, path, Some(sent.clone()), REPO_WRITE)?;
+    Ok(Written { sent, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_template_message() {
+        assert!(super::is_no_template("No Actions OIDC custom sub claim template found for the organization x"));
+        assert!(!super::is_no_template("Not Found"));
+    }
+}

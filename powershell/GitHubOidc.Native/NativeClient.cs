@@ -1,0 +1,304 @@
+// The facade PowerShell calls: typed methods that build the JSON request, call the generated
+// interop (bindings/Interop.cs), read the answer and turn errors into GitHubOidcException.
+// Answers come back as case-insensitive Hashtables and object[] arrays, so PowerShell shapes
+// objects without parsing JSON. Tokens are never part of ToString(), exceptions or answers.
+
+using System;
+using System.Collections;
+using System.IO;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace GitHubOidc.Native
+{
+    /// <summary>Where to talk to. Every member is optional.</summary>
+    public sealed class GitHubOidcContext
+    {
+        public string? HostName { get; set; }
+        public string? ApiBaseUri { get; set; }
+        public string? IssuerUri { get; set; }
+        /// <summary>The token in plain text, only for the duration of a call.</summary>
+        public string? Token { get; set; }
+        /// <summary>Where the token came from (Context, GH_TOKEN, GITHUB_TOKEN, gh), for messages.</summary>
+        public string? TokenSource { get; set; }
+        public double? TimeoutSec { get; set; }
+        public int? MaxRetries { get; set; }
+        public double? MaxRetryWaitSec { get; set; }
+
+        public override string ToString() => HostName ?? ApiBaseUri ?? "github.com";
+
+        internal void Write(Utf8JsonWriter w)
+        {
+            w.WriteStartObject("context");
+            NativeClient.WriteString(w, "host_name", HostName);
+            NativeClient.WriteString(w, "api_base_uri", ApiBaseUri);
+            NativeClient.WriteString(w, "issuer_uri", IssuerUri);
+            NativeClient.WriteString(w, "token", Token);
+            if (TimeoutSec.HasValue) w.WriteNumber("timeout_sec", TimeoutSec.Value);
+            if (MaxRetries.HasValue) w.WriteNumber("max_retries", MaxRetries.Value);
+            if (MaxRetryWaitSec.HasValue) w.WriteNumber("max_retry_wait_sec", MaxRetryWaitSec.Value);
+            w.WriteEndObject();
+        }
+    }
+
+    /// <summary>An error from the native layer, with GitHub's details.</summary>
+    public sealed class GitHubOidcException : Exception
+    {
+        public GitHubOidcException(GhoStatus status, Hashtable details)
+            : base(details["message"] as string ?? status.ToString())
+        {
+            Status = status;
+            Details = details;
+        }
+
+        /// <summary>The stable code (also the ErrorId suffix: GitHubOidc.NotFound, …).</summary>
+        public GhoStatus Status { get; }
+        public string Kind => Status.ToString();
+        public Hashtable Details { get; }
+        public int? StatusCode => Details["status"] is double d ? (int)d : null;
+        public string? GitHubMessage => Details["github_message"] as string;
+        public string? DocumentationUrl => Details["documentation_url"] as string;
+        public string? RequiredPermission => Details["required_permission"] as string;
+        public string? AcceptedPermissions => Details["accepted_permissions"] as string;
+        public string? Url => Details["url"] as string;
+        public string[] Errors => Details["errors"] is object[] a ? Array.ConvertAll(a, x => x?.ToString() ?? "") : Array.Empty<string>();
+    }
+
+    /// <summary>One method per native function.</summary>
+    public static class NativeClient
+    {
+        private const string LibraryName = "github_oidc";
+
+        static NativeClient()
+        {
+            NativeLibrary.SetDllImportResolver(typeof(NativeClient).Assembly, Resolve);
+        }
+
+        /// <summary>The platform's file name of the native library.</summary>
+        public static string LibraryFileName =>
+            OperatingSystem.IsWindows() ? "github_oidc.dll" :
+            OperatingSystem.IsMacOS() ? "libgithub_oidc.dylib" : "libgithub_oidc.so";
+
+        /// <summary>The .NET runtime identifier of this process (linux-x64, osx-arm64, win-x64, …).</summary>
+        public static string RuntimeIdentifier
+        {
+            get
+            {
+                var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+                var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+                return $"{os}-{arch}";
+            }
+        }
+
+        /// <summary>Where the native library is looked for, in order.</summary>
+        public static string[] LibraryCandidates
+        {
+            get
+            {
+                var dir = Path.GetDirectoryName(typeof(NativeClient).Assembly.Location) ?? ".";
+                var moduleRoot = Path.GetDirectoryName(dir) ?? dir;
+                return new[]
+                {
+                    Path.Combine(moduleRoot, "runtimes", RuntimeIdentifier, "native", LibraryFileName),
+                    Path.Combine(dir, LibraryFileName),
+                };
+            }
+        }
+
+        private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
+        {
+            if (name != LibraryName) return IntPtr.Zero;
+            foreach (var candidate in LibraryCandidates)
+            {
+                if (File.Exists(candidate)) return NativeLibrary.Load(candidate);
+            }
+            throw new DllNotFoundException(
+                $"GitHubOidc: the native library for {RuntimeIdentifier} ({RuntimeInformation.OSDescription}, " +
+                $"{RuntimeInformation.ProcessArchitecture}) was not found. Looked for: {string.Join(", ", LibraryCandidates)}. " +
+                "Build it from source with ./build.ps1 (needs Rust and the .NET SDK), or install a release of the module that ships this platform.");
+        }
+
+        internal static void WriteString(Utf8JsonWriter w, string name, string? value)
+        {
+            if (value != null) w.WriteString(name, value);
+        }
+
+        private static void WriteStrings(Utf8JsonWriter w, string name, string[]? values)
+        {
+            if (values == null) return;
+            w.WriteStartArray(name);
+            foreach (var v in values) w.WriteStringValue(v);
+            w.WriteEndArray();
+        }
+
+        private static byte[] Request(GitHubOidcContext? ctx, Action<Utf8JsonWriter>? body)
+        {
+            var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                ctx?.Write(w);
+                body?.Invoke(w);
+                w.WriteEndObject();
+            }
+            return buffer.ToArray();
+        }
+
+        /// <summary>Calls a native function and returns its answer, or throws.</summary>
+        private static object? Call(Func<byte[], GhoStatus> function, byte[] request)
+        {
+            GhoStatus status;
+            byte[] answer;
+            try
+            {
+                status = function(request);
+                answer = new byte[Interop.gho_result_len()];
+                Interop.gho_result_copy(answer);
+            }
+            finally
+            {
+                // The request may hold a token: do not leave it in managed memory.
+                Array.Clear(request);
+            }
+            using var doc = JsonDocument.Parse(answer);
+            var value = Convert(doc.RootElement);
+            if (status != GhoStatus.Ok)
+            {
+                throw new GitHubOidcException(status, value as Hashtable ?? new Hashtable());
+            }
+            return value;
+        }
+
+        /// <summary>JSON → case-insensitive Hashtable / object[] / string / double / bool / null.</summary>
+        public static object? Convert(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+                    foreach (var p in e.EnumerateObject()) table[p.Name] = Convert(p.Value);
+                    return table;
+                case JsonValueKind.Array:
+                    var list = new ArrayList();
+                    foreach (var item in e.EnumerateArray()) list.Add(Convert(item));
+                    return list.ToArray();
+                case JsonValueKind.String: return e.GetString();
+                case JsonValueKind.Number: return e.TryGetInt64(out var l) ? l : e.GetDouble();
+                case JsonValueKind.True: return true;
+                case JsonValueKind.False: return false;
+                default: return null;
+            }
+        }
+
+        private static Hashtable Table(object? o) => o as Hashtable ?? new Hashtable(StringComparer.OrdinalIgnoreCase);
+
+        public static Hashtable Version() => Table(Call(Interop.gho_version, Request(null, null)));
+
+        public static Hashtable Context(GitHubOidcContext ctx) => Table(Call(Interop.gho_context, Request(ctx, null)));
+
+        public static Hashtable Discover(GitHubOidcContext ctx, string? enterprise) =>
+            Table(Call(Interop.gho_discover, Request(ctx, w => WriteString(w, "enterprise", enterprise))));
+
+        public static Hashtable ClaimKeys(GitHubOidcContext ctx, string? enterprise, bool completion) =>
+            Table(Call(Interop.gho_claim_keys, Request(ctx, w =>
+            {
+                WriteString(w, "enterprise", enterprise);
+                w.WriteBoolean("completion", completion);
+            })));
+
+        public static Hashtable GetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository)
+        {
+            var request = Request(ctx, w =>
+            {
+                w.WriteString("owner", owner);
+                WriteString(w, "repository", repository);
+            });
+            return Table(repository == null
+                ? Call(Interop.gho_get_org_subject_claim, request)
+                : Call(Interop.gho_get_repo_subject_claim, request));
+        }
+
+        public static Hashtable SetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository,
+            bool? useDefault, string[]? includeClaimKeys, bool? useImmutableSubject, bool allowUnknownClaimKey)
+        {
+            var request = Request(ctx, w =>
+            {
+                w.WriteString("owner", owner);
+                WriteString(w, "repository", repository);
+                w.WriteStartObject("update");
+                if (useDefault.HasValue) w.WriteBoolean("use_default", useDefault.Value);
+                WriteStrings(w, "include_claim_keys", includeClaimKeys);
+                if (useImmutableSubject.HasValue) w.WriteBoolean("use_immutable_subject", useImmutableSubject.Value);
+                w.WriteBoolean("allow_unknown_keys", allowUnknownClaimKey);
+                w.WriteEndObject();
+            });
+            return Table(repository == null
+                ? Call(Interop.gho_set_org_subject_claim, request)
+                : Call(Interop.gho_set_repo_subject_claim, request));
+        }
+
+        public static Hashtable SetEnterpriseIssuer(GitHubOidcContext ctx, string enterprise, bool includeEnterpriseSlug) =>
+            Table(Call(Interop.gho_set_enterprise_issuer, Request(ctx, w =>
+            {
+                w.WriteString("enterprise", enterprise);
+                w.WriteBoolean("include_enterprise_slug", includeEnterpriseSlug);
+            })));
+
+        /// <summary>Subject preview. `claims` maps claim names to values; `live` reads the repository's template.</summary>
+        public static Hashtable ResolveSubject(GitHubOidcContext? ctx, string? owner, string? repository,
+            IDictionary? claims, string[]? includeClaimKeys, bool useImmutableSubject, string? token)
+        {
+            return Table(Call(Interop.gho_resolve_subject, Request(ctx, w =>
+            {
+                WriteString(w, "owner", owner);
+                WriteString(w, "repository", repository);
+                if (claims != null)
+                {
+                    w.WriteStartObject("claims");
+                    foreach (DictionaryEntry entry in claims)
+                    {
+                        var key = entry.Key?.ToString();
+                        if (key == null) continue;
+                        var v = entry.Value is bool b ? (b ? "true" : "false") : entry.Value?.ToString();
+                        if (v != null) w.WriteString(key, v);
+                    }
+                    w.WriteEndObject();
+                }
+                WriteStrings(w, "include_claim_keys", includeClaimKeys);
+                w.WriteBoolean("use_immutable_subject", useImmutableSubject);
+                WriteString(w, "token", token);
+            })));
+        }
+
+        public static Hashtable DecodeToken(string token) =>
+            Table(Call(Interop.gho_decode_token, Request(null, w => w.WriteString("token", token))));
+
+        public static Hashtable VerifyToken(GitHubOidcContext ctx, string token, string? audience, string? enterprise) =>
+            Table(Call(Interop.gho_verify_token, Request(ctx, w =>
+            {
+                w.WriteString("token", token);
+                WriteString(w, "audience", audience);
+                WriteString(w, "enterprise", enterprise);
+            })));
+
+        /// <summary>A trust policy, as indented JSON text.</summary>
+        public static string TrustPolicy(string provider, string[] subjects, string? audience, string issuer,
+            string? awsAccountId, string? name)
+        {
+            var answer = Table(Call(Interop.gho_trust_policy, Request(null, w =>
+            {
+                w.WriteString("provider", provider);
+                WriteStrings(w, "subjects", subjects);
+                WriteString(w, "audience", audience);
+                w.WriteString("issuer", issuer);
+                WriteString(w, "aws_account_id", awsAccountId);
+                WriteString(w, "name", name);
+            })));
+            return answer["json"] as string ?? "";
+        }
+
+        public static void ClearCache() => Call(Interop.gho_clear_cache, Request(null, null));
+    }
+}
