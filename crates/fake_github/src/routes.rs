@@ -85,6 +85,7 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 enum Route<'a> {
     Org(&'a str),
     Repo(&'a str, &'a str),
+    RepoInfo(&'a str, &'a str),
     EnterpriseIssuer(&'a str),
 }
 
@@ -97,6 +98,7 @@ fn route(path: &str) -> Option<Route<'_>> {
         {
             Some(Route::Repo(owner, repo))
         }
+        ["repos", owner, repo] if !owner.is_empty() && !repo.is_empty() => Some(Route::RepoInfo(owner, repo)),
         ["enterprises", ent, "actions", "oidc", "customization", "issuer"] if !ent.is_empty() => {
             Some(Route::EnterpriseIssuer(ent))
         }
@@ -147,6 +149,7 @@ fn handle_checked(
         Some(Route::Org(org)) if is_put => put_org(shared, org, permission, body),
         Some(Route::Repo(owner, repo)) if is_get => get_repo(shared, owner, repo),
         Some(Route::Repo(owner, repo)) if is_put => put_repo(shared, owner, repo, permission, body),
+        Some(Route::RepoInfo(owner, repo)) if is_get => get_repo_info(shared, owner, repo),
         Some(Route::EnterpriseIssuer(ent)) if is_put => put_enterprise_issuer(shared, ent, permission, body),
         _ => error(StatusCode::NOT_FOUND, "Not Found", REST_DOCS),
     }
@@ -313,6 +316,28 @@ fn get_repo(shared: &Shared, owner: &str, repo: &str) -> Response {
         Value::String(state.sub_claim_prefix(repo)),
     );
     json_response(StatusCode::OK, &Value::Object(body))
+}
+
+/// `GET /repos/{owner}/{repo}`: the few repository fields the immutable subject needs
+/// (`id`, `name`, `full_name`, `owner.login`, `owner.id`).
+fn get_repo_info(shared: &Shared, owner: &str, repo: &str) -> Response {
+    let state = shared.state();
+    let Some(repo) = state.repo(owner, repo) else {
+        return not_found();
+    };
+    let owner_id = repo
+        .owner_id
+        .or_else(|| state.org(&repo.owner).map(|o| o.id))
+        .unwrap_or(0);
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "id": repo.id,
+            "name": repo.name,
+            "full_name": format!("{}/{}", repo.owner, repo.name),
+            "owner": { "login": repo.owner, "id": owner_id, "type": "Organization" },
+        }),
+    )
 }
 
 fn put_repo(shared: &Shared, owner: &str, repo: &str, permission: Permission, body: &[u8]) -> Response {

@@ -1,2 +1,503 @@
 //! The effective template of a repository, the `sub` it produces, and token verification.
-//! (Filled in by the subject-preview work; see `github_oidc_claims` for the offline rules.)
+//!
+//! The rules themselves are offline and live in `github_oidc_claims`; this module adds what
+//! needs GitHub:
+//!
+//! * [`effective_template`] reads a repository's template and resolves it the way GitHub
+//!   does: `use_default: true` → GitHub's default (`repo`, `context`); `use_default: false`
+//!   with keys → the repository's keys; `use_default: false` without keys → the
+//!   organization's template (default when the organization never customised it). The
+//!   repository's `sub_claim_prefix` is kept: it is authoritative for the `repo` segment,
+//!   even when `use_immutable_subject` reads `false` (repositories created, renamed or
+//!   transferred after 2026-07-15).
+//! * [`resolve_live`] computes the `sub` for a repository and a set of job claims, reading the
+//!   repository and owner IDs (`GET /repos/{owner}/{repo}`) only when they are needed.
+//! * [`resolve_offline`] and [`resolve_token`] compute it without any request.
+//! * [`verify_token`] verifies an ID token against the keys of its issuer, and never fetches
+//!   keys from an issuer the context does not allow.
+
+use crate::context::Context;
+use crate::discovery;
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{self, Request};
+use crate::names::segment;
+use crate::template;
+use github_oidc_claims::subject::{compute_subject, Subject, SubjectRequest, DEFAULT_TEMPLATE};
+use github_oidc_claims::token::{self, Verification, VerifyOptions, DEFAULT_LEEWAY_SECS};
+use reqwest::Method;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Where the template that produced a subject came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Source {
+    /// GitHub's default template (`repo`, `context`).
+    Default,
+    /// The organization's template (the repository opted in with `use_default: false`).
+    Organization,
+    /// The repository's own template.
+    Repository,
+    /// A template given by the caller (offline).
+    Given,
+}
+
+/// A repository's effective template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Effective {
+    /// Repository owner.
+    pub owner: String,
+    /// Repository name.
+    pub repository: String,
+    /// The keys GitHub applies, in order.
+    pub include_claim_keys: Vec<String>,
+    /// Where the keys come from.
+    pub source: Source,
+    /// `use_default` as the repository reports it.
+    pub use_default: Option<bool>,
+    /// `use_immutable_subject` as the repository reports it.
+    pub use_immutable_subject: Option<bool>,
+    /// The repository's `sub_claim_prefix` (authoritative `repo` segment), when reported.
+    pub sub_claim_prefix: Option<String>,
+    /// Things the caller should know (e.g. the owner is not an organization).
+    pub warnings: Vec<String>,
+}
+
+fn default_keys() -> Vec<String> {
+    DEFAULT_TEMPLATE.iter().map(|s| s.to_string()).collect()
+}
+
+/// Reads a repository's template (and its organization's, when the repository opted in to
+/// it) and returns the keys GitHub applies.
+pub fn effective_template(ctx: &Context, owner: &str, repo: &str) -> Result<Effective> {
+    let t = template::get_repo(ctx, owner, repo)?;
+    let own_keys = t.include_claim_keys.clone().filter(|k| !k.is_empty());
+    let mut warnings = Vec::new();
+    let (keys, source) = match (t.use_default, own_keys) {
+        (Some(false), Some(k)) | (None, Some(k)) => (k, Source::Repository),
+        (Some(false), None) => match template::get_org(ctx, owner) {
+            Ok(org) => match org.include_claim_keys.filter(|k| !k.is_empty()) {
+                Some(k) if org.customized => (k, Source::Organization),
+                _ => (default_keys(), Source::Default),
+            },
+            // The repository exists, so a missing "organization" is a user account: no org
+            // template applies.
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                warnings.push(format!(
+                    "{owner} has no organization template (it is not an organization, or it is not visible): GitHub's default template applies."
+                ));
+                (default_keys(), Source::Default)
+            }
+            Err(e) => return Err(e),
+        },
+        _ => (default_keys(), Source::Default),
+    };
+    Ok(Effective {
+        owner: owner.to_string(),
+        repository: repo.to_string(),
+        include_claim_keys: keys,
+        source,
+        use_default: t.use_default,
+        use_immutable_subject: t.use_immutable_subject,
+        sub_claim_prefix: t.sub_claim_prefix.filter(|p| !p.trim().is_empty()),
+        warnings,
+    })
+}
+
+/// A computed subject and how it was obtained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    /// The subject and its alternatives (`subject`, `include_claim_keys`, `immutable`,
+    /// `used_claims`, `legacy_subject`, `immutable_subject`).
+    #[serde(flatten)]
+    pub subject: Subject,
+    /// Where the template came from.
+    pub source: Source,
+    /// The authoritative `repo` segment reported by GitHub (live only).
+    pub sub_claim_prefix: Option<String>,
+    /// `use_immutable_subject` as GitHub reports it (live only).
+    pub use_immutable_subject: Option<bool>,
+    /// `use_default` as GitHub reports it (live only).
+    pub use_default: Option<bool>,
+    /// Repository owner (live only).
+    pub owner: Option<String>,
+    /// Repository name (live only).
+    pub repository: Option<String>,
+    /// From a token: the token's own `sub`.
+    pub token_subject: Option<String>,
+    /// From a token: whether the computed subject equals the token's `sub`.
+    pub matches: Option<bool>,
+    /// Things the caller should know.
+    pub warnings: Vec<String>,
+}
+
+fn subject_error(e: github_oidc_claims::SubjectError) -> Error {
+    Error::invalid(format!("Cannot compute the subject: {e}."))
+}
+
+impl Preview {
+    fn new(subject: Subject, source: Source) -> Self {
+        Preview {
+            subject,
+            source,
+            sub_claim_prefix: None,
+            use_immutable_subject: None,
+            use_default: None,
+            owner: None,
+            repository: None,
+            token_subject: None,
+            matches: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Computes the `sub` without any request: `keys` `None` (or empty) means GitHub's default.
+pub fn resolve_offline(
+    claims: &BTreeMap<String, String>,
+    keys: Option<&[String]>,
+    immutable: bool,
+) -> Result<Preview> {
+    let keys = keys.filter(|k| !k.is_empty());
+    let s = compute_subject(&SubjectRequest {
+        include_claim_keys: keys,
+        claims,
+        immutable,
+        sub_claim_prefix: None,
+    })
+    .map_err(subject_error)?;
+    Ok(Preview::new(
+        s,
+        if keys.is_some() {
+            Source::Given
+        } else {
+            Source::Default
+        },
+    ))
+}
+
+/// The `(owner_id, repo_id)` of an immutable `repo:OWNER@OWNER_ID/REPO@REPO_ID` prefix.
+pub fn ids_of_prefix(prefix: &str) -> Option<(String, String)> {
+    let body = prefix.trim().strip_prefix("repo:")?;
+    let (owner, repo) = body.split_once('/')?;
+    let (_, owner_id) = owner.split_once('@')?;
+    let (_, repo_id) = repo.split_once('@')?;
+    let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (ok(owner_id) && ok(repo_id)).then(|| (owner_id.to_string(), repo_id.to_string()))
+}
+
+/// The repository and owner IDs (`GET /repos/{owner}/{repo}` → `id`, `owner.id`).
+pub fn repository_ids(ctx: &Context, owner: &str, repo: &str) -> Result<(String, String)> {
+    let path = format!(
+        "/repos/{}/{}",
+        segment("Owner", owner)?,
+        segment("Repository", repo)?
+    );
+    let url = ctx.api_url(&path);
+    let r = http::block_on(http::send(Request {
+        method: Method::GET,
+        url: url.clone(),
+        body: None,
+        auth: true,
+        ctx,
+    }))
+    .map_err(|e| {
+        template::with_permission(
+            e,
+            "the fine-grained permission \"Metadata\" repository (read) or the classic scope repo",
+        )
+    })?;
+    let id = |v: Option<&Value>| match v {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    match (
+        id(r.body.get("owner").and_then(|o| o.get("id"))),
+        id(r.body.get("id")),
+    ) {
+        (Some(o), Some(r)) => Ok((o, r)),
+        _ => Err(Error::UnexpectedResponse {
+            url,
+            message: "the repository has no `id` or `owner.id`".into(),
+        }),
+    }
+}
+
+/// Computes the `sub` GitHub would issue for a job of `owner/repo` with the given claims
+/// (`ref`, `environment`, `event_name`, …), using the repository's effective template and its
+/// `sub_claim_prefix`. `repository` and `repository_owner` are filled in; the IDs are read
+/// from the prefix or the repository when the template or the immutable form needs them.
+pub fn resolve_live(
+    ctx: &Context,
+    owner: &str,
+    repo: &str,
+    claims: &BTreeMap<String, String>,
+) -> Result<Preview> {
+    segment("Owner", owner)?;
+    segment("Repository", repo)?;
+    let eff = effective_template(ctx, owner, repo)?;
+    let mut claims = claims.clone();
+    claims.insert("repository".into(), format!("{owner}/{repo}"));
+    claims.insert("repository_owner".into(), owner.to_string());
+    let mut warnings = eff.warnings.clone();
+
+    let prefix = eff.sub_claim_prefix.as_deref();
+    let immutable_flag = eff.use_immutable_subject.unwrap_or(false);
+    let have_ids = |c: &BTreeMap<String, String>| {
+        ["repository_id", "repository_owner_id"]
+            .iter()
+            .all(|k| c.get(*k).is_some_and(|v| !v.is_empty()))
+    };
+    if !have_ids(&claims) {
+        if let Some((oid, rid)) = prefix.and_then(ids_of_prefix) {
+            claims.entry("repository_owner_id".into()).or_insert(oid);
+            claims.entry("repository_id".into()).or_insert(rid);
+        }
+    }
+    if !have_ids(&claims) {
+        let needed = eff
+            .include_claim_keys
+            .iter()
+            .any(|k| k == "repository_id" || k == "repository_owner_id")
+            || (prefix.is_none() && immutable_flag);
+        match repository_ids(ctx, owner, repo) {
+            Ok((oid, rid)) => {
+                claims.entry("repository_owner_id".into()).or_insert(oid);
+                claims.entry("repository_id".into()).or_insert(rid);
+            }
+            Err(e) if needed => return Err(e),
+            Err(e) => warnings.push(format!(
+                "The immutable form of the subject is not shown: the repository IDs could not be read: {e}"
+            )),
+        }
+    }
+
+    let s = compute_subject(&SubjectRequest {
+        include_claim_keys: Some(&eff.include_claim_keys),
+        claims: &claims,
+        immutable: immutable_flag,
+        sub_claim_prefix: prefix,
+    })
+    .map_err(subject_error)?;
+    if s.immutable && !immutable_flag && eff.use_immutable_subject.is_some() {
+        warnings.push(
+            "The repository uses the immutable subject (its sub_claim_prefix has IDs) although use_immutable_subject reads false: repositories created, renamed or transferred after 2026-07-15 always do."
+                .into(),
+        );
+    }
+    let mut p = Preview::new(s, eff.source);
+    p.sub_claim_prefix = eff.sub_claim_prefix;
+    p.use_immutable_subject = eff.use_immutable_subject;
+    p.use_default = eff.use_default;
+    p.owner = Some(owner.to_string());
+    p.repository = Some(repo.to_string());
+    p.warnings = warnings;
+    Ok(p)
+}
+
+/// String claims of a decoded token (numbers and booleans as text; other values skipped).
+pub fn string_claims(claims: &serde_json::Map<String, Value>) -> BTreeMap<String, String> {
+    claims
+        .iter()
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some((k.clone(), s.clone())),
+            Value::Number(n) => Some((k.clone(), n.to_string())),
+            Value::Bool(b) => Some((k.clone(), b.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Computes the `sub` from a token's own claims (no verification, no request) and compares it
+/// with the token's `sub`. `keys` `None` means GitHub's default; the immutable form is used when
+/// asked for or when the token's own `sub` has an immutable `repo` segment.
+pub fn resolve_token(jwt: &str, keys: Option<&[String]>, immutable: bool) -> Result<Preview> {
+    let decoded =
+        token::decode(jwt).map_err(|e| Error::invalid(format!("The token cannot be decoded: {e}.")))?;
+    let claims = string_claims(&decoded.claims);
+    let token_sub = decoded
+        .claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let token_immutable = token_sub
+        .as_deref()
+        .and_then(|s| s.strip_prefix("repo:"))
+        .and_then(|s| s.split(':').next())
+        .is_some_and(|seg| seg.contains('@'));
+    let mut p = resolve_offline(&claims, keys, immutable || token_immutable)?;
+    p.matches = token_sub.as_ref().map(|t| *t == p.subject.subject);
+    if p.matches == Some(false) {
+        p.warnings.push(format!(
+            "The computed subject differs from the token's own sub ({}): the template used here ({}) is not the one GitHub applied.",
+            token_sub.as_deref().unwrap_or_default(),
+            p.subject.include_claim_keys.join(", ")
+        ));
+    }
+    p.token_subject = token_sub;
+    Ok(p)
+}
+
+/// The result of [`verify_token`]: every check, plus where the keys came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenVerification {
+    /// `valid`, `checks`, `failures`, `claims`, `header`, `issuer`, `enterprise_scoped`,
+    /// `warnings`.
+    #[serde(flatten)]
+    pub verification: Verification,
+    /// The issuers this context allows for this token.
+    pub allowed_issuers: Vec<String>,
+    /// The JWKS the signature was checked against (`None` when no keys were fetched).
+    pub jwks_uri: Option<String>,
+    /// Whether the JWKS was read again because the token's `kid` was not in the cached one.
+    pub keys_refreshed: bool,
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+fn trim(s: &str) -> &str {
+    s.trim().trim_end_matches('/')
+}
+
+/// Verifies an ID token: RS256 signature against the JWKS of its issuer (from the issuer's
+/// discovery document, cached, read again once on an unknown `kid`), `exp`/`nbf`/`iat` with
+/// [`DEFAULT_LEEWAY_SECS`] of clock skew, `aud` when given, and the issuer.
+///
+/// Allowed issuers: the context's issuer, and its enterprise-scoped form `ISSUER/<slug>` — for
+/// `enterprise` when given, else for the slug in the token's `iss` (the `enterprise` claim
+/// must then equal the slug). Keys are never fetched from an issuer that is not allowed: such a
+/// token fails with the issuer reason and no request is made.
+pub fn verify_token(
+    ctx: &Context,
+    jwt: &str,
+    audience: Option<&str>,
+    enterprise: Option<&str>,
+) -> Result<TokenVerification> {
+    let decoded =
+        token::decode(jwt).map_err(|e| Error::invalid(format!("The token cannot be decoded: {e}.")))?;
+    let base = ctx.issuer();
+    let iss = decoded
+        .claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .map(|s| trim(s).to_string());
+    let mut allowed = vec![base.clone()];
+    let token_slug = iss
+        .as_deref()
+        .and_then(|i| token::enterprise_slug_of_issuer(i, &base));
+    match enterprise.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => allowed.push(ctx.issuer_for(Some(e))?),
+        None => {
+            if let Some(slug) = &token_slug {
+                allowed.push(ctx.issuer_for(Some(slug))?);
+            }
+        }
+    }
+    let audience = audience.filter(|a| !a.trim().is_empty());
+    let opts = VerifyOptions {
+        audience,
+        allowed_issuers: &allowed,
+        now: now_secs(),
+        leeway_secs: DEFAULT_LEEWAY_SECS,
+    };
+    let to_err = |e: token::TokenError| Error::invalid(format!("The token cannot be verified: {e}."));
+
+    let trusted = iss
+        .as_deref()
+        .is_some_and(|i| allowed.iter().any(|a| trim(a) == i));
+    if !trusted {
+        // Never fetch keys from an issuer that is not allowed: check everything else against
+        // an empty key set and say why the signature was not checked.
+        let mut v = token::verify(jwt, r#"{"keys":[]}"#, &opts).map_err(to_err)?;
+        for c in v
+            .checks
+            .iter_mut()
+            .filter(|c| c.name == "key" || c.name == "signature")
+        {
+            c.passed = false;
+            c.reason = Some(format!(
+                "{} not checked: keys are never fetched from an issuer that is not allowed",
+                if c.name == "key" {
+                    "signing key"
+                } else {
+                    "signature"
+                }
+            ));
+        }
+        v.failures = v
+            .checks
+            .iter()
+            .filter(|c| !c.passed)
+            .filter_map(|c| c.reason.clone())
+            .collect();
+        v.valid = false;
+        return Ok(TokenVerification {
+            verification: v,
+            allowed_issuers: allowed,
+            jwks_uri: None,
+            keys_refreshed: false,
+        });
+    }
+
+    let slug = if iss.as_deref() == Some(trim(&base)) {
+        None
+    } else {
+        token_slug.as_deref().or(enterprise)
+    };
+    let d = discovery::discover(ctx, slug)?;
+    let mut warnings = Vec::new();
+    if trim(&d.issuer) != iss.as_deref().unwrap_or_default() {
+        warnings.push(format!(
+            "The discovery document at {} names the issuer {} rather than the token's {}.",
+            d.discovery_uri,
+            d.issuer,
+            iss.as_deref().unwrap_or_default()
+        ));
+    }
+    let mut keys = discovery::jwks(ctx, &d, false)?;
+    let mut refreshed = false;
+    if !token::kid_in_jwks(jwt, &keys) {
+        keys = discovery::jwks(ctx, &d, true)?;
+        refreshed = true;
+    }
+    let mut v = token::verify(jwt, &keys, &opts).map_err(to_err)?;
+    v.warnings.extend(warnings);
+    Ok(TokenVerification {
+        verification: v,
+        allowed_issuers: allowed,
+        jwks_uri: Some(d.jwks_uri.clone()),
+        keys_refreshed: refreshed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_ids() {
+        assert_eq!(
+            ids_of_prefix("repo:octo-org@100/new-repo@201"),
+            Some(("100".into(), "201".into()))
+        );
+        assert_eq!(ids_of_prefix("repo:octo-org/octo-repo"), None);
+        assert_eq!(ids_of_prefix("repo:o@x/r@1"), None);
+        assert_eq!(ids_of_prefix("nope"), None);
+    }
+
+    #[test]
+    fn token_claims_as_strings() {
+        let m = serde_json::json!({"a": "x", "n": 5, "b": true, "o": {"k": 1}});
+        let c = string_claims(m.as_object().unwrap());
+        assert_eq!(c.get("a").unwrap(), "x");
+        assert_eq!(c.get("n").unwrap(), "5");
+        assert_eq!(c.get("b").unwrap(), "true");
+        assert!(!c.contains_key("o"));
+    }
+}

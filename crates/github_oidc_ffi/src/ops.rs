@@ -1,6 +1,8 @@
 //! The operations behind the exported functions: parse the JSON request, call the core,
 //! shape the JSON answer. Field names are snake_case, as in GitHub's API.
 
+use github_oidc_claims::{Provider, TrustRequest};
+use github_oidc_core::preview;
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::{discovery, keys, Context, ContextOptions, Error, Result};
 use serde_json::{json, Value};
@@ -104,20 +106,122 @@ pub fn set_enterprise_issuer(req: &Value) -> Result<Value> {
     Ok(json!({ "sent": sent }))
 }
 
-pub fn resolve_subject(_req: &Value) -> Result<Value> {
-    Err(Error::Internal("subject preview is not built yet".into()))
+fn string_list(req: &Value, name: &str, what: &str) -> Result<Option<Vec<String>>> {
+    match req.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| Error::invalid(format!("{what} must be strings.")))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        Some(_) => Err(Error::invalid(format!("{what} must be a list of strings."))),
+    }
 }
 
-pub fn decode_token(_req: &Value) -> Result<Value> {
-    Err(Error::Internal("token decoding is not built yet".into()))
+/// `claims`: an object of claim name → value; numbers and booleans become text (GitHub
+/// issues every claim as a string).
+fn claims_field(req: &Value) -> Result<std::collections::BTreeMap<String, String>> {
+    match req.get("claims") {
+        None | Some(Value::Null) => Ok(Default::default()),
+        Some(Value::Object(m)) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k.clone(), s.clone())),
+                Value::Number(n) => Ok((k.clone(), n.to_string())),
+                Value::Bool(b) => Ok((k.clone(), b.to_string())),
+                _ => Err(Error::invalid(format!(
+                    "The value of claim '{k}' must be a string."
+                ))),
+            })
+            .collect(),
+        Some(_) => Err(Error::invalid(
+            "Claim must be a dictionary of claim names and values.",
+        )),
+    }
 }
 
-pub fn verify_token(_req: &Value) -> Result<Value> {
-    Err(Error::Internal("token verification is not built yet".into()))
+/// `{"context"?,"owner"?,"repository"?,"claims"?,"include_claim_keys"?,"use_immutable_subject"?,
+/// "token"?}` → the subject preview. Three modes:
+/// * `token`: the token's own claims (no request), with `matches` / `token_subject`;
+/// * `owner` + `repository`: live — the repository's effective template and `sub_claim_prefix`;
+/// * otherwise offline: `claims` with `include_claim_keys` (absent = default), no request.
+pub fn resolve_subject(req: &Value) -> Result<Value> {
+    let keys = string_list(req, "include_claim_keys", "IncludeClaimKeys")?;
+    let immutable = req
+        .get("use_immutable_subject")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let owner = opt_str(req, "owner");
+    let repository = opt_str(req, "repository");
+    if let Some(token) = opt_str(req, "token") {
+        if owner.is_some() || repository.is_some() {
+            return Err(Error::invalid(
+                "Use either -Token or -Owner/-Repository, not both.",
+            ));
+        }
+        return to_json(&preview::resolve_token(token, keys.as_deref(), immutable)?);
+    }
+    let claims = claims_field(req)?;
+    match (owner, repository) {
+        (Some(o), Some(r)) => {
+            if keys.is_some() {
+                return Err(Error::invalid(
+                    "IncludeClaimKeys is for the offline preview; the live preview uses the repository's own template.",
+                ));
+            }
+            to_json(&preview::resolve_live(&ctx(req)?, o, r, &claims)?)
+        }
+        (None, None) => to_json(&preview::resolve_offline(&claims, keys.as_deref(), immutable)?),
+        _ => Err(Error::invalid(
+            "The live preview needs both Owner and Repository.",
+        )),
+    }
 }
 
-pub fn trust_policy(_req: &Value) -> Result<Value> {
-    Err(Error::Internal("trust policies are not built yet".into()))
+/// `{"token"}` → `{"header","claims","verified":false}`; no request, no verification.
+pub fn decode_token(req: &Value) -> Result<Value> {
+    let jwt = str_field(req, "token", "Token")?;
+    let d = github_oidc_claims::token::decode(jwt)
+        .map_err(|e| Error::invalid(format!("The token cannot be decoded: {e}.")))?;
+    Ok(json!({ "header": d.header, "claims": d.claims, "verified": false }))
+}
+
+/// `{"context","token","audience"?,"enterprise"?}` → the verification report.
+pub fn verify_token(req: &Value) -> Result<Value> {
+    let c = ctx(req)?;
+    let jwt = str_field(req, "token", "Token")?;
+    to_json(&preview::verify_token(
+        &c,
+        jwt,
+        opt_str(req, "audience"),
+        opt_str(req, "enterprise"),
+    )?)
+}
+
+/// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` →
+/// `{"json": "<indented JSON text>"}`.
+pub fn trust_policy(req: &Value) -> Result<Value> {
+    let provider: Provider = str_field(req, "provider", "Provider")?
+        .parse()
+        .map_err(|e: github_oidc_claims::TrustError| Error::invalid(e.to_string()))?;
+    let subjects = string_list(req, "subjects", "Subject")?.unwrap_or_default();
+    let issuer = str_field(req, "issuer", "Issuer")?;
+    let policy = github_oidc_claims::trust_policy(&TrustRequest {
+        provider,
+        subjects: &subjects,
+        audience: opt_str(req, "audience"),
+        issuer,
+        aws_account_id: opt_str(req, "aws_account_id"),
+        name: opt_str(req, "name"),
+    })
+    .map_err(|e| Error::invalid(format!("Cannot build the {provider} trust policy: {e}.")))?;
+    let text = serde_json::to_string_pretty(&policy).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(json!({ "json": text }))
 }
 
 pub fn clear_cache(_: &Value) -> Result<Value> {

@@ -1,0 +1,224 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds the GitHubOidc module, and with -Test runs every test.
+
+.DESCRIPTION
+    ./build.ps1 builds the Rust native library (release), regenerates the committed bindings
+    (bindings/Interop.cs with interoptopus, bindings/github_oidc.h with cbindgen), builds the
+    managed assembly and assembles the importable module in output/GitHubOidc:
+
+        output/GitHubOidc/
+            GitHubOidc.psd1, GitHubOidc.psm1, *.ps1xml, Public/, Private/, completers.ps1
+            bin/GitHubOidc.Native.dll
+            runtimes/<rid>/native/<libgithub_oidc.so | libgithub_oidc.dylib | github_oidc.dll>
+
+    ./build.ps1 -Test then runs, in order: cargo fmt --check, cargo clippy -D warnings, the
+    bindings drift check (git diff on bindings/), cargo test, the C ABI test (a C program
+    compiled against bindings/github_oidc.h, when a C compiler is on PATH), PSScriptAnalyzer
+    (when installed) and the Pester tests in a fresh pwsh -NoProfile against the built module
+    and the fake GitHub server. It ends with the line "N passed, M failed".
+
+    Needs PowerShell 7.4+, Rust (cargo) and the .NET SDK 8+; Pester 5 for -Test.
+
+.PARAMETER Test
+    Run every test after building.
+
+.PARAMETER Configuration
+    Cargo/dotnet configuration of the module: Release (default) or Debug.
+
+.PARAMETER SkipBuild
+    With -Test: test what output/ already holds.
+
+.EXAMPLE
+    ./build.ps1
+    Import-Module ./output/GitHubOidc
+
+.EXAMPLE
+    ./build.ps1 -Test
+#>
+[CmdletBinding()]
+param(
+    [switch] $Test,
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+    [switch] $SkipBuild
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Output = Join-Path $Root 'output/GitHubOidc'
+$CargoProfileDir = if ($Configuration -eq 'Release') { 'release' } else { 'debug' }
+[string[]] $CargoProfileArg = if ($Configuration -eq 'Release') { @('--release') } else { @() }
+$Target = Join-Path $Root "target/$CargoProfileDir"
+
+function Invoke-Native {
+    # Runs a native command and stops with a sentence when it fails.
+    param([string] $What, [scriptblock] $Command)
+    Write-Host "==> $What" -ForegroundColor Cyan
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "build.ps1: $What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-RuntimeId {
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    "$os-$arch"
+}
+
+function Get-NativeLibraryName {
+    if ($IsWindows) { 'github_oidc.dll' } elseif ($IsMacOS) { 'libgithub_oidc.dylib' } else { 'libgithub_oidc.so' }
+}
+
+function Build-Module {
+    foreach ($tool in 'cargo', 'dotnet') {
+        if (-not (Get-Command $tool -ErrorAction SilentlyContinue)) {
+            throw "build.ps1: '$tool' was not found on PATH. Install Rust (https://rustup.rs) and the .NET SDK 8 or newer."
+        }
+    }
+    Push-Location $Root
+    try {
+        Invoke-Native 'cargo build (native library, fake server, bindings generator)' {
+            cargo build @CargoProfileArg --locked -p github_oidc_ffi -p fake_github -p github_oidc_bindgen
+        }
+        Invoke-Native 'generate bindings/ (interoptopus + cbindgen)' {
+            & (Join-Path $Target 'github_oidc_bindgen') (Join-Path $Root 'bindings')
+        }
+        $bin = Join-Path $Output 'bin'
+        Invoke-Native 'dotnet build (GitHubOidc.Native)' {
+            dotnet build (Join-Path $Root 'powershell/GitHubOidc.Native/GitHubOidc.Native.csproj') -c $Configuration -o $bin --nologo -v quiet
+        }
+        $source = Join-Path $Root 'powershell'
+        foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.psm1', 'GitHubOidc.format.ps1xml', 'GitHubOidc.types.ps1xml', 'completers.ps1', 'Public', 'Private') {
+            $path = Join-Path $source $item
+            if (Test-Path $path) { Copy-Item $path -Destination $Output -Recurse -Force }
+        }
+        $native = Join-Path $Output "runtimes/$(Get-RuntimeId)/native"
+        New-Item -ItemType Directory -Force -Path $native | Out-Null
+        Copy-Item (Join-Path $Target (Get-NativeLibraryName)) -Destination $native -Force
+        # Build leftovers the module does not need.
+        Get-ChildItem $bin -Include '*.pdb', '*.deps.json' -Recurse | Remove-Item -Force
+        Write-Host "Built module: $Output" -ForegroundColor Green
+    } finally {
+        Pop-Location
+    }
+}
+
+function Invoke-Tests {
+    $results = [ordered]@{}
+    Push-Location $Root
+    try {
+        Invoke-Native 'cargo fmt --check' { cargo fmt --all -- --check }
+        Invoke-Native 'cargo clippy -D warnings' { cargo clippy --workspace --all-targets --locked -- -D warnings }
+
+        if (Get-Command git -ErrorAction SilentlyContinue) {
+            git -C $Root rev-parse --is-inside-work-tree *> $null
+            if ($LASTEXITCODE -eq 0) {
+                Write-Host '==> bindings drift check' -ForegroundColor Cyan
+                $drift = git -C $Root status --porcelain -- bindings
+                if ($drift) {
+                    git -C $Root --no-pager diff --stat -- bindings
+                    throw 'build.ps1: bindings/ differ from what the code generates. Run ./build.ps1 and commit bindings/.'
+                }
+                $results['bindings drift'] = @{ Passed = 1; Failed = 0 }
+            }
+        }
+
+        Write-Host '==> cargo test' -ForegroundColor Cyan
+        $env:RUST_BACKTRACE = '1'
+        cargo test @CargoProfileArg --workspace --locked 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable cargoLines | Out-Host
+        $cargoExit = $LASTEXITCODE
+        $passed = 0; $failed = 0
+        foreach ($line in $cargoLines) {
+            if ($line -match 'test result: \w+\. (\d+) passed; (\d+) failed') {
+                $passed += [int]$Matches[1]; $failed += [int]$Matches[2]
+            }
+        }
+        if ($cargoExit -ne 0 -and $failed -eq 0) { $failed = 1 }
+        $results['cargo test'] = @{ Passed = $passed; Failed = $failed }
+
+        $results['C ABI'] = Invoke-CAbiTest
+
+        if (Get-Module -ListAvailable PSScriptAnalyzer) {
+            Write-Host '==> PSScriptAnalyzer (PSGallery rules)' -ForegroundColor Cyan
+            $findings = @(Invoke-ScriptAnalyzer -Path (Join-Path $Root 'powershell') -Recurse -Settings PSGallery)
+            $findings | Format-Table -AutoSize | Out-Host
+            $results['PSScriptAnalyzer'] = @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0) }
+        } else {
+            Write-Warning 'PSScriptAnalyzer is not installed: skipping the lint step (Install-PSResource PSScriptAnalyzer).'
+        }
+
+        $results['Pester'] = Invoke-PesterTests
+    } finally {
+        Pop-Location
+    }
+    Write-Host ''
+    $totalPassed = 0; $totalFailed = 0
+    foreach ($name in $results.Keys) {
+        $r = $results[$name]
+        Write-Host ('{0,-18} {1,5} passed, {2,3} failed' -f $name, $r.Passed, $r.Failed)
+        $totalPassed += $r.Passed; $totalFailed += $r.Failed
+    }
+    Write-Host "$totalPassed passed, $totalFailed failed"
+    if ($totalFailed -gt 0) { exit 1 }
+}
+
+function Invoke-CAbiTest {
+    # Compiles tests/c/abi_test.c against the committed header and runs it against the fake server.
+    $cc = @('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue } | Select-Object -First 1
+    if (-not $cc -or $IsWindows) {
+        Write-Warning 'No C compiler on PATH (or Windows): skipping the C ABI test.'
+        return @{ Passed = 0; Failed = 0 }
+    }
+    Write-Host '==> C ABI test' -ForegroundColor Cyan
+    $exe = Join-Path $Root 'target/abi_test'
+    & $cc -std=c11 -Wall -Werror -I (Join-Path $Root 'bindings') (Join-Path $Root 'tests/c/abi_test.c') `
+        -L $Target -lgithub_oidc "-Wl,-rpath,$Target" -o $exe
+    if ($LASTEXITCODE -ne 0) { return @{ Passed = 0; Failed = 1 } }
+    $server = Start-Process -FilePath (Join-Path $Target 'fake_github') -ArgumentList '--port', '0' `
+        -RedirectStandardOutput (Join-Path $Root 'target/abi_fake.out') -PassThru -NoNewWindow
+    try {
+        $deadline = (Get-Date).AddSeconds(20)
+        $url = $null
+        while (-not $url -and (Get-Date) -lt $deadline) {
+            Start-Sleep -Milliseconds 100
+            $line = Get-Content (Join-Path $Root 'target/abi_fake.out') -TotalCount 1 -ErrorAction SilentlyContinue
+            if ($line -match 'listening on (\S+)') { $url = $Matches[1] }
+        }
+        if (-not $url) { throw 'build.ps1: the fake GitHub server did not start.' }
+        & $exe $url | Out-Host
+        $ok = $LASTEXITCODE -eq 0
+    } finally {
+        Stop-Process -Id $server.Id -ErrorAction SilentlyContinue
+    }
+    @{ Passed = [int]$ok; Failed = [int](-not $ok) }
+}
+
+function Invoke-PesterTests {
+    if (-not (Get-Module -ListAvailable Pester | Where-Object Version -GE '5.0.0')) {
+        throw 'build.ps1: Pester 5 is needed for the tests: Install-PSResource Pester (or Install-Module Pester -MinimumVersion 5.0).'
+    }
+    Write-Host '==> Pester (fresh pwsh -NoProfile)' -ForegroundColor Cyan
+    $resultFile = Join-Path $Root 'target/pester-result.json'
+    Remove-Item $resultFile -ErrorAction SilentlyContinue
+    $env:GITHUBOIDC_MODULE_PATH = $Output
+    $env:GITHUBOIDC_FAKE_SERVER = Join-Path $Target 'fake_github'
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module Pester -MinimumVersion 5.0
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $Root 'tests')'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$resultFile'
+"@
+    pwsh -NoProfile -NonInteractive -Command $script | Out-Host
+    if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
+    $r = Get-Content $resultFile -Raw | ConvertFrom-Json
+    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed }
+}
+
+if (-not $SkipBuild) { Build-Module }
+if ($Test) { Invoke-Tests }
