@@ -148,9 +148,15 @@ pub fn derive_endpoints(host: &str) -> (String, String) {
         HostKind::GitHubCom => ("https://api.github.com".into(), GITHUB_COM_ISSUER.into()),
         HostKind::GheCom => {
             let sub = host.trim_end_matches(".ghe.com");
-            (format!("https://api.{sub}.ghe.com"), format!("https://token.actions.{sub}.ghe.com"))
+            (
+                format!("https://api.{sub}.ghe.com"),
+                format!("https://token.actions.{sub}.ghe.com"),
+            )
         }
-        HostKind::Ghes => (format!("https://{host}/api/v3"), format!("https://{host}/_services/token")),
+        HostKind::Ghes => (
+            format!("https://{host}/api/v3"),
+            format!("https://{host}/_services/token"),
+        ),
     }
 }
 
@@ -185,7 +191,9 @@ impl Context {
         let secs = |v: Option<f64>, default: f64, what: &str| -> Result<Duration> {
             let v = v.unwrap_or(default);
             if !(v.is_finite() && v > 0.0 && v <= 3600.0) {
-                return Err(Error::invalid(format!("{what} must be between 0 and 3600 seconds.")));
+                return Err(Error::invalid(format!(
+                    "{what} must be between 0 and 3600 seconds."
+                )));
             }
             Ok(Duration::from_secs_f64(v))
         };
@@ -228,7 +236,11 @@ impl Context {
     /// The issuer for an enterprise: `ISSUER/<slug>` when a slug is given.
     pub fn issuer_for(&self, enterprise: Option<&str>) -> Result<String> {
         match enterprise {
-            Some(slug) => Ok(format!("{}/{}", self.issuer(), crate::names::segment("Enterprise", slug)?)),
+            Some(slug) => Ok(format!(
+                "{}/{}",
+                self.issuer(),
+                crate::names::segment("Enterprise", slug)?
+            )),
             None => Ok(self.issuer()),
         }
     }
@@ -258,7 +270,11 @@ mod tests {
     use super::*;
 
     fn ctx(host: &str) -> Context {
-        Context::resolve(&ContextOptions { host_name: Some(host.into()), ..Default::default() }).unwrap()
+        Context::resolve(&ContextOptions {
+            host_name: Some(host.into()),
+            ..Default::default()
+        })
+        .unwrap()
     }
 
     #[test]
@@ -275,7 +291,10 @@ mod tests {
         assert_eq!(c.api_base_uri.as_str(), "https://api.octocorp.ghe.com/");
         assert_eq!(c.issuer(), "https://token.actions.octocorp.ghe.com");
         assert_eq!(ctx("api.octocorp.ghe.com").host_name, "octocorp.ghe.com");
-        assert_eq!(c.issuer_for(Some("octocorp")).unwrap(), "https://token.actions.octocorp.ghe.com/octocorp");
+        assert_eq!(
+            c.issuer_for(Some("octocorp")).unwrap(),
+            "https://token.actions.octocorp.ghe.com/octocorp"
+        );
     }
 
     #[test]
@@ -303,8 +322,11 @@ mod tests {
     fn rejects_bad_hosts_and_hides_token() {
         assert!(normalize_host("bad host").is_err());
         assert!(normalize_host("").is_err());
-        let c = Context::resolve(&ContextOptions { token: Some("s3cret-value".into()), ..Default::default() })
-            .unwrap();
+        let c = Context::resolve(&ContextOptions {
+            token: Some("s3cret-value".into()),
+            ..Default::default()
+        })
+        .unwrap();
         assert!(!format!("{c:?}").contains("s3cret"));
         assert!(!c.describe().to_string().contains("s3cret"));
     }

@@ -46,7 +46,10 @@ fn cache() -> std::sync::MutexGuard<'static, Cache> {
 
 /// The discovery URL of an issuer.
 pub fn discovery_uri(issuer: &str) -> String {
-    format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'))
+    format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    )
 }
 
 /// Returns the cached document for an issuer without any request.
@@ -100,17 +103,32 @@ pub fn recently_failed(issuer: &str) -> bool {
 }
 
 fn parse(uri: &str, body: &serde_json::Value) -> Result<Discovery> {
-    let bad = |m: &str| Error::UnexpectedResponse { url: uri.to_string(), message: m.to_string() };
-    let obj = body.as_object().ok_or_else(|| bad("the discovery document is not a JSON object"))?;
-    let issuer = obj.get("issuer").and_then(|v| v.as_str()).ok_or_else(|| bad("`issuer` is missing"))?;
+    let bad = |m: &str| Error::UnexpectedResponse {
+        url: uri.to_string(),
+        message: m.to_string(),
+    };
+    let obj = body
+        .as_object()
+        .ok_or_else(|| bad("the discovery document is not a JSON object"))?;
+    let issuer = obj
+        .get("issuer")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| bad("`issuer` is missing"))?;
     let claims = obj
         .get("claims_supported")
         .and_then(|v| v.as_array())
         .ok_or_else(|| bad("`claims_supported` is missing"))?;
     Ok(Discovery {
         issuer: issuer.to_string(),
-        jwks_uri: obj.get("jwks_uri").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
-        claims_supported: claims.iter().filter_map(|c| c.as_str().map(str::to_string)).collect(),
+        jwks_uri: obj
+            .get("jwks_uri")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        claims_supported: claims
+            .iter()
+            .filter_map(|c| c.as_str().map(str::to_string))
+            .collect(),
         discovery_uri: uri.to_string(),
     })
 }

@@ -135,7 +135,9 @@ fn render_api(e: &ApiError) -> String {
 impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
     pub fn invalid(message: impl Into<String>) -> Self {
-        Error::InvalidArgument { message: message.into() }
+        Error::InvalidArgument {
+            message: message.into(),
+        }
     }
 
     /// The stable classification of this error.

@@ -24,7 +24,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The REST API version this client speaks.
 pub const API_VERSION: &str = "2022-11-28";
 /// The `User-Agent` sent with every request.
-pub static USER_AGENT: Lazy<String> = Lazy::new(|| format!("GitHubOidc/{} (+PowerShell module)", crate::VERSION));
+pub static USER_AGENT: Lazy<String> =
+    Lazy::new(|| format!("GitHubOidc/{} (+PowerShell module)", crate::VERSION));
 
 static RUNTIME: Lazy<tokio::runtime::Runtime> = Lazy::new(|| {
     tokio::runtime::Builder::new_multi_thread()
@@ -90,12 +91,19 @@ fn requested_wait(h: &HeaderMap) -> Option<u64> {
             return Some(secs);
         }
         if let Ok(when) = httpdate::parse_http_date(v.trim()) {
-            return Some(when.duration_since(SystemTime::now()).map(|d| d.as_secs()).unwrap_or(0));
+            return Some(
+                when.duration_since(SystemTime::now())
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0),
+            );
         }
     }
     if header_u64(h, "x-ratelimit-remaining") == Some(0) {
         let reset = header_u64(h, "x-ratelimit-reset")?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
         return Some(reset.saturating_sub(now) + 1);
     }
     None
@@ -135,7 +143,10 @@ fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, bo
         method: method.to_string(),
         url: url.to_string(),
         message,
-        documentation_url: json.get("documentation_url").and_then(|d| d.as_str()).map(str::to_string),
+        documentation_url: json
+            .get("documentation_url")
+            .and_then(|d| d.as_str())
+            .map(str::to_string),
         errors,
         accepted_permissions: h
             .get("x-accepted-github-permissions")
@@ -159,8 +170,10 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
             .header("X-GitHub-Api-Version", API_VERSION);
         if req.auth {
             let token = ctx.require_token()?;
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| Error::invalid("The token contains characters that cannot be sent in a header."))?;
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
+                    Error::invalid("The token contains characters that cannot be sent in a header.")
+                })?;
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
         }
@@ -185,14 +198,20 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                             message: format!("the body is not valid JSON ({e})"),
                         })?
                     };
-                    return Ok(Response { status: status.as_u16(), body });
+                    return Ok(Response {
+                        status: status.as_u16(),
+                        body,
+                    });
                 }
                 let err = parse_error(&req.method, &req.url, status, &headers, &bytes);
                 let transient = status.is_server_error() || err.rate_limited;
                 if !transient || attempt >= ctx.max_retries {
                     return Err(Error::Api(Box::new(err)));
                 }
-                let wait = err.retry_after_secs.map(Duration::from_secs).unwrap_or_else(|| backoff(attempt));
+                let wait = err
+                    .retry_after_secs
+                    .map(Duration::from_secs)
+                    .unwrap_or_else(|| backoff(attempt));
                 if wait > ctx.max_retry_wait {
                     return Err(Error::Api(Box::new(err)));
                 }
@@ -206,7 +225,11 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                     } else {
                         without_url(&e)
                     };
-                    return Err(Error::Network { method: req.method.to_string(), url: req.url.clone(), message: what });
+                    return Err(Error::Network {
+                        method: req.method.to_string(),
+                        url: req.url.clone(),
+                        message: what,
+                    });
                 }
                 backoff(attempt)
             }
@@ -265,7 +288,10 @@ mod tests {
         let mut h = HeaderMap::new();
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-        h.insert("x-ratelimit-reset", HeaderValue::from_str(&(now + 30).to_string()).unwrap());
+        h.insert(
+            "x-ratelimit-reset",
+            HeaderValue::from_str(&(now + 30).to_string()).unwrap(),
+        );
         let w = requested_wait(&h).unwrap();
         assert!((29..=32).contains(&w), "{w}");
     }

@@ -17,8 +17,15 @@ const ENTERPRISE_WRITE: &str =
     "a classic token with the admin:enterprise scope (GitHub Apps and fine-grained tokens cannot use this endpoint)";
 
 /// Sets whether tokens of the enterprise use the enterprise-scoped issuer. Returns the body sent.
-pub fn set_enterprise_issuer(ctx: &Context, enterprise: &str, include_enterprise_slug: bool) -> Result<serde_json::Value> {
-    let path = format!("/enterprises/{}/actions/oidc/customization/issuer", segment("Enterprise", enterprise)?);
+pub fn set_enterprise_issuer(
+    ctx: &Context,
+    enterprise: &str,
+    include_enterprise_slug: bool,
+) -> Result<serde_json::Value> {
+    let path = format!(
+        "/enterprises/{}/actions/oidc/customization/issuer",
+        segment("Enterprise", enterprise)?
+    );
     ctx.require_token()?;
     let body = serde_json::json!({ "include_enterprise_slug": include_enterprise_slug });
     http::block_on(http::send(Request {

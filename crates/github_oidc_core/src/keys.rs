@@ -16,11 +16,42 @@ pub const PROPERTY_PREFIX: &str = "repo_property_";
 
 /// github.com's `claims_supported` as of 2026, used when discovery cannot be reached.
 pub const BUILTIN_CLAIMS: &[&str] = &[
-    "sub", "aud", "exp", "iat", "iss", "jti", "nbf", "ref", "sha", "repository", "repository_id",
-    "repository_owner", "repository_owner_id", "enterprise", "enterprise_id", "run_id", "run_number",
-    "run_attempt", "actor", "actor_id", "workflow", "workflow_ref", "workflow_sha", "head_ref", "base_ref",
-    "event_name", "ref_type", "ref_protected", "environment", "environment_node_id", "job_workflow_ref",
-    "job_workflow_sha", "repository_visibility", "runner_environment", "issuer_scope", "check_run_id",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "iss",
+    "jti",
+    "nbf",
+    "ref",
+    "sha",
+    "repository",
+    "repository_id",
+    "repository_owner",
+    "repository_owner_id",
+    "enterprise",
+    "enterprise_id",
+    "run_id",
+    "run_number",
+    "run_attempt",
+    "actor",
+    "actor_id",
+    "workflow",
+    "workflow_ref",
+    "workflow_sha",
+    "head_ref",
+    "base_ref",
+    "event_name",
+    "ref_type",
+    "ref_protected",
+    "environment",
+    "environment_node_id",
+    "job_workflow_ref",
+    "job_workflow_sha",
+    "repository_visibility",
+    "runner_environment",
+    "issuer_scope",
+    "check_run_id",
 ];
 
 /// Whether a key is syntactically valid.
@@ -76,21 +107,32 @@ pub fn validate(keys: &[String], known: Option<&[String]>) -> Result<()> {
             )));
         }
         if seen.contains(&key.as_str()) {
-            return Err(Error::invalid(format!("Claim key '{key}' appears more than once; keys must be unique.")));
+            return Err(Error::invalid(format!(
+                "Claim key '{key}' appears more than once; keys must be unique."
+            )));
         }
         seen.push(key);
     }
     if let Some(known) = known {
         let allowed = template_keys(known);
         for key in keys {
-            if allowed.contains(key) || (key.starts_with(PROPERTY_PREFIX) && key.len() > PROPERTY_PREFIX.len()) {
+            if allowed.contains(key)
+                || (key.starts_with(PROPERTY_PREFIX) && key.len() > PROPERTY_PREFIX.len())
+            {
                 continue;
             }
             let close = suggestions(key, &allowed);
             let hint = if close.is_empty() {
                 String::new()
             } else {
-                format!(" Did you mean {}?", close.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", "))
+                format!(
+                    " Did you mean {}?",
+                    close
+                        .iter()
+                        .map(|k| format!("'{k}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             return Err(Error::invalid(format!(
                 "Claim key '{key}' is not supported by this GitHub instance.{hint} Use -AllowUnknownClaimKey to send it anyway."
@@ -121,18 +163,28 @@ mod tests {
     #[test]
     fn rejects_bad_keys() {
         assert!(validate(&[], None).is_err());
-        assert!(validate(&keys(&["bad key"]), None).unwrap_err().to_string().contains("'bad key'"));
-        assert!(validate(&keys(&["repo", "repo"]), None).unwrap_err().to_string().contains("more than once"));
+        assert!(validate(&keys(&["bad key"]), None)
+            .unwrap_err()
+            .to_string()
+            .contains("'bad key'"));
+        assert!(validate(&keys(&["repo", "repo"]), None)
+            .unwrap_err()
+            .to_string()
+            .contains("more than once"));
         assert!(validate(&keys(&[""]), None).is_err());
         assert!(validate(&keys(&["repo_property_"]), Some(&known())).is_err());
     }
 
     #[test]
     fn unknown_key_suggests() {
-        let e = validate(&keys(&["repositry_owner"]), Some(&known())).unwrap_err().to_string();
+        let e = validate(&keys(&["repositry_owner"]), Some(&known()))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("'repositry_owner'"), "{e}");
         assert!(e.contains("'repository_owner'"), "{e}");
-        let e = validate(&keys(&["enviroment"]), Some(&known())).unwrap_err().to_string();
+        let e = validate(&keys(&["enviroment"]), Some(&known()))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("'environment'"), "{e}");
     }
 }

@@ -17,12 +17,18 @@ pub fn segment(what: &str, name: &str) -> Result<String> {
         return Err(Error::invalid(format!("{what} must not be empty.")));
     }
     if name.len() > 100 {
-        return Err(Error::invalid(format!("{what} '{}…' is longer than 100 characters.", &name[..20])));
+        return Err(Error::invalid(format!(
+            "{what} '{}…' is longer than 100 characters.",
+            &name[..20]
+        )));
     }
     if name == "." || name == ".." {
         return Err(Error::invalid(format!("{what} '{name}' is not a valid name.")));
     }
-    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
         let shown = bad.escape_debug();
         let hint = if bad == '/' && what == "Owner" {
             " To address a repository, pass -Owner and -Repository separately."
@@ -51,10 +57,15 @@ mod tests {
 
     #[test]
     fn rejects_path_tricks() {
-        for bad in ["../x", "a/b", "%2F", "a b", "a\nb", "..", ".", "", "a?b", "a#b", "ü"] {
+        for bad in [
+            "../x", "a/b", "%2F", "a b", "a\nb", "..", ".", "", "a?b", "a#b", "ü",
+        ] {
             let e = segment("Repository", bad).unwrap_err();
             assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{bad}");
         }
-        assert!(segment("Owner", "a/b").unwrap_err().to_string().contains("-Repository"));
+        assert!(segment("Owner", "a/b")
+            .unwrap_err()
+            .to_string()
+            .contains("-Repository"));
     }
 }

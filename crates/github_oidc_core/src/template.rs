@@ -54,10 +54,13 @@ pub struct Update {
     pub allow_unknown_keys: bool,
 }
 
-const ORG_READ: &str = "the fine-grained permission \"Administration\" organization (read) or the classic scope read:org";
-const ORG_WRITE: &str = "the fine-grained permission \"Administration\" organization (write) or the classic scope write:org";
+const ORG_READ: &str =
+    "the fine-grained permission \"Administration\" organization (read) or the classic scope read:org";
+const ORG_WRITE: &str =
+    "the fine-grained permission \"Administration\" organization (write) or the classic scope write:org";
 const REPO_READ: &str = "the fine-grained permission \"Actions\" repository (read) or the classic scope repo";
-const REPO_WRITE: &str = "the fine-grained permission \"Actions\" repository (write) or the classic scope repo";
+const REPO_WRITE: &str =
+    "the fine-grained permission \"Actions\" repository (write) or the classic scope repo";
 
 /// Attaches the permission an endpoint needs to 401/403 errors.
 pub(crate) fn with_permission(e: Error, permission: &str) -> Error {
@@ -70,10 +73,22 @@ pub(crate) fn with_permission(e: Error, permission: &str) -> Error {
     }
 }
 
-fn call(ctx: &Context, method: Method, path: String, body: Option<serde_json::Value>, perm: &str) -> Result<http::Response> {
+fn call(
+    ctx: &Context,
+    method: Method,
+    path: String,
+    body: Option<serde_json::Value>,
+    perm: &str,
+) -> Result<http::Response> {
     ctx.require_token()?;
-    http::block_on(http::send(Request { method, url: ctx.api_url(&path), body, auth: true, ctx }))
-        .map_err(|e| with_permission(e, perm))
+    http::block_on(http::send(Request {
+        method,
+        url: ctx.api_url(&path),
+        body,
+        auth: true,
+        ctx,
+    }))
+    .map_err(|e| with_permission(e, perm))
 }
 
 fn string_list(v: &serde_json::Value, url: &str) -> Result<Option<Vec<String>>> {
@@ -82,14 +97,19 @@ fn string_list(v: &serde_json::Value, url: &str) -> Result<Option<Vec<String>>> 
         Some(serde_json::Value::Array(a)) => a
             .iter()
             .map(|k| {
-                k.as_str().map(str::to_string).ok_or_else(|| Error::UnexpectedResponse {
-                    url: url.to_string(),
-                    message: "`include_claim_keys` holds a non-string".into(),
-                })
+                k.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| Error::UnexpectedResponse {
+                        url: url.to_string(),
+                        message: "`include_claim_keys` holds a non-string".into(),
+                    })
             })
             .collect::<Result<Vec<_>>>()
             .map(Some),
-        Some(_) => Err(Error::UnexpectedResponse { url: url.to_string(), message: "`include_claim_keys` is not an array".into() }),
+        Some(_) => Err(Error::UnexpectedResponse {
+            url: url.to_string(),
+            message: "`include_claim_keys` is not an array".into(),
+        }),
     }
 }
 
@@ -122,7 +142,11 @@ fn is_no_template(message: &str) -> bool {
 
 /// Reads a repository's template.
 pub fn get_repo(ctx: &Context, owner: &str, repo: &str) -> Result<Template> {
-    let path = format!("/repos/{}/{}/actions/oidc/customization/sub", segment("Owner", owner)?, segment("Repository", repo)?);
+    let path = format!(
+        "/repos/{}/{}/actions/oidc/customization/sub",
+        segment("Owner", owner)?,
+        segment("Repository", repo)?
+    );
     let url = ctx.api_url(&path);
     let r = call(ctx, Method::GET, path, None, REPO_READ)?;
     Ok(Template {
@@ -131,7 +155,11 @@ pub fn get_repo(ctx: &Context, owner: &str, repo: &str) -> Result<Template> {
         use_default: r.body.get("use_default").and_then(|v| v.as_bool()),
         include_claim_keys: string_list(&r.body, &url)?,
         use_immutable_subject: r.body.get("use_immutable_subject").and_then(|v| v.as_bool()),
-        sub_claim_prefix: r.body.get("sub_claim_prefix").and_then(|v| v.as_str()).map(str::to_string),
+        sub_claim_prefix: r
+            .body
+            .get("sub_claim_prefix")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
         customized: true,
     })
 }
@@ -148,7 +176,9 @@ pub fn check_keys(ctx: &Context, keys_in: &[String], allow_unknown: bool) -> Res
         Err(e) => {
             let builtin: Vec<String> = keys::BUILTIN_CLAIMS.iter().map(|s| s.to_string()).collect();
             keys::validate(keys_in, Some(&builtin))?;
-            Ok(Some(format!("Claim keys were checked against the built-in list because discovery failed: {e}")))
+            Ok(Some(format!(
+                "Claim keys were checked against the built-in list because discovery failed: {e}"
+            )))
         }
     }
 }
@@ -195,9 +225,16 @@ pub fn set_org(ctx: &Context, org: &str, update: &Update) -> Result<Written> {
 
 /// Writes a repository's template. Fields left `None` keep their current value (read first).
 pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Result<Written> {
-    let path = format!("/repos/{}/{}/actions/oidc/customization/sub", segment("Owner", owner)?, segment("Repository", repo)?);
+    let path = format!(
+        "/repos/{}/{}/actions/oidc/customization/sub",
+        segment("Owner", owner)?,
+        segment("Repository", repo)?
+    );
     ctx.require_token()?;
-    if update.use_default.is_none() && update.include_claim_keys.is_none() && update.use_immutable_subject.is_none() {
+    if update.use_default.is_none()
+        && update.include_claim_keys.is_none()
+        && update.use_immutable_subject.is_none()
+    {
         return Err(Error::invalid(
             "Nothing to set for the repository: pass -IncludeClaimKeys, -UseDefault (GitHub's default), -UseDefault:$false (the organization's template) or -UseImmutableSubject.",
         ));
@@ -215,7 +252,14 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Resu
             // Only the immutable flag changes: keep the current template as it is.
             let current = get_repo(ctx, owner, repo)?;
             let use_default = current.use_default.unwrap_or(true);
-            (use_default, if use_default { None } else { current.include_claim_keys })
+            (
+                use_default,
+                if use_default {
+                    None
+                } else {
+                    current.include_claim_keys
+                },
+            )
         }
     };
     if let (Some(k), false) = (&keys, update.include_claim_keys.is_none()) {
@@ -238,7 +282,9 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Resu
 mod tests {
     #[test]
     fn no_template_message() {
-        assert!(super::is_no_template("No Actions OIDC custom sub claim template found for the organization x"));
+        assert!(super::is_no_template(
+            "No Actions OIDC custom sub claim template found for the organization x"
+        ));
         assert!(!super::is_no_template("Not Found"));
     }
 }

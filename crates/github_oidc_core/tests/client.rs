@@ -1,0 +1,304 @@
+//! The GitHub client against the fake server: requests sent, templates read and written,
+//! errors classified, retries, discovery caching, and no request for bad input.
+
+use fake_github::{spawn_blocking_server, BlockingServer, Fault};
+use github_oidc_core::template::{self, Update};
+use github_oidc_core::{discovery, Context, ContextOptions, ErrorKind};
+
+const TOKEN: &str = "test-admin-token";
+
+fn server() -> BlockingServer {
+    spawn_blocking_server(None).expect("the fake server starts")
+}
+
+fn ctx_with(server: &BlockingServer, token: Option<&str>, retries: u32) -> Context {
+    Context::resolve(&ContextOptions {
+        host_name: Some("github.com".into()),
+        api_base_uri: Some(server.base_url.clone()),
+        issuer_uri: Some(server.base_url.clone()),
+        token: token.map(str::to_string),
+        max_retries: Some(retries),
+        timeout_sec: Some(5.0),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+fn ctx(server: &BlockingServer) -> Context {
+    ctx_with(server, Some(TOKEN), 2)
+}
+
+fn keys(k: &[&str]) -> Vec<String> {
+    k.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn sends_githubs_headers() {
+    let s = server();
+    template::get_repo(&ctx(&s), "octo-org", "octo-repo").unwrap();
+    let r = &s.requests()[0];
+    assert_eq!(r.method, "GET");
+    assert_eq!(r.path, "/repos/octo-org/octo-repo/actions/oidc/customization/sub");
+    assert_eq!(r.header("accept"), Some("application/vnd.github+json"));
+    assert_eq!(r.header("x-github-api-version"), Some("2022-11-28"));
+    assert!(r.header("user-agent").unwrap().starts_with("GitHubOidc/"));
+    assert_eq!(r.header("authorization"), Some("Bearer test-admin-token"));
+}
+
+#[test]
+fn reads_templates_with_quirks() {
+    let s = server();
+    let c = ctx(&s);
+    let repo = template::get_repo(&c, "octo-org", "new-repo").unwrap();
+    assert_eq!(repo.use_default, Some(true));
+    assert_eq!(repo.include_claim_keys, None);
+    assert_eq!(repo.use_immutable_subject, Some(false));
+    assert!(
+        repo.sub_claim_prefix.unwrap().contains('@'),
+        "immutable prefix although the flag is false"
+    );
+
+    let org = template::get_org(&c, "octo-org").unwrap();
+    assert!(!org.customized, "an org without a template is not an error");
+    assert_eq!(org.include_claim_keys, Some(keys(&["repo", "context"])));
+
+    let org = template::get_org(&c, "custom-org").unwrap();
+    assert!(org.customized);
+    assert_eq!(
+        org.include_claim_keys,
+        Some(keys(&["repository_owner_id", "context"]))
+    );
+
+    let e = template::get_org(&c, "no-such-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    let e = template::get_repo(&c, "octo-org", "no-such-repo").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
+
+#[test]
+fn writes_repository_templates() {
+    let s = server();
+    let c = ctx(&s);
+    let custom = Update {
+        include_claim_keys: Some(keys(&["repo", "context", "job_workflow_ref"])),
+        ..Default::default()
+    };
+    template::set_repo(&c, "octo-org", "octo-repo", &custom).unwrap();
+    let opt_in = Update {
+        use_default: Some(false),
+        ..Default::default()
+    };
+    template::set_repo(&c, "octo-org", "octo-repo", &opt_in).unwrap();
+    let reset = Update {
+        use_default: Some(true),
+        include_claim_keys: Some(keys(&["repo"])),
+        ..Default::default()
+    };
+    let w = template::set_repo(&c, "octo-org", "octo-repo", &reset).unwrap();
+    assert_eq!(
+        w.warnings.len(),
+        1,
+        "keys with use_default are dropped with a warning"
+    );
+
+    let puts: Vec<_> = s.requests().into_iter().filter(|r| r.method == "PUT").collect();
+    let bodies: Vec<_> = puts.iter().map(|r| r.body.clone().unwrap()).collect();
+    assert_eq!(
+        bodies[0],
+        serde_json::json!({"use_default": false, "include_claim_keys": ["repo", "context", "job_workflow_ref"]})
+    );
+    assert_eq!(bodies[1], serde_json::json!({"use_default": false}));
+    assert_eq!(bodies[2], serde_json::json!({"use_default": true}));
+}
+
+#[test]
+fn immutable_flag_alone_keeps_the_template() {
+    let s = server();
+    let c = ctx(&s);
+    let update = Update {
+        use_immutable_subject: Some(true),
+        ..Default::default()
+    };
+    template::set_repo(&c, "custom-org", "own-template", &update).unwrap();
+    let put = s.requests().into_iter().find(|r| r.method == "PUT").unwrap();
+    assert_eq!(
+        put.body.unwrap(),
+        serde_json::json!({"use_default": false, "include_claim_keys": ["repo", "context", "job_workflow_ref"], "use_immutable_subject": true})
+    );
+}
+
+#[test]
+fn writes_organization_templates() {
+    let s = server();
+    let c = ctx(&s);
+    let update = Update {
+        include_claim_keys: Some(keys(&["repository_owner_id", "context"])),
+        ..Default::default()
+    };
+    template::set_org(&c, "octo-org", &update).unwrap();
+    let org = template::get_org(&c, "octo-org").unwrap();
+    assert!(org.customized);
+    assert_eq!(
+        org.include_claim_keys,
+        Some(keys(&["repository_owner_id", "context"]))
+    );
+    let reset = Update {
+        use_default: Some(true),
+        ..Default::default()
+    };
+    let w = template::set_org(&c, "octo-org", &reset).unwrap();
+    assert_eq!(
+        w.sent,
+        serde_json::json!({"include_claim_keys": ["repo", "context"]})
+    );
+}
+
+#[test]
+fn bad_input_sends_nothing() {
+    let s = server();
+    let c = ctx(&s);
+    for (owner, repo) in [
+        ("../x", "r"),
+        ("a/b", "r"),
+        ("o", "%2F"),
+        ("o", "a b"),
+        ("o", "a\nb"),
+    ] {
+        let e = template::get_repo(&c, owner, repo).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{owner}/{repo}");
+    }
+    let bad = Update {
+        include_claim_keys: Some(keys(&["repo", "repo"])),
+        ..Default::default()
+    };
+    assert_eq!(
+        template::set_org(&c, "octo-org", &bad).unwrap_err().kind(),
+        ErrorKind::InvalidArgument
+    );
+    let no_token = ctx_with(&s, None, 0);
+    let e = template::get_org(&no_token, "octo-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.to_string().contains("GH_TOKEN"), "{e}");
+    assert!(s.requests().is_empty(), "no request for rejected input");
+}
+
+#[test]
+fn unknown_keys_are_checked_against_discovery() {
+    let s = server();
+    let c = ctx(&s);
+    let update = Update {
+        include_claim_keys: Some(keys(&["repo", "enviroment"])),
+        ..Default::default()
+    };
+    let e = template::set_org(&c, "octo-org", &update).unwrap_err();
+    assert!(e.to_string().contains("'environment'"), "{e}");
+    assert!(s.requests().iter().all(|r| r.method != "PUT"));
+    let allowed = Update {
+        allow_unknown_keys: true,
+        include_claim_keys: Some(keys(&["repo", "brand_new_claim"])),
+        ..Default::default()
+    };
+    template::set_org(&c, "octo-org", &allowed).unwrap();
+}
+
+#[test]
+fn errors_are_classified_and_keep_githubs_details() {
+    let s = server();
+    let bad_token = ctx_with(&s, Some("not-a-real-token"), 0);
+    let e = template::get_org(&bad_token, "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert!(!e.to_string().contains("not-a-real-token"));
+
+    let read = ctx_with(&s, Some("test-read-token"), 0);
+    let e = template::set_repo(
+        &read,
+        "octo-org",
+        "octo-repo",
+        &Update {
+            use_default: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+    let api = e.api().unwrap();
+    assert_eq!(api.status, 403);
+    assert!(api.required_permission.as_deref().unwrap().contains("Actions"));
+    assert!(e.to_string().contains("Resource not accessible"), "{e}");
+
+    s.push_fault(Fault::new(422).times(1));
+    let e = template::get_org(&ctx(&s), "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ValidationFailed);
+}
+
+#[test]
+fn retries_transient_failures() {
+    let s = server();
+    s.push_fault(Fault::new(503).times(1));
+    template::get_org(&ctx(&s), "custom-org").expect("the retry succeeds");
+    assert_eq!(s.requests().len(), 2);
+
+    s.clear_requests();
+    s.push_fault(Fault::new(429).times(5).retry_after(0));
+    let e = template::get_org(&ctx_with(&s, Some(TOKEN), 2), "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(s.requests().len(), 3, "one try plus two retries");
+
+    s.clear_faults();
+    s.clear_requests();
+    s.push_fault(Fault::new(404).times(5));
+    template::get_org(&ctx(&s), "custom-org").unwrap_err();
+    assert_eq!(s.requests().len(), 1, "other 4xx are not retried");
+}
+
+#[test]
+fn waits_longer_than_the_budget_are_not_slept() {
+    let s = server();
+    s.push_fault(Fault::new(403).times(1).retry_after(3600));
+    let started = std::time::Instant::now();
+    let e = template::get_org(&ctx(&s), "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert!(started.elapsed().as_secs() < 5);
+}
+
+#[test]
+fn timeouts_are_network_errors() {
+    let s = server();
+    s.push_fault(Fault::new(200).times(5).delay_ms(3000));
+    let c = Context::resolve(&ContextOptions {
+        api_base_uri: Some(s.base_url.clone()),
+        token: Some(TOKEN.into()),
+        timeout_sec: Some(0.5),
+        max_retries: Some(0),
+        ..Default::default()
+    })
+    .unwrap();
+    let e = template::get_org(&c, "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Network);
+    assert!(e.to_string().contains("timed out"), "{e}");
+}
+
+#[test]
+fn discovery_is_cached_per_issuer() {
+    let s = server();
+    let c = ctx(&s);
+    let d = discovery::discover(&c, None).unwrap();
+    assert!(d.claims_supported.iter().any(|k| k == "job_workflow_ref"));
+    discovery::discover(&c, None).unwrap();
+    let count = s
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("openid-configuration"))
+        .count();
+    assert_eq!(count, 1, "a repeated call makes no request");
+    let e = discovery::discover(&c, Some("octocat-inc")).unwrap();
+    assert!(e.issuer.ends_with("/octocat-inc"));
+}
+
+#[test]
+fn malformed_bodies_are_unexpected_responses() {
+    let s = server();
+    s.push_fault(Fault::new(200).times(1).body("{not json"));
+    let e = template::get_org(&ctx(&s), "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
+}
