@@ -1,0 +1,53 @@
+@{
+    RootModule           = 'GitHubOidc.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '4f6c1b1e-2a55-4d7e-9a3c-6d0b8f3e2c71'
+    Author               = 'GitHubOidc contributors'
+    CompanyName          = 'GitHubOidc'
+    Copyright            = '(c) GitHubOidc contributors. All rights reserved.'
+    Description          = @'
+Read and configure the GitHub Actions OIDC subject claim (sub) template of organizations and repositories,
+and discover the claim keys of any GitHub instance (github.com, GHE.com, GitHub Enterprise Server),
+with -WhatIf, validation and tab completion. Backed by a Rust native library.
+'@
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('GitHubOidc.format.ps1xml')
+    TypesToProcess       = @('GitHubOidc.types.ps1xml')
+    # Literal lists: do not use wildcards (module auto-loading and analysis read these).
+    FunctionsToExport    = @(
+        'ConvertFrom-GitHubOidcToken'
+        'Get-GitHubOidcClaim'
+        'Get-GitHubOidcContext'
+        'Get-GitHubOidcSubjectClaim'
+        'New-GitHubOidcTrustPolicy'
+        'Resolve-GitHubOidcSubject'
+        'Set-GitHubOidcIssuer'
+        'Set-GitHubOidcSubjectClaim'
+        'Test-GitHubOidcToken'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @(
+                'GitHub'
+                'OIDC'
+                'OpenIDConnect'
+                'GitHubActions'
+                'Actions'
+                'SubjectClaim'
+                'Federation'
+                'Security'
+                'PSEdition_Core'
+                'Windows'
+                'Linux'
+                'MacOS'
+            )
+            ProjectUri   = 'https://github.com/GitHubOidc/GitHubOidc'
+            LicenseUri   = 'https://github.com/GitHubOidc/GitHubOidc/blob/main/LICENSE'
+            ReleaseNotes = 'See https://github.com/GitHubOidc/GitHubOidc/blob/main/CHANGELOG.md'
+        }
+    }
+}

@@ -1,0 +1,41 @@
+function ConvertTo-GitHubOidcSubjectClaim {
+    <#
+        .SYNOPSIS
+        Shapes a template answer from the native layer as a GitHubOidc.SubjectClaim object.
+
+        .DESCRIPTION
+        PowerShell-style property names; GitHub's own names (include_claim_keys, use_default,
+        use_immutable_subject, sub_claim_prefix) are alias properties (GitHubOidc.types.ps1xml).
+
+        Organization objects have no Repository property at all: a null Repository would make
+        pipeline binding to Set-GitHubOidcSubjectClaim fail ("argument is null") instead of
+        choosing the organization parameter set.
+    #>
+    [CmdletBinding()]
+    [OutputType('GitHubOidc.SubjectClaim')]
+    param(
+        # The Hashtable returned by GetSubjectClaim.
+        [Parameter(Mandatory)]
+        [System.Collections.IDictionary] $Answer,
+
+        # The host the template lives on.
+        [Parameter(Mandatory)]
+        [string] $HostName
+    )
+
+    $keys = $Answer['include_claim_keys']
+    $properties = [ordered]@{
+        PSTypeName = 'GitHubOidc.SubjectClaim'
+        Owner      = [string]$Answer['owner']
+    }
+    if ($Answer['repository']) {
+        $properties['Repository'] = [string]$Answer['repository']
+    }
+    $properties['UseDefault'] = $Answer['use_default']
+    $properties['IncludeClaimKeys'] = if ($null -ne $keys) { [string[]]@($keys) } else { $null }
+    $properties['UseImmutableSubject'] = $Answer['use_immutable_subject']
+    $properties['SubClaimPrefix'] = $Answer['sub_claim_prefix']
+    $properties['Customized'] = [bool]$Answer['customized']
+    $properties['HostName'] = $HostName
+    [pscustomobject]$properties
+}

@@ -1,0 +1,91 @@
+function New-GitHubOidcErrorRecord {
+    <#
+        .SYNOPSIS
+        Turns an exception from the native layer into an ErrorRecord with a stable ErrorId.
+
+        .DESCRIPTION
+        ErrorId is 'GitHubOidc.<Kind>' (GitHubOidc.NotFound, GitHubOidc.Forbidden, ...). The message
+        is the native message, which already holds GitHub's message, the documentation URL and,
+        for 401/403, the permission the endpoint needs. Any other exception becomes
+        GitHubOidc.Internal (or GitHubOidc.InvalidArgument for argument exceptions).
+    #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute(
+        'PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'Creates an in-memory ErrorRecord; it changes no state.'
+    )]
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.ErrorRecord])]
+    param(
+        # The exception, as caught (wrappers such as MethodInvocationException are unwrapped).
+        [Parameter(Mandatory)]
+        [System.Exception] $Exception,
+
+        # What the operation was about: 'owner/repo', the owner, or the host name.
+        [Parameter()]
+        [AllowNull()]
+        [object] $TargetObject,
+
+        # Text that must never appear in the message (the token), replaced by '***'.
+        [Parameter()]
+        [AllowNull()]
+        [string] $Secret
+    )
+
+    $inner = $Exception
+    while ($inner -isnot [GitHubOidc.Native.GitHubOidcException] -and $null -ne $inner.InnerException) {
+        $inner = $inner.InnerException
+    }
+
+    $recommended = $null
+    if ($inner -is [GitHubOidc.Native.GitHubOidcException]) {
+        $kind = $inner.Kind
+        $message = $inner.Message
+        $category = switch ($kind) {
+            'NotFound' { [System.Management.Automation.ErrorCategory]::ObjectNotFound }
+            'Unauthorized' { [System.Management.Automation.ErrorCategory]::AuthenticationError }
+            'Forbidden' { [System.Management.Automation.ErrorCategory]::PermissionDenied }
+            'ValidationFailed' { [System.Management.Automation.ErrorCategory]::InvalidData }
+            'RateLimited' { [System.Management.Automation.ErrorCategory]::LimitsExceeded }
+            'ServerError' { [System.Management.Automation.ErrorCategory]::ResourceUnavailable }
+            'Network' { [System.Management.Automation.ErrorCategory]::ConnectionError }
+            'InvalidArgument' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
+            'UnexpectedResponse' { [System.Management.Automation.ErrorCategory]::InvalidResult }
+            default { [System.Management.Automation.ErrorCategory]::NotSpecified }
+        }
+        $recommended = switch ($kind) {
+            'NotFound' { 'Check the owner and repository names, and that the token can see them (GitHub answers 404 to hide what it may not see).' }
+            'Unauthorized' { 'Provide a valid token: -Context @{ Token = ... }, GH_TOKEN or GITHUB_TOKEN, or run ''gh auth login''.' }
+            'Forbidden' {
+                if ($inner.RequiredPermission) {
+                    "Use a token with $($inner.RequiredPermission)."
+                } else {
+                    'Use a token with the permission the endpoint needs (Get-Help Set-GitHubOidcSubjectClaim -Full, NOTES).'
+                }
+            }
+            'ValidationFailed' { 'Check the claim keys: Get-GitHubOidcClaim lists the keys this instance supports.' }
+            'RateLimited' { 'Wait for the rate limit to reset, or allow longer waits with -Context @{ MaxRetries = N; MaxRetryWaitSec = S }.' }
+            'ServerError' { 'GitHub had a problem; try again later. Transient failures were already retried.' }
+            'Network' { 'Check the host name, the network, and the HTTPS_PROXY / NO_PROXY settings.' }
+        }
+    } else {
+        $message = $inner.Message
+        if ($inner -is [System.ArgumentException]) {
+            $kind = 'InvalidArgument'
+            $category = [System.Management.Automation.ErrorCategory]::InvalidArgument
+        } else {
+            $kind = 'Internal'
+            $category = [System.Management.Automation.ErrorCategory]::NotSpecified
+        }
+    }
+
+    if ($Secret -and $message -and $message.Contains($Secret)) {
+        $message = $message.Replace($Secret, '***')
+    }
+
+    $record = [System.Management.Automation.ErrorRecord]::new($inner, "GitHubOidc.$kind", $category, $TargetObject)
+    $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($message)
+    if ($recommended) {
+        $record.ErrorDetails.RecommendedAction = $recommended
+    }
+    $record
+}

@@ -1,0 +1,85 @@
+function Get-GitHubOidcContext {
+    <#
+        .SYNOPSIS
+        Shows how a -Context value resolves: host, kind of instance, API and issuer URLs, token source.
+
+        .DESCRIPTION
+        Resolves the context exactly as the other commands do and shows the result: HostName,
+        Kind (GitHubCom, GheCom or Ghes), ApiBaseUri, IssuerUri, DiscoveryUri, HasToken and
+        TokenSource (Context, GH_TOKEN, GITHUB_TOKEN or gh). The token itself is never shown.
+        No request is made.
+
+        | Host               | API base                     | Issuer                                       |
+        | github.com         | https://api.github.com       | https://token.actions.githubusercontent.com  |
+        | SUBDOMAIN.ghe.com  | https://api.SUBDOMAIN.ghe.com| https://token.actions.SUBDOMAIN.ghe.com      |
+        | any other host     | https://HOST/api/v3          | https://HOST/_services/token                 |
+
+        .PARAMETER Context
+        Omitted: GH_HOST if set, else github.com. A string is a host name. An object or hashtable
+        may carry HostName, ApiBaseUri, IssuerUri, Token (string or SecureString), TimeoutSec,
+        MaxRetries and MaxRetryWaitSec; PSModule/GitHub context objects work as they are.
+
+        .PARAMETER NoTokenLookup
+        Do not look for a token in GH_TOKEN, GITHUB_TOKEN or gh.
+
+        .EXAMPLE
+        Get-GitHubOidcContext -Context octocorp.ghe.com
+
+        Shows the API (https://api.octocorp.ghe.com) and issuer (https://token.actions.octocorp.ghe.com) of a GHE.com instance.
+
+        .EXAMPLE
+        Get-GitHubOidcContext -Context github.example.com | Format-List
+
+        Shows the API (https://github.example.com/api/v3) and issuer (https://github.example.com/_services/token) of a GitHub Enterprise Server.
+
+        .EXAMPLE
+        Get-GitHubOidcContext
+
+        Shows the default context (GH_HOST or github.com) and where its token comes from.
+
+        .OUTPUTS
+        GitHubOidc.Context
+
+        .NOTES
+        Token lookup order: the context's Token, GH_TOKEN, GITHUB_TOKEN, 'gh auth token --hostname HOST'.
+
+        .LINK
+        https://github.com/GitHubOidc/GitHubOidc
+
+        .LINK
+        Get-GitHubOidcSubjectClaim
+    #>
+    [CmdletBinding()]
+    [OutputType('GitHubOidc.Context')]
+    param(
+        # A host name, or an object with HostName, ApiBaseUri, IssuerUri, Token, ...
+        [Parameter(Position = 0, ValueFromPipeline)]
+        [object] $Context,
+
+        # Do not look for a token in the environment or gh.
+        [Parameter()]
+        [switch] $NoTokenLookup
+    )
+
+    process {
+        try {
+            $state = Initialize-GitHubOidcContext -Context $Context -NoToken:$NoTokenLookup
+        } catch {
+            $PSCmdlet.WriteError($_)
+            return
+        }
+        $info = $state.Info
+        [pscustomobject]@{
+            PSTypeName   = 'GitHubOidc.Context'
+            HostName     = [string]$info['host_name']
+            Kind         = [string]$info['kind']
+            ApiBaseUri   = [string]$info['api_base_uri']
+            IssuerUri    = [string]$info['issuer_uri']
+            DiscoveryUri = [string]$info['discovery_uri']
+            HasToken     = [bool]$info['has_token']
+            TokenSource  = $state.Context.TokenSource
+            TimeoutSec   = $info['timeout_sec']
+            MaxRetries   = $info['max_retries']
+        }
+    }
+}

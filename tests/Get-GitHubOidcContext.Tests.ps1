@@ -1,0 +1,141 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+# Context resolution: host -> API and issuer URLs, GH_HOST, token sources. No requests are made.
+
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    Import-TestModule
+    $script:savedEnvironment = @{}
+    foreach ($name in 'GH_HOST', 'GH_TOKEN', 'GITHUB_TOKEN', 'PATH') {
+        $script:savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
+    }
+    # An empty directory as PATH: no 'gh' can be found, so no test depends on the machine's gh login.
+    $script:emptyPath = Join-Path ([System.IO.Path]::GetTempPath()) "gho-empty-$PID"
+    $null = New-Item -ItemType Directory -Path $script:emptyPath -Force
+}
+
+AfterAll {
+    foreach ($name in $script:savedEnvironment.Keys) {
+        [Environment]::SetEnvironmentVariable($name, $script:savedEnvironment[$name])
+    }
+    Remove-Item -LiteralPath $script:emptyPath -Recurse -Force -ErrorAction Ignore
+}
+
+Describe 'Get-GitHubOidcContext' {
+    BeforeEach {
+        Clear-GitHubOidcTestEnvironment
+        $env:PATH = $script:emptyPath
+    }
+
+    AfterEach {
+        $env:PATH = $script:savedEnvironment['PATH']
+    }
+
+    It 'derives the API and issuer of <HostName>' -ForEach @(
+        @{ HostName = 'github.com'; Kind = 'GitHubCom'; Api = 'https://api.github.com'; Issuer = 'https://token.actions.githubusercontent.com' }
+        @{ HostName = 'octocorp.ghe.com'; Kind = 'GheCom'; Api = 'https://api.octocorp.ghe.com'; Issuer = 'https://token.actions.octocorp.ghe.com' }
+        @{ HostName = 'github.example.com'; Kind = 'Ghes'; Api = 'https://github.example.com/api/v3'; Issuer = 'https://github.example.com/_services/token' }
+    ) {
+        $context = Get-GitHubOidcContext -Context $HostName
+        $context.PSObject.TypeNames | Should -Contain 'GitHubOidc.Context'
+        $context.HostName | Should -Be $HostName
+        $context.Kind | Should -Be $Kind
+        $context.ApiBaseUri | Should -Be $Api
+        $context.IssuerUri | Should -Be $Issuer
+        $context.DiscoveryUri | Should -Be "$Issuer/.well-known/openid-configuration"
+        $context.HasToken | Should -BeFalse
+    }
+
+    It 'normalizes a URL or an API host to the web host' {
+        (Get-GitHubOidcContext -Context 'https://api.github.com/').HostName | Should -Be 'github.com'
+        (Get-GitHubOidcContext -Context 'https://GitHub.Example.com/some/path').ApiBaseUri | Should -Be 'https://github.example.com/api/v3'
+        (Get-GitHubOidcContext -Context 'api.octocorp.ghe.com').IssuerUri | Should -Be 'https://token.actions.octocorp.ghe.com'
+    }
+
+    It 'defaults to github.com' {
+        $context = Get-GitHubOidcContext
+        $context.HostName | Should -Be 'github.com'
+        $context.IssuerUri | Should -Be 'https://token.actions.githubusercontent.com'
+    }
+
+    It 'defaults to GH_HOST when it is set' {
+        $env:GH_HOST = 'octocorp.ghe.com'
+        $context = Get-GitHubOidcContext
+        $context.HostName | Should -Be 'octocorp.ghe.com'
+        $context.ApiBaseUri | Should -Be 'https://api.octocorp.ghe.com'
+    }
+
+    It 'takes the token from GH_TOKEN, then GITHUB_TOKEN, and never shows it' {
+        $env:GITHUB_TOKEN = 'test-token-from-github-token'
+        $context = Get-GitHubOidcContext
+        $context.HasToken | Should -BeTrue
+        $context.TokenSource | Should -Be 'GITHUB_TOKEN'
+
+        $env:GH_TOKEN = 'test-token-from-gh-token'
+        $context = Get-GitHubOidcContext
+        $context.TokenSource | Should -Be 'GH_TOKEN'
+        ($context | Format-List * | Out-String) | Should -Not -Match 'test-token-from'
+        $context.PSObject.Properties.Name | Should -Not -Contain 'Token'
+    }
+
+    It 'prefers the token of the context over the environment' {
+        $env:GH_TOKEN = 'test-token-from-gh-token'
+        $context = Get-GitHubOidcContext -Context @{ HostName = 'github.com'; Token = 'test-admin-token' }
+        $context.TokenSource | Should -Be 'Context'
+    }
+
+    It 'reports no token without a token anywhere, and -NoTokenLookup ignores the environment' {
+        (Get-GitHubOidcContext).HasToken | Should -BeFalse
+        $env:GH_TOKEN = 'test-token-from-gh-token'
+        (Get-GitHubOidcContext -NoTokenLookup).HasToken | Should -BeFalse
+    }
+
+    It 'accepts a hashtable with explicit URLs, timeout and retries' {
+        $context = Get-GitHubOidcContext -Context @{
+            HostName = 'github.example.com'; ApiBaseUri = 'http://127.0.0.1:1/api/v3'; IssuerUri = 'http://127.0.0.1:1/_services/token'
+            TimeoutSec = 5; MaxRetries = 1
+        }
+        $context.HostName | Should -Be 'github.example.com'
+        $context.ApiBaseUri | Should -Be 'http://127.0.0.1:1/api/v3'
+        $context.IssuerUri | Should -Be 'http://127.0.0.1:1/_services/token'
+        $context.TimeoutSec | Should -Be 5
+        $context.MaxRetries | Should -Be 1
+    }
+
+    It 'accepts a PSModule/GitHub-style context object with a SecureString token' {
+        $psModuleContext = [pscustomobject]@{
+            Name       = 'github.com/octocat'
+            HostName   = 'github.com'
+            ApiBaseUri = 'https://api.github.com'
+            Token      = ConvertTo-SecureString -String 'test-admin-token' -AsPlainText -Force
+            TokenType  = 'PAT'
+        }
+        $context = Get-GitHubOidcContext -Context $psModuleContext
+        $context.HostName | Should -Be 'github.com'
+        $context.HasToken | Should -BeTrue
+        $context.TokenSource | Should -Be 'Context'
+    }
+
+    It 'uses the host of ApiBaseUri when the context has no HostName' {
+        (Get-GitHubOidcContext -Context @{ ApiBaseUri = 'https://github.example.com/api/v3' }).HostName | Should -Be 'github.example.com'
+    }
+
+    It 'rejects an invalid context with GitHubOidc.InvalidArgument' {
+        { Get-GitHubOidcContext -Context @{ ApiBaseUri = 'not a url' } -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.InvalidArgument,*'
+        { Get-GitHubOidcContext -Context 'bad host name!' -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.InvalidArgument,*'
+        { Get-GitHubOidcContext -Context @{ HostName = 'github.com'; MaxRetries = 99 } -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.InvalidArgument,*'
+    }
+
+    It 'asks gh for a token only when gh is installed, quietly, and records the source' -Skip:($IsWindows) {
+        # A stand-in 'gh' on PATH that prints a token for the requested host.
+        $bin = Join-Path $script:emptyPath 'gh-bin'
+        $null = New-Item -ItemType Directory -Path $bin -Force
+        $gh = Join-Path $bin 'gh'
+        Set-Content -LiteralPath $gh -Value "#!/bin/sh`nif [ `"`$1 `$2 `$3 `$4`" = 'auth token --hostname octocorp.ghe.com' ]; then echo test-token-from-gh; exit 0; fi`nexit 1"
+        & /bin/chmod +x $gh
+        $env:PATH = $bin
+        $context = Get-GitHubOidcContext -Context 'octocorp.ghe.com'
+        $context.HasToken | Should -BeTrue
+        $context.TokenSource | Should -Be 'gh'
+        (Get-GitHubOidcContext -Context 'other.example.com').HasToken | Should -BeFalse
+    }
+}

@@ -1,0 +1,180 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+# The module's contract: manifest, exports, ShouldProcess, help, OutputType.
+
+BeforeDiscovery {
+    . "$PSScriptRoot/common.ps1"
+    Import-TestModule
+    # Every exported command: Set-* (and only Set-*) supports ShouldProcess.
+    $script:commandCases = @(
+        (Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object | ForEach-Object {
+            @{ Name = $_; ShouldProcess = $_ -like 'Set-*' }
+        }
+    )
+}
+
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    Import-TestModule
+    $script:manifestPath = Join-Path (Get-TestModulePath) 'GitHubOidc.psd1'
+    $script:manifest = Import-PowerShellDataFile -LiteralPath $script:manifestPath
+}
+
+Describe 'GitHubOidc module' {
+    Context 'Manifest' {
+        It 'is a valid manifest for PowerShell 7.4+ Core' {
+            $info = Test-ModuleManifest -Path $script:manifestPath
+            $info.Version | Should -Be ([version]'0.1.0')
+            $info.PowerShellVersion | Should -Be ([version]'7.4')
+            $info.CompatiblePSEditions | Should -Be @('Core')
+            $info.RootModule | Should -Be 'GitHubOidc.psm1'
+        }
+
+        It 'lists functions explicitly and exports no cmdlets, variables or aliases' {
+            $script:manifest.FunctionsToExport | Should -Not -Contain '*'
+            $script:manifest.FunctionsToExport | Should -Contain 'Get-GitHubOidcClaim'
+            $script:manifest.FunctionsToExport | Should -Contain 'Get-GitHubOidcSubjectClaim'
+            $script:manifest.FunctionsToExport | Should -Contain 'Set-GitHubOidcSubjectClaim'
+            $script:manifest.FunctionsToExport | Should -Contain 'Get-GitHubOidcContext'
+            @($script:manifest.CmdletsToExport).Count | Should -Be 0
+            @($script:manifest.VariablesToExport).Count | Should -Be 0
+            @($script:manifest.AliasesToExport).Count | Should -Be 0
+        }
+
+        It 'has gallery metadata' {
+            $psData = $script:manifest.PrivateData.PSData
+            $psData.Tags | Should -Contain 'GitHub'
+            $psData.Tags | Should -Contain 'OIDC'
+            $psData.Tags | Should -Contain 'GitHubActions'
+            $psData.Tags | Should -Contain 'PSEdition_Core'
+            foreach ($os in 'Windows', 'Linux', 'MacOS') { $psData.Tags | Should -Contain $os }
+            $psData.ProjectUri | Should -Be 'https://github.com/GitHubOidc/GitHubOidc'
+            $psData.LicenseUri | Should -Be 'https://github.com/GitHubOidc/GitHubOidc/blob/main/LICENSE'
+            $psData.ReleaseNotes | Should -Not -BeNullOrEmpty
+            $script:manifest.Description | Should -Not -BeNullOrEmpty
+        }
+
+        It 'processes the format and type files' {
+            $script:manifest.FormatsToProcess | Should -Contain 'GitHubOidc.format.ps1xml'
+            $script:manifest.TypesToProcess | Should -Contain 'GitHubOidc.types.ps1xml'
+        }
+    }
+
+    Context 'Exports' {
+        It 'exports exactly the manifest functions that exist, and nothing private' {
+            $exported = @((Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object)
+            $exported | Should -Not -BeNullOrEmpty
+            foreach ($name in $exported) { $script:manifest.FunctionsToExport | Should -Contain $name }
+            foreach ($name in 'Get-GitHubOidcClaim', 'Get-GitHubOidcSubjectClaim', 'Set-GitHubOidcSubjectClaim', 'Get-GitHubOidcContext') {
+                $exported | Should -Contain $name
+            }
+            foreach ($private in 'Resolve-GitHubOidcContext', 'New-GitHubOidcErrorRecord', 'Invoke-GitHubOidcNative', 'Initialize-GitHubOidcContext') {
+                $exported | Should -Not -Contain $private
+            }
+            @((Get-Module GitHubOidc).ExportedCmdlets.Keys).Count | Should -Be 0
+            @((Get-Module GitHubOidc).ExportedAliases.Keys).Count | Should -Be 0
+            @((Get-Module GitHubOidc).ExportedVariables.Keys).Count | Should -Be 0
+        }
+
+        It 'reports the native library version' {
+            $version = [GitHubOidc.Native.NativeClient]::Version()
+            $version['version'] | Should -Be '0.1.0'
+            $version['user_agent'] | Should -Match 'GitHubOidc'
+        }
+    }
+
+    Context 'Command <Name>' -ForEach $script:commandCases {
+        BeforeAll {
+            $script:command = Get-Command -Name $Name -Module GitHubOidc
+            $script:help = Get-Help -Name $Name -Full
+        }
+
+        It 'supports ShouldProcess only if it changes something' {
+            $script:command.Parameters.ContainsKey('WhatIf') | Should -Be $ShouldProcess
+            $script:command.Parameters.ContainsKey('Confirm') | Should -Be $ShouldProcess
+        }
+
+        It 'declares OutputType' {
+            $script:command.OutputType | Should -Not -BeNullOrEmpty
+        }
+
+        It 'has a synopsis, a description, notes and links' {
+            $script:help.Synopsis | Should -Not -BeNullOrEmpty
+            $script:help.Synopsis | Should -Not -Match '^\s*\w+-\w+ \['
+            ($script:help.Description | Out-String) | Should -Not -BeNullOrEmpty
+            ($script:help.alertSet | Out-String).Trim() | Should -Not -BeNullOrEmpty
+            @($script:help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 1
+        }
+
+        It 'has at least two examples' {
+            @($script:help.examples.example).Count | Should -BeGreaterOrEqual 2
+            foreach ($example in $script:help.examples.example) {
+                $example.code | Should -Not -BeNullOrEmpty
+                ($example.remarks | Out-String).Trim() | Should -Not -BeNullOrEmpty
+            }
+        }
+
+        It 'documents every parameter' {
+            $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+            foreach ($parameter in $script:command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+                $entry = $script:help.parameters.parameter | Where-Object name -EQ $parameter
+                ($entry.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$parameter needs help text"
+            }
+        }
+    }
+
+    Context 'Parameters' {
+        It '<_> takes -Context' -ForEach 'Get-GitHubOidcClaim', 'Get-GitHubOidcSubjectClaim', 'Set-GitHubOidcSubjectClaim', 'Get-GitHubOidcContext' {
+            (Get-Command $_).Parameters.ContainsKey('Context') | Should -BeTrue
+        }
+
+        It 'names the parameter sets as the API operations' {
+            (Get-Command Get-GitHubOidcSubjectClaim).ParameterSets.Name | Sort-Object | Should -Be @(
+                'Get the customization template for an OIDC subject claim for a repository'
+                'Get the customization template for an OIDC subject claim for an organization'
+            )
+            (Get-Command Set-GitHubOidcSubjectClaim).ParameterSets.Name | Sort-Object | Should -Be @(
+                'Set the customization template for an OIDC subject claim for a repository'
+                'Set the customization template for an OIDC subject claim for an organization'
+            )
+        }
+
+        It '<Command> -Owner aliases Organization and User, -Repository aliases Repo, both bind by property name' -ForEach @(
+            @{ Command = 'Get-GitHubOidcSubjectClaim' }
+            @{ Command = 'Set-GitHubOidcSubjectClaim' }
+        ) {
+            $parameters = (Get-Command $Command).Parameters
+            $parameters.Owner.Aliases | Should -Contain 'Organization'
+            $parameters.Owner.Aliases | Should -Contain 'User'
+            $parameters.Repository.Aliases | Should -Contain 'Repo'
+            foreach ($name in 'Owner', 'Repository') {
+                @($parameters[$name].Attributes | Where-Object { $_ -is [Parameter] -and $_.ValueFromPipelineByPropertyName }).Count |
+                    Should -BeGreaterThan 0
+            }
+        }
+
+        It 'Set-GitHubOidcSubjectClaim has the documented parameter types' {
+            $parameters = (Get-Command Set-GitHubOidcSubjectClaim).Parameters
+            $parameters.IncludeClaimKeys.ParameterType | Should -Be ([string[]])
+            $parameters.UseDefault.ParameterType | Should -Be ([switch])
+            $parameters.AllowUnknownClaimKey.ParameterType | Should -Be ([switch])
+            $parameters.PassThru.ParameterType | Should -Be ([switch])
+            $parameters.UseImmutableSubject.ParameterType | Should -Be ([System.Nullable[bool]])
+        }
+
+        It 'IncludeClaimKeys is not mandatory (a repository can opt in to its organization template without keys)' {
+            $attributes = (Get-Command Set-GitHubOidcSubjectClaim).Parameters.IncludeClaimKeys.Attributes | Where-Object { $_ -is [Parameter] }
+            $attributes.Mandatory | Should -Not -Contain $true
+        }
+    }
+
+    Context 'Script layer' {
+        It 'does no HTTP, JSON or URL work in PowerShell' {
+            $root = Get-TestModulePath
+            $files = Get-ChildItem -LiteralPath $root -Recurse -Include '*.ps1', '*.psm1'
+            foreach ($file in $files) {
+                $text = Get-Content -LiteralPath $file.FullName -Raw
+                $text | Should -Not -Match 'Invoke-RestMethod|Invoke-WebRequest|ConvertFrom-Json|ConvertTo-Json|System\.Net\.Http' -Because $file.Name
+            }
+        }
+    }
+}
