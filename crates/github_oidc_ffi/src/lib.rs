@@ -75,13 +75,17 @@ thread_local! {
 }
 
 /// Runs an operation on a JSON request, stores its answer and returns its status.
-fn run(request: FFISlice<u8>, op: fn(&serde_json::Value) -> github_oidc_core::Result<serde_json::Value>) -> GhoStatus {
+fn run(
+    request: FFISlice<u8>,
+    op: fn(&serde_json::Value) -> github_oidc_core::Result<serde_json::Value>,
+) -> GhoStatus {
     let outcome = std::panic::catch_unwind(|| {
         let parsed = std::str::from_utf8(request.as_slice())
             .map_err(|_| github_oidc_core::Error::invalid("The request is not valid UTF-8."))
             .and_then(|text| {
-                serde_json::from_str::<serde_json::Value>(if text.is_empty() { "{}" } else { text })
-                    .map_err(|e| github_oidc_core::Error::invalid(format!("The request is not valid JSON: {e}")))
+                serde_json::from_str::<serde_json::Value>(if text.is_empty() { "{}" } else { text }).map_err(
+                    |e| github_oidc_core::Error::invalid(format!("The request is not valid JSON: {e}")),
+                )
             });
         parsed.and_then(|v| op(&v))
     });

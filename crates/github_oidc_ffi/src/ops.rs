@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 fn ctx(req: &Value) -> Result<Context> {
     let opts: ContextOptions = match req.get("context") {
         None | Some(Value::Null) => ContextOptions::default(),
-        Some(v) => serde_json::from_value(v.clone()).map_err(|e| Error::invalid(format!("Invalid context: {e}")))?,
+        Some(v) => {
+            serde_json::from_value(v.clone()).map_err(|e| Error::invalid(format!("Invalid context: {e}")))?
+        }
     };
     Context::resolve(&opts)
 }
@@ -53,13 +55,20 @@ pub fn claim_keys(req: &Value) -> Result<Value> {
     let enterprise = opt_str(req, "enterprise");
     let issuer = c.issuer_for(enterprise)?;
     let completion = req.get("completion").and_then(Value::as_bool).unwrap_or(false);
-    let builtin = || keys::BUILTIN_CLAIMS.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let builtin = || {
+        keys::BUILTIN_CLAIMS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    };
     // Completion never waits on an issuer that failed a moment ago.
     if completion && discovery::cached(&issuer).is_none() && discovery::recently_failed(&issuer) {
         return Ok(json!({ "keys": keys::template_keys(&builtin()), "source": "builtin", "issuer": issuer }));
     }
     match discovery::discover(&c, enterprise) {
-        Ok(d) => Ok(json!({ "keys": keys::template_keys(&d.claims_supported), "source": "discovery", "issuer": issuer })),
+        Ok(d) => Ok(
+            json!({ "keys": keys::template_keys(&d.claims_supported), "source": "discovery", "issuer": issuer }),
+        ),
         Err(e) => Ok(json!({
             "keys": keys::template_keys(&builtin()),
             "source": "builtin",
@@ -75,25 +84,40 @@ pub fn get_org(req: &Value) -> Result<Value> {
 
 pub fn get_repo(req: &Value) -> Result<Value> {
     let c = ctx(req)?;
-    to_json(&template::get_repo(&c, str_field(req, "owner", "Owner")?, str_field(req, "repository", "Repository")?)?)
+    to_json(&template::get_repo(
+        &c,
+        str_field(req, "owner", "Owner")?,
+        str_field(req, "repository", "Repository")?,
+    )?)
 }
 
 fn update(req: &Value) -> Result<Update> {
     match req.get("update") {
         None | Some(Value::Null) => Ok(Update::default()),
-        Some(u) => serde_json::from_value(u.clone()).map_err(|e| Error::invalid(format!("Invalid update: {e}"))),
+        Some(u) => {
+            serde_json::from_value(u.clone()).map_err(|e| Error::invalid(format!("Invalid update: {e}")))
+        }
     }
 }
 
 pub fn set_org(req: &Value) -> Result<Value> {
     let c = ctx(req)?;
-    to_json(&template::set_org(&c, str_field(req, "owner", "Owner")?, &update(req)?)?)
+    to_json(&template::set_org(
+        &c,
+        str_field(req, "owner", "Owner")?,
+        &update(req)?,
+    )?)
 }
 
 pub fn set_repo(req: &Value) -> Result<Value> {
     let c = ctx(req)?;
     let owner = str_field(req, "owner", "Owner")?;
-    to_json(&template::set_repo(&c, owner, str_field(req, "repository", "Repository")?, &update(req)?)?)
+    to_json(&template::set_repo(
+        &c,
+        owner,
+        str_field(req, "repository", "Repository")?,
+        &update(req)?,
+    )?)
 }
 
 pub fn set_enterprise_issuer(req: &Value) -> Result<Value> {
@@ -102,7 +126,11 @@ pub fn set_enterprise_issuer(req: &Value) -> Result<Value> {
         .get("include_enterprise_slug")
         .and_then(Value::as_bool)
         .ok_or_else(|| Error::invalid("IncludeEnterpriseSlug is required."))?;
-    let sent = github_oidc_core::issuer::set_enterprise_issuer(&c, str_field(req, "enterprise", "Enterprise")?, include)?;
+    let sent = github_oidc_core::issuer::set_enterprise_issuer(
+        &c,
+        str_field(req, "enterprise", "Enterprise")?,
+        include,
+    )?;
     Ok(json!({ "sent": sent }))
 }
 
