@@ -204,8 +204,8 @@ function Invoke-PesterTests {
     Remove-Item $resultFile -ErrorAction SilentlyContinue
     $env:GITHUBOIDC_MODULE_PATH = $Output
     $env:GITHUBOIDC_FAKE_SERVER = Join-Path $Target 'fake_github'
+    # The tests run with PowerShell's default preferences (ErrorActionPreference Continue), as a user's session.
     $script = @"
-`$ErrorActionPreference = 'Stop'
 Import-Module Pester -MinimumVersion 5.0
 `$c = New-PesterConfiguration
 `$c.Run.Path = '$(Join-Path $Root 'tests')'
