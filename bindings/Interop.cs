@@ -18,38 +18,38 @@ namespace GitHubOidc.Native
 
         static Interop()
         {
-            var api_version = Interop.gho_api_guard();
-            if (api_version != 13367128815611545526ul)
+            var api_version = Interop.ghoidc_api_guard();
+            if (api_version != 38993607516702629ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (13367128815611545526). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (38993607516702629). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
 
         /// Version hash of this API, checked by the generated C# bindings when they load.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_api_guard")]
-        public static extern ulong gho_api_guard();
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_api_guard")]
+        public static extern ulong ghoidc_api_guard();
 
         /// Length in bytes of the answer of this thread's last call.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_result_len")]
-        public static extern ulong gho_result_len();
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_result_len")]
+        public static extern ulong ghoidc_result_len();
 
         /// Copies the answer of this thread's last call into `buffer` (UTF-8 JSON, not
         /// NUL-terminated). Copies at most `buffer.len` bytes and returns the number copied; the
-        /// caller owns `buffer` and sizes it with [`gho_result_len`].
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_result_copy")]
-        public static extern ulong gho_result_copy(SliceMutu8 buffer);
+        /// caller owns `buffer` and sizes it with [`ghoidc_result_len`].
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_result_copy")]
+        public static extern ulong ghoidc_result_copy(SliceMutu8 buffer);
 
         /// Copies the answer of this thread's last call into `buffer` (UTF-8 JSON, not
         /// NUL-terminated). Copies at most `buffer.len` bytes and returns the number copied; the
-        /// caller owns `buffer` and sizes it with [`gho_result_len`].
-        public static ulong gho_result_copy(byte[] buffer)
+        /// caller owns `buffer` and sizes it with [`ghoidc_result_len`].
+        public static ulong ghoidc_result_copy(byte[] buffer)
         {
             var buffer_pinned = GCHandle.Alloc(buffer, GCHandleType.Pinned);
             var buffer_slice = new SliceMutu8(buffer_pinned, (ulong) buffer.Length);
             try
             {
-                return gho_result_copy(buffer_slice);;
+                return ghoidc_result_copy(buffer_slice);;
             }
             finally
             {
@@ -58,17 +58,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{}` → `{"version","user_agent","api_version"}`.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_version")]
-        public static extern GhoStatus gho_version(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_version")]
+        public static extern GhoStatus ghoidc_version(Sliceu8 request);
 
         /// `{}` → `{"version","user_agent","api_version"}`.
-        public static GhoStatus gho_version(byte[] request)
+        public static GhoStatus ghoidc_version(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_version(request_slice);;
+                return ghoidc_version(request_slice);;
             }
             finally
             {
@@ -77,17 +77,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_context")]
-        public static extern GhoStatus gho_context(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_context")]
+        public static extern GhoStatus ghoidc_context(Sliceu8 request);
 
         /// `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
-        public static GhoStatus gho_context(byte[] request)
+        public static GhoStatus ghoidc_context(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_context(request_slice);;
+                return ghoidc_context(request_slice);;
             }
             finally
             {
@@ -96,17 +96,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_discover")]
-        public static extern GhoStatus gho_discover(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_discover")]
+        public static extern GhoStatus ghoidc_discover(Sliceu8 request);
 
         /// `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
-        public static GhoStatus gho_discover(byte[] request)
+        public static GhoStatus ghoidc_discover(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_discover(request_slice);;
+                return ghoidc_discover(request_slice);;
             }
             finally
             {
@@ -116,18 +116,18 @@ namespace GitHubOidc.Native
 
         /// `{"context","enterprise"?,"completion"?}` → `{"keys","source","warning"}`: keys a
         /// template may use; falls back to the built-in list when discovery fails.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_claim_keys")]
-        public static extern GhoStatus gho_claim_keys(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_claim_keys")]
+        public static extern GhoStatus ghoidc_claim_keys(Sliceu8 request);
 
         /// `{"context","enterprise"?,"completion"?}` → `{"keys","source","warning"}`: keys a
         /// template may use; falls back to the built-in list when discovery fails.
-        public static GhoStatus gho_claim_keys(byte[] request)
+        public static GhoStatus ghoidc_claim_keys(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_claim_keys(request_slice);;
+                return ghoidc_claim_keys(request_slice);;
             }
             finally
             {
@@ -136,17 +136,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context","owner"}` → the organization's template.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_get_org_subject_claim")]
-        public static extern GhoStatus gho_get_org_subject_claim(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_get_org_subject_claim")]
+        public static extern GhoStatus ghoidc_get_org_subject_claim(Sliceu8 request);
 
         /// `{"context","owner"}` → the organization's template.
-        public static GhoStatus gho_get_org_subject_claim(byte[] request)
+        public static GhoStatus ghoidc_get_org_subject_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_get_org_subject_claim(request_slice);;
+                return ghoidc_get_org_subject_claim(request_slice);;
             }
             finally
             {
@@ -155,17 +155,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context","owner","repository"}` → the repository's template.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_get_repo_subject_claim")]
-        public static extern GhoStatus gho_get_repo_subject_claim(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_get_repo_subject_claim")]
+        public static extern GhoStatus ghoidc_get_repo_subject_claim(Sliceu8 request);
 
         /// `{"context","owner","repository"}` → the repository's template.
-        public static GhoStatus gho_get_repo_subject_claim(byte[] request)
+        public static GhoStatus ghoidc_get_repo_subject_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_get_repo_subject_claim(request_slice);;
+                return ghoidc_get_repo_subject_claim(request_slice);;
             }
             finally
             {
@@ -174,17 +174,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_set_org_subject_claim")]
-        public static extern GhoStatus gho_set_org_subject_claim(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_org_subject_claim")]
+        public static extern GhoStatus ghoidc_set_org_subject_claim(Sliceu8 request);
 
         /// `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
-        public static GhoStatus gho_set_org_subject_claim(byte[] request)
+        public static GhoStatus ghoidc_set_org_subject_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_set_org_subject_claim(request_slice);;
+                return ghoidc_set_org_subject_claim(request_slice);;
             }
             finally
             {
@@ -193,17 +193,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_set_repo_subject_claim")]
-        public static extern GhoStatus gho_set_repo_subject_claim(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_repo_subject_claim")]
+        public static extern GhoStatus ghoidc_set_repo_subject_claim(Sliceu8 request);
 
         /// `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
-        public static GhoStatus gho_set_repo_subject_claim(byte[] request)
+        public static GhoStatus ghoidc_set_repo_subject_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_set_repo_subject_claim(request_slice);;
+                return ghoidc_set_repo_subject_claim(request_slice);;
             }
             finally
             {
@@ -212,17 +212,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_set_enterprise_issuer")]
-        public static extern GhoStatus gho_set_enterprise_issuer(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_enterprise_issuer")]
+        public static extern GhoStatus ghoidc_set_enterprise_issuer(Sliceu8 request);
 
         /// `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
-        public static GhoStatus gho_set_enterprise_issuer(byte[] request)
+        public static GhoStatus ghoidc_set_enterprise_issuer(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_set_enterprise_issuer(request_slice);;
+                return ghoidc_set_enterprise_issuer(request_slice);;
             }
             finally
             {
@@ -231,17 +231,17 @@ namespace GitHubOidc.Native
         }
 
         /// Subject preview: see `ops::resolve_subject` for the request shape.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_resolve_subject")]
-        public static extern GhoStatus gho_resolve_subject(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_resolve_subject")]
+        public static extern GhoStatus ghoidc_resolve_subject(Sliceu8 request);
 
         /// Subject preview: see `ops::resolve_subject` for the request shape.
-        public static GhoStatus gho_resolve_subject(byte[] request)
+        public static GhoStatus ghoidc_resolve_subject(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_resolve_subject(request_slice);;
+                return ghoidc_resolve_subject(request_slice);;
             }
             finally
             {
@@ -250,17 +250,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"token"}` → header and claims, unverified.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_decode_token")]
-        public static extern GhoStatus gho_decode_token(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_decode_token")]
+        public static extern GhoStatus ghoidc_decode_token(Sliceu8 request);
 
         /// `{"token"}` → header and claims, unverified.
-        public static GhoStatus gho_decode_token(byte[] request)
+        public static GhoStatus ghoidc_decode_token(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_decode_token(request_slice);;
+                return ghoidc_decode_token(request_slice);;
             }
             finally
             {
@@ -269,17 +269,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"context","token","audience"?,"enterprise"?}` → verification report.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_verify_token")]
-        public static extern GhoStatus gho_verify_token(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_verify_token")]
+        public static extern GhoStatus ghoidc_verify_token(Sliceu8 request);
 
         /// `{"context","token","audience"?,"enterprise"?}` → verification report.
-        public static GhoStatus gho_verify_token(byte[] request)
+        public static GhoStatus ghoidc_verify_token(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_verify_token(request_slice);;
+                return ghoidc_verify_token(request_slice);;
             }
             finally
             {
@@ -288,17 +288,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_trust_policy")]
-        public static extern GhoStatus gho_trust_policy(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_trust_policy")]
+        public static extern GhoStatus ghoidc_trust_policy(Sliceu8 request);
 
         /// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
-        public static GhoStatus gho_trust_policy(byte[] request)
+        public static GhoStatus ghoidc_trust_policy(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_trust_policy(request_slice);;
+                return ghoidc_trust_policy(request_slice);;
             }
             finally
             {
@@ -307,17 +307,17 @@ namespace GitHubOidc.Native
         }
 
         /// `{}` → `{}`; forgets cached discovery documents and key sets.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "gho_clear_cache")]
-        public static extern GhoStatus gho_clear_cache(Sliceu8 request);
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_clear_cache")]
+        public static extern GhoStatus ghoidc_clear_cache(Sliceu8 request);
 
         /// `{}` → `{}`; forgets cached discovery documents and key sets.
-        public static GhoStatus gho_clear_cache(byte[] request)
+        public static GhoStatus ghoidc_clear_cache(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return gho_clear_cache(request_slice);;
+                return ghoidc_clear_cache(request_slice);;
             }
             finally
             {

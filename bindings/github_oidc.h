@@ -87,90 +87,90 @@ extern "C" {
 /**
  * Length in bytes of the answer of this thread's last call.
  */
-uint64_t gho_result_len(void);
+uint64_t ghoidc_result_len(void);
 
 /**
  * Copies the answer of this thread's last call into `buffer` (UTF-8 JSON, not
  * NUL-terminated). Copies at most `buffer.len` bytes and returns the number copied; the
- * caller owns `buffer` and sizes it with [`gho_result_len`].
+ * caller owns `buffer` and sizes it with [`ghoidc_result_len`].
  */
-uint64_t gho_result_copy(struct FFISliceMut_u8 buffer);
+uint64_t ghoidc_result_copy(struct FFISliceMut_u8 buffer);
 
 /**
  * `{}` → `{"version","user_agent","api_version"}`.
  */
-enum GhoStatus gho_version(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_version(struct FFISlice_u8 request);
 
 /**
  * `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
  */
-enum GhoStatus gho_context(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_context(struct FFISlice_u8 request);
 
 /**
  * `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
  */
-enum GhoStatus gho_discover(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_discover(struct FFISlice_u8 request);
 
 /**
  * `{"context","enterprise"?,"completion"?}` → `{"keys","source","warning"}`: keys a
  * template may use; falls back to the built-in list when discovery fails.
  */
-enum GhoStatus gho_claim_keys(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_claim_keys(struct FFISlice_u8 request);
 
 /**
  * `{"context","owner"}` → the organization's template.
  */
-enum GhoStatus gho_get_org_subject_claim(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_get_org_subject_claim(struct FFISlice_u8 request);
 
 /**
  * `{"context","owner","repository"}` → the repository's template.
  */
-enum GhoStatus gho_get_repo_subject_claim(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_get_repo_subject_claim(struct FFISlice_u8 request);
 
 /**
  * `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
  */
-enum GhoStatus gho_set_org_subject_claim(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_set_org_subject_claim(struct FFISlice_u8 request);
 
 /**
  * `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
  */
-enum GhoStatus gho_set_repo_subject_claim(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_set_repo_subject_claim(struct FFISlice_u8 request);
 
 /**
  * `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
  */
-enum GhoStatus gho_set_enterprise_issuer(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_set_enterprise_issuer(struct FFISlice_u8 request);
 
 /**
  * Subject preview: see `ops::resolve_subject` for the request shape.
  */
-enum GhoStatus gho_resolve_subject(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_resolve_subject(struct FFISlice_u8 request);
 
 /**
  * `{"token"}` → header and claims, unverified.
  */
-enum GhoStatus gho_decode_token(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_decode_token(struct FFISlice_u8 request);
 
 /**
  * `{"context","token","audience"?,"enterprise"?}` → verification report.
  */
-enum GhoStatus gho_verify_token(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_verify_token(struct FFISlice_u8 request);
 
 /**
  * `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
  */
-enum GhoStatus gho_trust_policy(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_trust_policy(struct FFISlice_u8 request);
 
 /**
  * `{}` → `{}`; forgets cached discovery documents and key sets.
  */
-enum GhoStatus gho_clear_cache(struct FFISlice_u8 request);
+enum GhoStatus ghoidc_clear_cache(struct FFISlice_u8 request);
 
 /**
  * Version hash of this API, checked by the generated C# bindings when they load.
  */
-APIVersion gho_api_guard(void);
+APIVersion ghoidc_api_guard(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -154,8 +154,8 @@ namespace GitHubOidc.Native
             try
             {
                 status = function(request);
-                answer = new byte[Interop.gho_result_len()];
-                Interop.gho_result_copy(answer);
+                answer = new byte[Interop.ghoidc_result_len()];
+                Interop.ghoidc_result_copy(answer);
             }
             finally
             {
@@ -194,15 +194,15 @@ namespace GitHubOidc.Native
 
         private static Hashtable Table(object? o) => o as Hashtable ?? new Hashtable(StringComparer.OrdinalIgnoreCase);
 
-        public static Hashtable Version() => Table(Call(Interop.gho_version, Request(null, null)));
+        public static Hashtable Version() => Table(Call(Interop.ghoidc_version, Request(null, null)));
 
-        public static Hashtable Context(GitHubOidcContext ctx) => Table(Call(Interop.gho_context, Request(ctx, null)));
+        public static Hashtable Context(GitHubOidcContext ctx) => Table(Call(Interop.ghoidc_context, Request(ctx, null)));
 
         public static Hashtable Discover(GitHubOidcContext ctx, string? enterprise) =>
-            Table(Call(Interop.gho_discover, Request(ctx, w => WriteString(w, "enterprise", enterprise))));
+            Table(Call(Interop.ghoidc_discover, Request(ctx, w => WriteString(w, "enterprise", enterprise))));
 
         public static Hashtable ClaimKeys(GitHubOidcContext ctx, string? enterprise, bool completion) =>
-            Table(Call(Interop.gho_claim_keys, Request(ctx, w =>
+            Table(Call(Interop.ghoidc_claim_keys, Request(ctx, w =>
             {
                 WriteString(w, "enterprise", enterprise);
                 w.WriteBoolean("completion", completion);
@@ -216,8 +216,8 @@ namespace GitHubOidc.Native
                 WriteString(w, "repository", repository);
             });
             return Table(repository == null
-                ? Call(Interop.gho_get_org_subject_claim, request)
-                : Call(Interop.gho_get_repo_subject_claim, request));
+                ? Call(Interop.ghoidc_get_org_subject_claim, request)
+                : Call(Interop.ghoidc_get_repo_subject_claim, request));
         }
 
         public static Hashtable SetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository,
@@ -235,12 +235,12 @@ namespace GitHubOidc.Native
                 w.WriteEndObject();
             });
             return Table(repository == null
-                ? Call(Interop.gho_set_org_subject_claim, request)
-                : Call(Interop.gho_set_repo_subject_claim, request));
+                ? Call(Interop.ghoidc_set_org_subject_claim, request)
+                : Call(Interop.ghoidc_set_repo_subject_claim, request));
         }
 
         public static Hashtable SetEnterpriseIssuer(GitHubOidcContext ctx, string enterprise, bool includeEnterpriseSlug) =>
-            Table(Call(Interop.gho_set_enterprise_issuer, Request(ctx, w =>
+            Table(Call(Interop.ghoidc_set_enterprise_issuer, Request(ctx, w =>
             {
                 w.WriteString("enterprise", enterprise);
                 w.WriteBoolean("include_enterprise_slug", includeEnterpriseSlug);
@@ -250,7 +250,7 @@ namespace GitHubOidc.Native
         public static Hashtable ResolveSubject(GitHubOidcContext? ctx, string? owner, string? repository,
             IDictionary? claims, string[]? includeClaimKeys, bool useImmutableSubject, string? token)
         {
-            return Table(Call(Interop.gho_resolve_subject, Request(ctx, w =>
+            return Table(Call(Interop.ghoidc_resolve_subject, Request(ctx, w =>
             {
                 WriteString(w, "owner", owner);
                 WriteString(w, "repository", repository);
@@ -273,10 +273,10 @@ namespace GitHubOidc.Native
         }
 
         public static Hashtable DecodeToken(string token) =>
-            Table(Call(Interop.gho_decode_token, Request(null, w => w.WriteString("token", token))));
+            Table(Call(Interop.ghoidc_decode_token, Request(null, w => w.WriteString("token", token))));
 
         public static Hashtable VerifyToken(GitHubOidcContext ctx, string token, string? audience, string? enterprise) =>
-            Table(Call(Interop.gho_verify_token, Request(ctx, w =>
+            Table(Call(Interop.ghoidc_verify_token, Request(ctx, w =>
             {
                 w.WriteString("token", token);
                 WriteString(w, "audience", audience);
@@ -287,7 +287,7 @@ namespace GitHubOidc.Native
         public static string TrustPolicy(string provider, string[] subjects, string? audience, string issuer,
             string? awsAccountId, string? name)
         {
-            var answer = Table(Call(Interop.gho_trust_policy, Request(null, w =>
+            var answer = Table(Call(Interop.ghoidc_trust_policy, Request(null, w =>
             {
                 w.WriteString("provider", provider);
                 WriteStrings(w, "subjects", subjects);
@@ -299,6 +299,6 @@ namespace GitHubOidc.Native
             return answer["json"] as string ?? "";
         }
 
-        public static void ClearCache() => Call(Interop.gho_clear_cache, Request(null, null));
+        public static void ClearCache() => Call(Interop.ghoidc_clear_cache, Request(null, null));
     }
 }

@@ -14,10 +14,10 @@ static char answer[65536];
 static GhoStatus call(GhoStatus (*fn)(FFISlice_u8), const char *json) {
     FFISlice_u8 request = {(const uint8_t *)json, strlen(json)};
     GhoStatus status = fn(request);
-    uint64_t len = gho_result_len();
+    uint64_t len = ghoidc_result_len();
     if (len >= sizeof answer) len = sizeof answer - 1;
     FFISliceMut_u8 buffer = {(uint8_t *)answer, len};
-    uint64_t copied = gho_result_copy(buffer);
+    uint64_t copied = ghoidc_result_copy(buffer);
     answer[copied] = '\0';
     return status;
 }
@@ -38,44 +38,44 @@ int main(int argc, char **argv) {
     const char *base = argv[1];
     char request[2048];
 
-    check(gho_api_guard() != 0, "gho_api_guard returns the API hash");
+    check(ghoidc_api_guard() != 0, "ghoidc_api_guard returns the API hash");
 
-    check(call(gho_version, "{}") == GhoStatus_Ok && strstr(answer, "\"version\"") != NULL,
-          "gho_version answers a version");
+    check(call(ghoidc_version, "{}") == GhoStatus_Ok && strstr(answer, "\"version\"") != NULL,
+          "ghoidc_version answers a version");
 
-    check(call(gho_context, "{\"context\":{\"host_name\":\"github.example.com\"}}") == GhoStatus_Ok &&
+    check(call(ghoidc_context, "{\"context\":{\"host_name\":\"github.example.com\"}}") == GhoStatus_Ok &&
               strstr(answer, "https://github.example.com/api/v3") != NULL &&
               strstr(answer, "https://github.example.com/_services/token") != NULL,
-          "gho_context derives GHES endpoints");
+          "ghoidc_context derives GHES endpoints");
 
-    check(call(gho_context, "{\"context\":") == GhoStatus_InvalidArgument, "invalid JSON is InvalidArgument");
+    check(call(ghoidc_context, "{\"context\":") == GhoStatus_InvalidArgument, "invalid JSON is InvalidArgument");
 
     snprintf(request, sizeof request,
              "{\"context\":{\"api_base_uri\":\"%s\",\"issuer_uri\":\"%s\",\"token\":\"test-admin-token\"},"
              "\"owner\":\"octo-org\",\"repository\":\"octo-repo\"}",
              base, base);
-    check(call(gho_get_repo_subject_claim, request) == GhoStatus_Ok && strstr(answer, "\"use_default\":true") != NULL,
-          "gho_get_repo_subject_claim reads the repository template");
+    check(call(ghoidc_get_repo_subject_claim, request) == GhoStatus_Ok && strstr(answer, "\"use_default\":true") != NULL,
+          "ghoidc_get_repo_subject_claim reads the repository template");
 
     snprintf(request, sizeof request,
              "{\"context\":{\"api_base_uri\":\"%s\",\"token\":\"test-admin-token\"},\"owner\":\"no-such-org\"}", base);
-    check(call(gho_get_org_subject_claim, request) == GhoStatus_NotFound && strstr(answer, "\"NotFound\"") != NULL,
+    check(call(ghoidc_get_org_subject_claim, request) == GhoStatus_NotFound && strstr(answer, "\"NotFound\"") != NULL,
           "a missing organization is NotFound");
 
     snprintf(request, sizeof request, "{\"context\":{\"api_base_uri\":\"%s\"},\"owner\":\"octo-org\"}", base);
-    check(call(gho_get_org_subject_claim, request) == GhoStatus_InvalidArgument && strstr(answer, "GH_TOKEN") != NULL,
+    check(call(ghoidc_get_org_subject_claim, request) == GhoStatus_InvalidArgument && strstr(answer, "GH_TOKEN") != NULL,
           "a missing token fails before any request and says how to provide one");
 
     snprintf(request, sizeof request, "{\"context\":{\"issuer_uri\":\"%s\"}}", base);
-    check(call(gho_discover, request) == GhoStatus_Ok && strstr(answer, "claims_supported") != NULL,
-          "gho_discover reads the discovery document");
+    check(call(ghoidc_discover, request) == GhoStatus_Ok && strstr(answer, "claims_supported") != NULL,
+          "ghoidc_discover reads the discovery document");
 
     /* A buffer smaller than the answer receives a prefix and the copied length. */
-    call(gho_version, "{}");
+    call(ghoidc_version, "{}");
     uint8_t small[4];
     FFISliceMut_u8 small_buffer = {small, sizeof small};
-    check(gho_result_copy(small_buffer) == sizeof small && gho_result_len() > sizeof small,
-          "gho_result_copy never writes past the caller's buffer");
+    check(ghoidc_result_copy(small_buffer) == sizeof small && ghoidc_result_len() > sizeof small,
+          "ghoidc_result_copy never writes past the caller's buffer");
 
     printf("%d failure(s)\n", failures);
     return failures == 0 ? 0 : 1;

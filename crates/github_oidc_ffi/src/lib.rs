@@ -3,7 +3,7 @@
 //! Every operation is one exported function that takes a UTF-8 JSON request as a byte slice
 //! and returns a [`GhoStatus`]. The JSON answer (the result on `Ok`, an error object
 //! otherwise) is kept in a per-thread buffer that the caller copies out with
-//! [`gho_result_len`] and [`gho_result_copy`] on the same thread, before its next call.
+//! [`ghoidc_result_len`] and [`ghoidc_result_copy`] on the same thread, before its next call.
 //!
 //! Ownership: input slices are borrowed for the duration of the call only; the library never
 //! keeps a pointer to them. No heap memory crosses the boundary: results are copied into a
@@ -109,16 +109,16 @@ fn run(
 /// Length in bytes of the answer of this thread's last call.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_result_len() -> u64 {
+pub extern "C" fn ghoidc_result_len() -> u64 {
     RESULT.with(|r| r.borrow().len() as u64)
 }
 
 /// Copies the answer of this thread's last call into `buffer` (UTF-8 JSON, not
 /// NUL-terminated). Copies at most `buffer.len` bytes and returns the number copied; the
-/// caller owns `buffer` and sizes it with [`gho_result_len`].
+/// caller owns `buffer` and sizes it with [`ghoidc_result_len`].
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_result_copy(mut buffer: FFISliceMut<u8>) -> u64 {
+pub extern "C" fn ghoidc_result_copy(mut buffer: FFISliceMut<u8>) -> u64 {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         RESULT.with(|r| {
             let src = r.borrow();
@@ -137,21 +137,21 @@ pub extern "C" fn gho_result_copy(mut buffer: FFISliceMut<u8>) -> u64 {
 /// `{}` → `{"version","user_agent","api_version"}`.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_version(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_version(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::version)
 }
 
 /// `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_context(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_context(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::context)
 }
 
 /// `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_discover(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_discover(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::discover)
 }
 
@@ -159,106 +159,106 @@ pub extern "C" fn gho_discover(request: FFISlice<u8>) -> GhoStatus {
 /// template may use; falls back to the built-in list when discovery fails.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_claim_keys(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_claim_keys(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::claim_keys)
 }
 
 /// `{"context","owner"}` → the organization's template.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_get_org_subject_claim(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_get_org_subject_claim(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::get_org)
 }
 
 /// `{"context","owner","repository"}` → the repository's template.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_get_repo_subject_claim(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_get_repo_subject_claim(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::get_repo)
 }
 
 /// `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_set_org_subject_claim(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_set_org_subject_claim(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::set_org)
 }
 
 /// `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_set_repo_subject_claim(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_set_repo_subject_claim(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::set_repo)
 }
 
 /// `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_set_enterprise_issuer(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_set_enterprise_issuer(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::set_enterprise_issuer)
 }
 
 /// Subject preview: see `ops::resolve_subject` for the request shape.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_resolve_subject(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_resolve_subject(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::resolve_subject)
 }
 
 /// `{"token"}` → header and claims, unverified.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_decode_token(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_decode_token(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::decode_token)
 }
 
 /// `{"context","token","audience"?,"enterprise"?}` → verification report.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_verify_token(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_verify_token(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::verify_token)
 }
 
 /// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_trust_policy(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_trust_policy(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::trust_policy)
 }
 
 /// `{}` → `{}`; forgets cached discovery documents and key sets.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_clear_cache(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_clear_cache(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::clear_cache)
 }
 
 /// Version hash of this API, checked by the generated C# bindings when they load.
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn gho_api_guard() -> APIVersion {
+pub extern "C" fn ghoidc_api_guard() -> APIVersion {
     ffi_inventory().into()
 }
 
 /// Everything exported, for the binding generators.
 pub fn ffi_inventory() -> Inventory {
     InventoryBuilder::new()
-        .register(function!(gho_api_guard))
-        .register(function!(gho_result_len))
-        .register(function!(gho_result_copy))
-        .register(function!(gho_version))
-        .register(function!(gho_context))
-        .register(function!(gho_discover))
-        .register(function!(gho_claim_keys))
-        .register(function!(gho_get_org_subject_claim))
-        .register(function!(gho_get_repo_subject_claim))
-        .register(function!(gho_set_org_subject_claim))
-        .register(function!(gho_set_repo_subject_claim))
-        .register(function!(gho_set_enterprise_issuer))
-        .register(function!(gho_resolve_subject))
-        .register(function!(gho_decode_token))
-        .register(function!(gho_verify_token))
-        .register(function!(gho_trust_policy))
-        .register(function!(gho_clear_cache))
+        .register(function!(ghoidc_api_guard))
+        .register(function!(ghoidc_result_len))
+        .register(function!(ghoidc_result_copy))
+        .register(function!(ghoidc_version))
+        .register(function!(ghoidc_context))
+        .register(function!(ghoidc_discover))
+        .register(function!(ghoidc_claim_keys))
+        .register(function!(ghoidc_get_org_subject_claim))
+        .register(function!(ghoidc_get_repo_subject_claim))
+        .register(function!(ghoidc_set_org_subject_claim))
+        .register(function!(ghoidc_set_repo_subject_claim))
+        .register(function!(ghoidc_set_enterprise_issuer))
+        .register(function!(ghoidc_resolve_subject))
+        .register(function!(ghoidc_decode_token))
+        .register(function!(ghoidc_verify_token))
+        .register(function!(ghoidc_trust_policy))
+        .register(function!(ghoidc_clear_cache))
         .inventory()
 }

@@ -3,8 +3,8 @@
 
 use fake_github::{TEST_SIGNING_KEY_KID, TEST_SIGNING_KEY_PEM};
 use github_oidc::{
-    gho_decode_token, gho_resolve_subject, gho_result_copy, gho_result_len, gho_trust_policy,
-    gho_verify_token, GhoStatus,
+    ghoidc_decode_token, ghoidc_resolve_subject, ghoidc_result_copy, ghoidc_result_len, ghoidc_trust_policy,
+    ghoidc_verify_token, GhoStatus,
 };
 use interoptopus::patterns::slice::{FFISlice, FFISliceMut};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 fn call(f: extern "C" fn(FFISlice<u8>) -> GhoStatus, req: &Value) -> (GhoStatus, Value) {
     let bytes = serde_json::to_vec(req).unwrap();
     let status = f(FFISlice::from_slice(&bytes));
-    let mut buf = vec![0u8; gho_result_len() as usize];
-    let n = gho_result_copy(FFISliceMut::from_slice(&mut buf));
+    let mut buf = vec![0u8; ghoidc_result_len() as usize];
+    let n = ghoidc_result_copy(FFISliceMut::from_slice(&mut buf));
     assert_eq!(n as usize, buf.len());
     (status, serde_json::from_slice(&buf).unwrap())
 }
@@ -46,7 +46,7 @@ fn sign(claims: &Value) -> String {
 #[test]
 fn offline_subject() {
     let v = ok(
-        gho_resolve_subject,
+        ghoidc_resolve_subject,
         &json!({
             "claims": {"repository": "octo-org/octo-repo", "environment": "production:eastus", "repository_owner": "octo-org"},
             "include_claim_keys": ["environment", "repository_owner"],
@@ -61,7 +61,7 @@ fn offline_subject() {
     assert_eq!(v["used_claims"]["environment"], "production:eastus");
 
     let (status, err) = call(
-        gho_resolve_subject,
+        ghoidc_resolve_subject,
         &json!({"claims": {"repository": "o/r", "ref": "refs/heads/main"}, "include_claim_keys": ["environment"]}),
     );
     assert_eq!(status, GhoStatus::InvalidArgument);
@@ -70,7 +70,7 @@ fn offline_subject() {
         "{err}"
     );
 
-    let (status, _) = call(gho_resolve_subject, &json!({"owner": "o"}));
+    let (status, _) = call(ghoidc_resolve_subject, &json!({"owner": "o"}));
     assert_eq!(status, GhoStatus::InvalidArgument);
 }
 
@@ -79,7 +79,7 @@ fn live_subject_and_verification() {
     let s = fake_github::spawn_blocking_server(None).unwrap();
     let context = json!({"api_base_uri": s.base_url, "issuer_uri": s.base_url, "token": "test-admin-token", "max_retries": 0});
     let v = ok(
-        gho_resolve_subject,
+        ghoidc_resolve_subject,
         &json!({"context": context, "owner": "octo-org", "repository": "new-repo", "claims": {"ref": "refs/heads/main"}, "use_immutable_subject": false}),
     );
     assert_eq!(v["subject"], "repo:octo-org@100/new-repo@201:ref:refs/heads/main");
@@ -94,27 +94,27 @@ fn live_subject_and_verification() {
     });
     let jwt = sign(&claims);
     let v = ok(
-        gho_verify_token,
+        ghoidc_verify_token,
         &json!({"context": context, "token": jwt, "audience": "sts.amazonaws.com"}),
     );
     assert_eq!(v["valid"], true, "{v}");
     assert_eq!(v["failures"], json!([]));
     let v = ok(
-        gho_verify_token,
+        ghoidc_verify_token,
         &json!({"context": context, "token": jwt, "audience": "other"}),
     );
     assert_eq!(v["valid"], false);
     assert_eq!(v["failures"].as_array().unwrap().len(), 1);
 
-    let v = ok(gho_resolve_subject, &json!({"token": jwt}));
+    let v = ok(ghoidc_resolve_subject, &json!({"token": jwt}));
     assert_eq!(v["matches"], true);
     assert_eq!(v["token_subject"], "repo:octo-org/octo-repo:ref:refs/heads/main");
 
-    let v = ok(gho_decode_token, &json!({"token": jwt}));
+    let v = ok(ghoidc_decode_token, &json!({"token": jwt}));
     assert_eq!(v["verified"], false);
     assert_eq!(v["header"]["kid"], TEST_SIGNING_KEY_KID);
     assert_eq!(v["claims"]["aud"], "sts.amazonaws.com");
-    let (status, _) = call(gho_decode_token, &json!({"token": "not-a-jwt"}));
+    let (status, _) = call(ghoidc_decode_token, &json!({"token": "not-a-jwt"}));
     assert_eq!(status, GhoStatus::InvalidArgument);
 }
 
@@ -122,7 +122,7 @@ fn live_subject_and_verification() {
 fn trust_policies_are_json_text() {
     for provider in ["Aws", "Azure", "Gcp", "Vault"] {
         let v = ok(
-            gho_trust_policy,
+            ghoidc_trust_policy,
             &json!({
                 "provider": provider,
                 "subjects": ["repo:octo-org/octo-repo:ref:refs/heads/main"],
@@ -135,13 +135,13 @@ fn trust_policies_are_json_text() {
         assert!(parsed.is_object() || parsed.is_array());
     }
     let (status, err) = call(
-        gho_trust_policy,
+        ghoidc_trust_policy,
         &json!({"provider": "Azure", "subjects": ["repo:o/*"], "issuer": "https://token.actions.githubusercontent.com"}),
     );
     assert_eq!(status, GhoStatus::InvalidArgument);
     assert!(err["message"].as_str().unwrap().contains("wildcard"), "{err}");
     let (status, _) = call(
-        gho_trust_policy,
+        ghoidc_trust_policy,
         &json!({"provider": "Nope", "subjects": ["x"], "issuer": "https://x"}),
     );
     assert_eq!(status, GhoStatus::InvalidArgument);
