@@ -41,7 +41,8 @@ $script:GitHubOidcClaimKeyCompleter = {
         # Completion must be quick: bounded waits unless the context says otherwise.
         if ($null -eq $context.TimeoutSec) { $context.TimeoutSec = 3 }
         if ($null -eq $context.MaxRetries) { $context.MaxRetries = 0 }
-        $answer = [GitHubOidc.Native.NativeClient]::ClaimKeys($context, [NullString]::Value, $true)
+        $answer = [GitHubOidc.Native.NativeClient]::ClaimKeys($context, [NullString]::Value, $true).Value
+        if ($null -eq $answer) { return }
         $source = if ($answer['source'] -eq 'discovery') {
             "from the discovery document of $($answer['issuer'])"
         } else {

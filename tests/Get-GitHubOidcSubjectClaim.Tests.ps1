@@ -41,9 +41,10 @@ Describe 'Get-GitHubOidcSubjectClaim' {
         It 'reports a missing organization as GitHubOidc.NotFound with the owner as target' {
             $Error.Clear()
             $null = Get-GitHubOidcSubjectClaim -Owner no-such-org -Context $script:context -ErrorAction SilentlyContinue -ErrorVariable allErrors
-            # -ErrorVariable also collects the exceptions caught inside the command (a PowerShell quirk); $Error holds one record.
-            $errors = @($allErrors | Where-Object FullyQualifiedErrorId -Like 'GitHubOidc.*')
+            # Exactly one record: the native failure is returned, not thrown, so nothing else lands in -ErrorVariable or $Error.
+            $errors = @($allErrors)
             $errors.Count | Should -Be 1
+            $Error.Count | Should -Be 1
             $Error[0].FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.NotFound,*'
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.NotFound,*'
             $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'

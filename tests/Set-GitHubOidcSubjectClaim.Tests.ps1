@@ -242,7 +242,7 @@ Describe 'Set-GitHubOidcSubjectClaim' {
             $targets = 'octo-repo', 'no-such-repo', 'new-repo' | ForEach-Object { [pscustomobject]@{ Owner = 'octo-org'; Repository = $_ } }
             $targets | Set-GitHubOidcSubjectClaim -IncludeClaimKeys repository_owner_id, context -Context $script:context -ErrorAction SilentlyContinue -ErrorVariable allErrors
             @(Get-FakeRequests -Fake $script:fake -Method PUT).Count | Should -Be 3
-            $errors = @($allErrors | Where-Object FullyQualifiedErrorId -Like 'GitHubOidc.*')
+            $errors = @($allErrors)
             $errors.Count | Should -Be 1
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.NotFound,*'
             $errors[0].TargetObject | Should -Be 'octo-org/no-such-repo'

@@ -1,7 +1,9 @@
 // The facade PowerShell calls: typed methods that build the JSON request, call the generated
 // interop (bindings/Interop.cs), read the answer and turn errors into GitHubOidcException.
 // Answers come back as case-insensitive Hashtables and object[] arrays, so PowerShell shapes
-// objects without parsing JSON. Tokens are never part of ToString(), exceptions or answers.
+// objects without parsing JSON. Operation errors are returned, not thrown (NativeResult.Error):
+// a thrown .NET exception would be recorded in $Error and -ErrorVariable several times on its
+// way through PowerShell. Tokens are never part of ToString(), exceptions or answers.
 
 using System;
 using System.Collections;
@@ -64,6 +66,22 @@ namespace GitHubOidc.Native
         public string? AcceptedPermissions => Details["accepted_permissions"] as string;
         public string? Url => Details["url"] as string;
         public string[] Errors => Details["errors"] is object[] a ? Array.ConvertAll(a, x => x?.ToString() ?? "") : Array.Empty<string>();
+    }
+
+    /// <summary>The outcome of a facade call: a value, or the error (never both).</summary>
+    public sealed class NativeResult
+    {
+        internal NativeResult(object? value, GitHubOidcException? error)
+        {
+            Value = value;
+            Error = error;
+        }
+
+        /// <summary>The answer: a Hashtable, or a string for TrustPolicy.</summary>
+        public object? Value { get; }
+        /// <summary>Why the call failed, or null.</summary>
+        public GitHubOidcException? Error { get; }
+        public bool Ok => Error == null;
     }
 
     /// <summary>One method per native function.</summary>
@@ -146,8 +164,8 @@ namespace GitHubOidc.Native
             return buffer.ToArray();
         }
 
-        /// <summary>Calls a native function and returns its answer, or throws.</summary>
-        private static object? Call(Func<byte[], GhoStatus> function, byte[] request)
+        /// <summary>Calls a native function and returns its answer or its error.</summary>
+        private static NativeResult Call(Func<byte[], GhoStatus> function, byte[] request)
         {
             GhoStatus status;
             byte[] answer;
@@ -164,11 +182,9 @@ namespace GitHubOidc.Native
             }
             using var doc = JsonDocument.Parse(answer);
             var value = Convert(doc.RootElement);
-            if (status != GhoStatus.Ok)
-            {
-                throw new GitHubOidcException(status, value as Hashtable ?? new Hashtable());
-            }
-            return value;
+            return status == GhoStatus.Ok
+                ? new NativeResult(value, null)
+                : new NativeResult(null, new GitHubOidcException(status, value as Hashtable ?? new Hashtable()));
         }
 
         /// <summary>JSON → case-insensitive Hashtable / object[] / string / double / bool / null.</summary>
@@ -192,35 +208,33 @@ namespace GitHubOidc.Native
             }
         }
 
-        private static Hashtable Table(object? o) => o as Hashtable ?? new Hashtable(StringComparer.OrdinalIgnoreCase);
+        public static NativeResult Version() => Call(Interop.ghoidc_version, Request(null, null));
 
-        public static Hashtable Version() => Table(Call(Interop.ghoidc_version, Request(null, null)));
+        public static NativeResult Context(GitHubOidcContext ctx) => Call(Interop.ghoidc_context, Request(ctx, null));
 
-        public static Hashtable Context(GitHubOidcContext ctx) => Table(Call(Interop.ghoidc_context, Request(ctx, null)));
+        public static NativeResult Discover(GitHubOidcContext ctx, string? enterprise) =>
+            Call(Interop.ghoidc_discover, Request(ctx, w => WriteString(w, "enterprise", enterprise)));
 
-        public static Hashtable Discover(GitHubOidcContext ctx, string? enterprise) =>
-            Table(Call(Interop.ghoidc_discover, Request(ctx, w => WriteString(w, "enterprise", enterprise))));
-
-        public static Hashtable ClaimKeys(GitHubOidcContext ctx, string? enterprise, bool completion) =>
-            Table(Call(Interop.ghoidc_claim_keys, Request(ctx, w =>
+        public static NativeResult ClaimKeys(GitHubOidcContext ctx, string? enterprise, bool completion) =>
+            Call(Interop.ghoidc_claim_keys, Request(ctx, w =>
             {
                 WriteString(w, "enterprise", enterprise);
                 w.WriteBoolean("completion", completion);
-            })));
+            }));
 
-        public static Hashtable GetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository)
+        public static NativeResult GetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository)
         {
             var request = Request(ctx, w =>
             {
                 w.WriteString("owner", owner);
                 WriteString(w, "repository", repository);
             });
-            return Table(repository == null
+            return repository == null
                 ? Call(Interop.ghoidc_get_org_subject_claim, request)
-                : Call(Interop.ghoidc_get_repo_subject_claim, request));
+                : Call(Interop.ghoidc_get_repo_subject_claim, request);
         }
 
-        public static Hashtable SetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository,
+        public static NativeResult SetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository,
             bool? useDefault, string[]? includeClaimKeys, bool? useImmutableSubject, bool allowUnknownClaimKey)
         {
             var request = Request(ctx, w =>
@@ -234,23 +248,23 @@ namespace GitHubOidc.Native
                 w.WriteBoolean("allow_unknown_keys", allowUnknownClaimKey);
                 w.WriteEndObject();
             });
-            return Table(repository == null
+            return repository == null
                 ? Call(Interop.ghoidc_set_org_subject_claim, request)
-                : Call(Interop.ghoidc_set_repo_subject_claim, request));
+                : Call(Interop.ghoidc_set_repo_subject_claim, request);
         }
 
-        public static Hashtable SetEnterpriseIssuer(GitHubOidcContext ctx, string enterprise, bool includeEnterpriseSlug) =>
-            Table(Call(Interop.ghoidc_set_enterprise_issuer, Request(ctx, w =>
+        public static NativeResult SetEnterpriseIssuer(GitHubOidcContext ctx, string enterprise, bool includeEnterpriseSlug) =>
+            Call(Interop.ghoidc_set_enterprise_issuer, Request(ctx, w =>
             {
                 w.WriteString("enterprise", enterprise);
                 w.WriteBoolean("include_enterprise_slug", includeEnterpriseSlug);
-            })));
+            }));
 
         /// <summary>Subject preview. `claims` maps claim names to values; `live` reads the repository's template.</summary>
-        public static Hashtable ResolveSubject(GitHubOidcContext? ctx, string? owner, string? repository,
+        public static NativeResult ResolveSubject(GitHubOidcContext? ctx, string? owner, string? repository,
             IDictionary? claims, string[]? includeClaimKeys, bool useImmutableSubject, string? token)
         {
-            return Table(Call(Interop.ghoidc_resolve_subject, Request(ctx, w =>
+            return Call(Interop.ghoidc_resolve_subject, Request(ctx, w =>
             {
                 WriteString(w, "owner", owner);
                 WriteString(w, "repository", repository);
@@ -269,25 +283,25 @@ namespace GitHubOidc.Native
                 WriteStrings(w, "include_claim_keys", includeClaimKeys);
                 w.WriteBoolean("use_immutable_subject", useImmutableSubject);
                 WriteString(w, "token", token);
-            })));
+            }));
         }
 
-        public static Hashtable DecodeToken(string token) =>
-            Table(Call(Interop.ghoidc_decode_token, Request(null, w => w.WriteString("token", token))));
+        public static NativeResult DecodeToken(string token) =>
+            Call(Interop.ghoidc_decode_token, Request(null, w => w.WriteString("token", token)));
 
-        public static Hashtable VerifyToken(GitHubOidcContext ctx, string token, string? audience, string? enterprise) =>
-            Table(Call(Interop.ghoidc_verify_token, Request(ctx, w =>
+        public static NativeResult VerifyToken(GitHubOidcContext ctx, string token, string? audience, string? enterprise) =>
+            Call(Interop.ghoidc_verify_token, Request(ctx, w =>
             {
                 w.WriteString("token", token);
                 WriteString(w, "audience", audience);
                 WriteString(w, "enterprise", enterprise);
-            })));
+            }));
 
-        /// <summary>A trust policy, as indented JSON text.</summary>
-        public static string TrustPolicy(string provider, string[] subjects, string? audience, string issuer,
+        /// <summary>A trust policy; Value is the policy as indented JSON text.</summary>
+        public static NativeResult TrustPolicy(string provider, string[] subjects, string? audience, string issuer,
             string? awsAccountId, string? name)
         {
-            var answer = Table(Call(Interop.ghoidc_trust_policy, Request(null, w =>
+            var answer = Call(Interop.ghoidc_trust_policy, Request(null, w =>
             {
                 w.WriteString("provider", provider);
                 WriteStrings(w, "subjects", subjects);
@@ -295,10 +309,10 @@ namespace GitHubOidc.Native
                 w.WriteString("issuer", issuer);
                 WriteString(w, "aws_account_id", awsAccountId);
                 WriteString(w, "name", name);
-            })));
-            return answer["json"] as string ?? "";
+            }));
+            return answer.Ok ? new NativeResult((answer.Value as Hashtable)?["json"] as string ?? "", null) : answer;
         }
 
-        public static void ClearCache() => Call(Interop.ghoidc_clear_cache, Request(null, null));
+        public static void ClearCache() => _ = Call(Interop.ghoidc_clear_cache, Request(null, null));
     }
 }

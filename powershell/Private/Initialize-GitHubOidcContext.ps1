@@ -32,8 +32,11 @@ function Initialize-GitHubOidcContext {
         $resolved = Resolve-GitHubOidcContext -Context $Context -NoToken:$NoToken
         $info = Invoke-GitHubOidcNative -Method Context -ArgumentList $resolved
     } catch {
+        $info = $_.Exception
+    }
+    if ($info -is [System.Exception]) {
         $target = if ($resolved) { "$resolved" } elseif ($Context -is [string]) { $Context } else { 'Context' }
-        throw (New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $target -Secret $resolved.Token)
+        throw (New-GitHubOidcErrorRecord -Exception $info -TargetObject $target -Secret $resolved.Token)
     }
 
     $hostName = [string]$info['host_name']

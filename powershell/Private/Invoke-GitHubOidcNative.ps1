@@ -5,8 +5,11 @@ function Invoke-GitHubOidcNative {
 
         .DESCRIPTION
         Calls one static method of [GitHubOidc.Native.NativeClient] and returns its answer (a
-        case-insensitive Hashtable). Exceptions propagate; callers map them with
-        New-GitHubOidcErrorRecord. Tests mock this function to assert what would be called.
+        case-insensitive Hashtable, or a string for TrustPolicy). The facade returns failures
+        instead of throwing them (a thrown exception would land in $Error and -ErrorVariable
+        several times). With -Cmdlet, a failure is written to that command as a GitHubOidc.*
+        ErrorRecord (terminating with -Terminating) and nothing is returned; without it, the
+        GitHubOidcException is returned. Tests mock this function to assert what would be called.
     #>
     [CmdletBinding()]
     [OutputType([hashtable], [string])]
@@ -21,7 +24,25 @@ function Invoke-GitHubOidcNative {
         [Parameter()]
         [AllowNull()]
         [AllowEmptyCollection()]
-        [object[]] $ArgumentList = @()
+        [object[]] $ArgumentList = @(),
+
+        # The calling command: failures are written to it and nothing is returned.
+        [Parameter()]
+        [System.Management.Automation.PSCmdlet] $Cmdlet,
+
+        # The target object of the error record (owner/repo, enterprise, host).
+        [Parameter()]
+        [AllowNull()]
+        [object] $TargetObject,
+
+        # A secret that must not appear in the error record.
+        [Parameter()]
+        [AllowNull()]
+        [string] $Secret,
+
+        # Write the failure as a terminating error.
+        [Parameter()]
+        [switch] $Terminating
     )
 
     # PowerShell turns $null into '' for string arguments of .NET methods; NullString keeps null.
@@ -34,7 +55,7 @@ function Invoke-GitHubOidcNative {
         $where = " ($($ArgumentList[0]))"
     }
     Write-Debug "GitHubOidc: native $Method$where"
-    switch ($Method) {
+    $result = switch ($Method) {
         'Version' { [GitHubOidc.Native.NativeClient]::Version() }
         'Context' { [GitHubOidc.Native.NativeClient]::Context($ArgumentList[0]) }
         'Discover' { [GitHubOidc.Native.NativeClient]::Discover($ArgumentList[0], (& $text $ArgumentList[1])) }
@@ -72,4 +93,16 @@ function Invoke-GitHubOidcNative {
                 [string]$ArgumentList[3], (& $text $ArgumentList[4]), (& $text $ArgumentList[5]))
         }
     }
+
+    if ($result.Ok) {
+        return $result.Value
+    }
+    if (-not $Cmdlet) {
+        return $result.Error
+    }
+    $record = New-GitHubOidcErrorRecord -Exception $result.Error -TargetObject $TargetObject -Secret $Secret
+    if ($Terminating) {
+        $Cmdlet.ThrowTerminatingError($record)
+    }
+    $Cmdlet.WriteError($record)
 }

@@ -50,12 +50,8 @@ function ConvertFrom-GitHubOidcToken {
     )
 
     process {
-        try {
-            $answer = Invoke-GitHubOidcNative -Method DecodeToken -ArgumentList @($Token)
-        } catch {
-            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject 'Token' -Secret $Token))
-            return
-        }
+        $answer = Invoke-GitHubOidcNative -Method DecodeToken -ArgumentList @($Token) -Cmdlet $PSCmdlet -TargetObject 'Token' -Secret $Token
+        if ($null -eq $answer) { return }
         $header = ConvertTo-GitHubOidcTokenObject -Table $answer['header']
         $claims = ConvertTo-GitHubOidcTokenObject -Table $answer['claims']
         $time = {

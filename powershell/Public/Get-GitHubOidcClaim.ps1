@@ -80,11 +80,7 @@ function Get-GitHubOidcClaim {
 
     $slug = if ($Enterprise) { $Enterprise } else { $null }
     Write-Verbose "GitHubOidc: reading the OIDC discovery document of $($state.Target) from $($state.Info['discovery_uri'])."
-    try {
-        $answer = Invoke-GitHubOidcNative -Method Discover -ArgumentList $state.Context, $slug
-    } catch {
-        $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $state.Target))
-        return
-    }
+    $answer = Invoke-GitHubOidcNative -Method Discover -ArgumentList $state.Context, $slug -Cmdlet $PSCmdlet -TargetObject $state.Target
+    if ($null -eq $answer) { return }
     [string[]]@($answer['claims_supported'])
 }

@@ -113,13 +113,10 @@ function Get-GitHubOidcSubjectClaim {
         $target = if ($isRepository) { "$Owner/$Repository" } else { $Owner }
         $what = if ($isRepository) { "repository [$target]" } else { "organization [$target]" }
         Write-Verbose "GitHubOidc: getting the OIDC subject claim template of $what on $($state.Target)."
-        try {
-            $repositoryName = if ($isRepository) { $Repository } else { $null }
-            $answer = Invoke-GitHubOidcNative -Method GetSubjectClaim -ArgumentList $state.Context, $Owner, $repositoryName
-        } catch {
-            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $target -Secret $state.Context.Token))
-            return
-        }
+        $repositoryName = if ($isRepository) { $Repository } else { $null }
+        $answer = Invoke-GitHubOidcNative -Method GetSubjectClaim -ArgumentList $state.Context, $Owner, $repositoryName `
+            -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+        if ($null -eq $answer) { return }
         if (-not $isRepository -and -not $answer['customized']) {
             Write-Verbose "GitHubOidc: organization [$Owner] has no custom template; its repositories that opt in get the default keys repo, context."
         }

@@ -194,10 +194,7 @@ function New-GitHubOidcTrustPolicy {
             $PSCmdlet.ThrowTerminatingError($record)
         }
         Write-Verbose "GitHubOidc: $Provider trust for $($subjects.Count) subject(s), issuer $issuerUri."
-        try {
-            Invoke-GitHubOidcNative -Method TrustPolicy -ArgumentList @($Provider, [string[]]$subjects.ToArray(), $Audience, $issuerUri, $AwsAccountId, $Name)
-        } catch {
-            $PSCmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $Provider))
-        }
+        Invoke-GitHubOidcNative -Method TrustPolicy -ArgumentList @($Provider, [string[]]$subjects.ToArray(), $Audience, $issuerUri, $AwsAccountId, $Name) `
+            -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
     }
 }

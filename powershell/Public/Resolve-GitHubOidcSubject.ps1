@@ -241,6 +241,10 @@ function Resolve-GitHubOidcSubject {
             $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $target -Secret $secret))
             return
         }
+        if ($answer -is [GitHubOidc.Native.GitHubOidcException]) {
+            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $answer -TargetObject $target -Secret $secret))
+            return
+        }
 
         $warnings = [string[]]@($answer['warnings'] | Where-Object { $_ })
         foreach ($warning in $warnings) {

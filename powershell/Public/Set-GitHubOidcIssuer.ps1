@@ -112,12 +112,9 @@ function Set-GitHubOidcIssuer {
             return
         }
         Write-Verbose "GitHubOidc: setting the OIDC issuer policy of enterprise $Enterprise on $($state.Target)."
-        try {
-            $null = Invoke-GitHubOidcNative -Method SetEnterpriseIssuer -ArgumentList @($state.Context, $Enterprise, $IncludeEnterpriseSlug)
-        } catch {
-            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $Enterprise -Secret $state.Context.Token))
-            return
-        }
+        $answer = Invoke-GitHubOidcNative -Method SetEnterpriseIssuer -ArgumentList @($state.Context, $Enterprise, $IncludeEnterpriseSlug) `
+            -Cmdlet $PSCmdlet -TargetObject $Enterprise -Secret $state.Context.Token
+        if ($null -eq $answer) { return }
         if ($IncludeEnterpriseSlug) {
             Write-Warning "Tokens of enterprise $Enterprise now use the issuer $issuer. Relying parties that trust only $base (for example npm and PyPI trusted publishing) will reject them with 401; update cloud trust policies to the new issuer."
         }

@@ -188,15 +188,10 @@ function Set-GitHubOidcSubjectClaim {
             if ($null -ne $immutable) { "UseImmutableSubject=$immutable" }
         ) -join '; '
         Write-Verbose "GitHubOidc: setting the OIDC subject claim template of $what on $($state.Target): $describe."
-        try {
-            $answer = Invoke-GitHubOidcNative -Method SetSubjectClaim -ArgumentList @(
-                $state.Context, $Owner, $repositoryName,
-                $useDefaultValue, $keys, $immutable, $AllowUnknownClaimKey.IsPresent
-            )
-        } catch {
-            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $target -Secret $state.Context.Token))
-            return
-        }
+        $arguments = @($state.Context, $Owner, $repositoryName, $useDefaultValue, $keys, $immutable, $AllowUnknownClaimKey.IsPresent)
+        $answer = Invoke-GitHubOidcNative -Method SetSubjectClaim -ArgumentList $arguments `
+            -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+        if ($null -eq $answer) { return }
         foreach ($warning in @($answer['warnings'])) {
             if ($warning) {
                 Write-Warning $warning
@@ -212,12 +207,9 @@ function Set-GitHubOidcSubjectClaim {
         }
 
         if ($PassThru) {
-            try {
-                $readBack = Invoke-GitHubOidcNative -Method GetSubjectClaim -ArgumentList $state.Context, $Owner, $repositoryName
-            } catch {
-                $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $target -Secret $state.Context.Token))
-                return
-            }
+            $readBack = Invoke-GitHubOidcNative -Method GetSubjectClaim -ArgumentList $state.Context, $Owner, $repositoryName `
+                -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+            if ($null -eq $readBack) { return }
             ConvertTo-GitHubOidcSubjectClaim -Answer $readBack -HostName $state.Target
         }
     }

@@ -104,12 +104,9 @@ function Test-GitHubOidcToken {
 
     process {
         Write-Verbose "GitHubOidc: verifying a token against the issuers of $($state.Target) ($($state.Info['issuer_uri']))."
-        try {
-            $answer = Invoke-GitHubOidcNative -Method VerifyToken -ArgumentList @($state.Context, $Token, $Audience, $Enterprise)
-        } catch {
-            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $state.Target -Secret $Token))
-            return
-        }
+        $answer = Invoke-GitHubOidcNative -Method VerifyToken -ArgumentList @($state.Context, $Token, $Audience, $Enterprise) `
+            -Cmdlet $PSCmdlet -TargetObject $state.Target -Secret $Token
+        if ($null -eq $answer) { return }
 
         $warnings = [string[]]@($answer['warnings'] | Where-Object { $_ })
         foreach ($warning in $warnings) {
