@@ -9,7 +9,7 @@
     managed assembly and assembles the importable module in output/GitHubOidc:
 
         output/GitHubOidc/
-            GitHubOidc.psd1, GitHubOidc.psm1, *.ps1xml, Public/, Private/, completers.ps1
+            GitHubOidc.psd1, *.ps1xml, GitHubOidc.psm1 (the loader + Private/, Public/ and completers.ps1 in one file)
             bin/GitHubOidc.Native.dll
             runtimes/<rid>/native/<libgithub_oidc.so | libgithub_oidc.dylib | github_oidc.dll>
 
@@ -85,15 +85,26 @@ function Build-Module {
         Invoke-Native 'generate bindings/ (interoptopus + cbindgen)' {
             & (Join-Path $Target 'github_oidc_bindgen') (Join-Path $Root 'bindings')
         }
+        # Start from an empty module folder, so nothing stale is loaded.
+        if (Test-Path $Output) { Remove-Item $Output -Recurse -Force }
         $bin = Join-Path $Output 'bin'
         Invoke-Native 'dotnet build (GitHubOidc.Native)' {
             dotnet build (Join-Path $Root 'powershell/GitHubOidc.Native/GitHubOidc.Native.csproj') -c $Configuration -o $bin --nologo -v quiet
         }
         $source = Join-Path $Root 'powershell'
-        foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.psm1', 'GitHubOidc.format.ps1xml', 'GitHubOidc.types.ps1xml', 'completers.ps1', 'Public', 'Private') {
-            $path = Join-Path $source $item
-            if (Test-Path $path) { Copy-Item $path -Destination $Output -Recurse -Force }
+        foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.format.ps1xml', 'GitHubOidc.types.ps1xml') {
+            Copy-Item (Join-Path $source $item) -Destination $Output -Force
         }
+        # One .psm1: the loader followed by every private and public function and the completers
+        # (a single file imports faster than dot-sourcing each one).
+        $parts = @(Get-ChildItem (Join-Path $source 'Private'), (Join-Path $source 'Public') -Filter *.ps1 | Sort-Object FullName)
+        $parts += Get-Item (Join-Path $source 'completers.ps1')
+        $psm1 = [System.Text.StringBuilder]::new((Get-Content (Join-Path $source 'GitHubOidc.psm1') -Raw))
+        foreach ($part in $parts) {
+            $relative = [System.IO.Path]::GetRelativePath($source, $part.FullName)
+            $null = $psm1.AppendLine().AppendLine("#region $relative").AppendLine((Get-Content $part.FullName -Raw).TrimEnd()).AppendLine("#endregion $relative")
+        }
+        Set-Content -Path (Join-Path $Output 'GitHubOidc.psm1') -Value $psm1.ToString() -Encoding utf8NoBOM
         $native = Join-Path $Output "runtimes/$(Get-RuntimeId)/native"
         New-Item -ItemType Directory -Force -Path $native | Out-Null
         Copy-Item (Join-Path $Target (Get-NativeLibraryName)) -Destination $native -Force
