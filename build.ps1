@@ -116,58 +116,82 @@ function Build-Module {
     }
 }
 
+function Invoke-Step {
+    # Runs one test step; a step that throws counts as one failure, so the summary always prints.
+    param([string] $Name, [scriptblock] $Step)
+    try {
+        $script:Results[$Name] = & $Step
+    } catch {
+        Write-Host "FAILED: ${Name}: $($_.Exception.Message)" -ForegroundColor Red
+        $script:Results[$Name] = @{ Passed = 0; Failed = 1 }
+    }
+}
+
+function Invoke-Check {
+    # A native check that passes or fails as a whole.
+    param([string] $What, [scriptblock] $Command)
+    Invoke-Native $What $Command | Out-Host
+    @{ Passed = 1; Failed = 0 }
+}
+
 function Invoke-Tests {
-    $results = [ordered]@{}
+    $script:Results = [ordered]@{}
+    # Under CI a missing optional tool is a failure, not a skip.
+    $strict = [bool]$env:CI
     Push-Location $Root
     try {
-        Invoke-Native 'cargo fmt --check' { cargo fmt --all -- --check }
-        Invoke-Native 'cargo clippy -D warnings' { cargo clippy --workspace --all-targets --locked -- -D warnings }
+        Invoke-Step 'cargo fmt' { Invoke-Check 'cargo fmt --check' { cargo fmt --all -- --check } }
+        Invoke-Step 'cargo clippy' { Invoke-Check 'cargo clippy -D warnings' { cargo clippy --workspace --all-targets --locked -- -D warnings } }
 
-        if (Get-Command git -ErrorAction SilentlyContinue) {
-            git -C $Root rev-parse --is-inside-work-tree *> $null
-            if ($LASTEXITCODE -eq 0) {
+        if ((Get-Command git -ErrorAction SilentlyContinue) -and (Test-Path (Join-Path $Root '.git'))) {
+            Invoke-Step 'bindings drift' {
                 Write-Host '==> bindings drift check' -ForegroundColor Cyan
                 $drift = git -C $Root status --porcelain -- bindings
                 if ($drift) {
-                    git -C $Root --no-pager diff --stat -- bindings
-                    throw 'build.ps1: bindings/ differ from what the code generates. Run ./build.ps1 and commit bindings/.'
+                    git -C $Root --no-pager diff --stat -- bindings | Out-Host
+                    throw 'bindings/ differ from what the code generates. Run ./build.ps1 and commit bindings/.'
                 }
-                $results['bindings drift'] = @{ Passed = 1; Failed = 0 }
+                @{ Passed = 1; Failed = 0 }
             }
         }
 
-        Write-Host '==> cargo test' -ForegroundColor Cyan
-        $env:RUST_BACKTRACE = '1'
-        cargo test @CargoProfileArg --workspace --locked 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable cargoLines | Out-Host
-        $cargoExit = $LASTEXITCODE
-        $passed = 0; $failed = 0
-        foreach ($line in $cargoLines) {
-            if ($line -match 'test result: \w+\. (\d+) passed; (\d+) failed') {
-                $passed += [int]$Matches[1]; $failed += [int]$Matches[2]
+        Invoke-Step 'cargo test' {
+            Write-Host '==> cargo test' -ForegroundColor Cyan
+            $env:RUST_BACKTRACE = '1'
+            cargo test @CargoProfileArg --workspace --locked 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable cargoLines | Out-Host
+            $cargoExit = $LASTEXITCODE
+            $passed = 0; $failed = 0
+            foreach ($line in $cargoLines) {
+                if ($line -match 'test result: \w+\. (\d+) passed; (\d+) failed') {
+                    $passed += [int]$Matches[1]; $failed += [int]$Matches[2]
+                }
             }
+            if ($cargoExit -ne 0 -and $failed -eq 0) { $failed = 1 }
+            @{ Passed = $passed; Failed = $failed }
         }
-        if ($cargoExit -ne 0 -and $failed -eq 0) { $failed = 1 }
-        $results['cargo test'] = @{ Passed = $passed; Failed = $failed }
 
-        $results['C ABI'] = Invoke-CAbiTest
+        Invoke-Step 'C ABI' { Invoke-CAbiTest -Strict:$strict }
 
-        if (Get-Module -ListAvailable PSScriptAnalyzer) {
+        Invoke-Step 'PSScriptAnalyzer' {
+            if (-not (Get-Module -ListAvailable PSScriptAnalyzer)) {
+                if ($strict) { throw 'PSScriptAnalyzer is not installed.' }
+                Write-Warning 'PSScriptAnalyzer is not installed: skipping the lint step (Install-PSResource PSScriptAnalyzer).'
+                return @{ Passed = 0; Failed = 0 }
+            }
             Write-Host '==> PSScriptAnalyzer (PSGallery rules)' -ForegroundColor Cyan
             $findings = @(Invoke-ScriptAnalyzer -Path (Join-Path $Root 'powershell') -Recurse -Settings PSGallery)
             $findings | Format-Table -AutoSize | Out-Host
-            $results['PSScriptAnalyzer'] = @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0) }
-        } else {
-            Write-Warning 'PSScriptAnalyzer is not installed: skipping the lint step (Install-PSResource PSScriptAnalyzer).'
+            @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0) }
         }
 
-        $results['Pester'] = Invoke-PesterTests
+        Invoke-Step 'Pester' { Invoke-PesterTests }
     } finally {
         Pop-Location
     }
     Write-Host ''
     $totalPassed = 0; $totalFailed = 0
-    foreach ($name in $results.Keys) {
-        $r = $results[$name]
+    foreach ($name in $script:Results.Keys) {
+        $r = $script:Results[$name]
         Write-Host ('{0,-18} {1,5} passed, {2,3} failed' -f $name, $r.Passed, $r.Failed)
         $totalPassed += $r.Passed; $totalFailed += $r.Failed
     }
@@ -177,7 +201,9 @@ function Invoke-Tests {
 
 function Invoke-CAbiTest {
     # Compiles tests/c/abi_test.c against the committed header and runs it against the fake server.
+    param([switch] $Strict)
     $cc = @('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue } | Select-Object -First 1
+    if ($Strict -and -not $cc -and -not $IsWindows) { throw 'No C compiler (cc, gcc or clang) on PATH for the C ABI test.' }
     if (-not $cc -or $IsWindows) {
         Write-Warning 'No C compiler on PATH (or Windows): skipping the C ABI test.'
         return @{ Passed = 0; Failed = 0 }
@@ -185,7 +211,7 @@ function Invoke-CAbiTest {
     Write-Host '==> C ABI test' -ForegroundColor Cyan
     $exe = Join-Path $Root 'target/abi_test'
     & $cc -std=c11 -Wall -Werror -I (Join-Path $Root 'bindings') (Join-Path $Root 'tests/c/abi_test.c') `
-        -L $Target -lgithub_oidc "-Wl,-rpath,$Target" -o $exe
+        -L $Target -lgithub_oidc "-Wl,-rpath,$Target" -o $exe | Out-Host
     if ($LASTEXITCODE -ne 0) { return @{ Passed = 0; Failed = 1 } }
     $server = Start-Process -FilePath (Join-Path $Target 'fake_github') -ArgumentList '--port', '0' `
         -RedirectStandardOutput (Join-Path $Root 'target/abi_fake.out') -PassThru -NoNewWindow

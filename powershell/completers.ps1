@@ -38,6 +38,7 @@ $script:GitHubOidcClaimKeyCompleter = {
 
         $contextValue = if ($FakeBoundParameters -and $FakeBoundParameters.ContainsKey('Context')) { $FakeBoundParameters['Context'] } else { $null }
         $context = Resolve-GitHubOidcContext -Context $contextValue -NoToken
+        if ($context -isnot [GitHubOidc.Native.GitHubOidcContext]) { return }
         # Completion must be quick: bounded waits unless the context says otherwise.
         if ($null -eq $context.TimeoutSec) { $context.TimeoutSec = 3 }
         if ($null -eq $context.MaxRetries) { $context.MaxRetries = 0 }

@@ -5,7 +5,7 @@ BeforeAll {
     . "$PSScriptRoot/common.ps1"
     Import-TestModule
     $script:savedEnvironment = @{}
-    foreach ($name in 'GH_HOST', 'GH_TOKEN', 'GITHUB_TOKEN', 'PATH') {
+    foreach ($name in 'GH_HOST', 'GH_TOKEN', 'GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'PATH') {
         $script:savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
     }
     # An empty directory as PATH: no 'gh' can be found, so no test depends on the machine's gh login.
@@ -75,6 +75,27 @@ Describe 'Get-GitHubOidcContext' {
         $context.TokenSource | Should -Be 'GH_TOKEN'
         ($context | Format-List * | Out-String) | Should -Not -Match 'test-token-from'
         $context.PSObject.Properties.Name | Should -Not -Contain 'Token'
+    }
+
+    It 'prefers GH_ENTERPRISE_TOKEN for a GitHub Enterprise Server host, and only there' {
+        $env:GH_TOKEN = 'test-token-from-gh-token'
+        $env:GH_ENTERPRISE_TOKEN = 'test-token-from-enterprise'
+        (Get-GitHubOidcContext -Context github.example.com).TokenSource | Should -Be 'GH_ENTERPRISE_TOKEN'
+        (Get-GitHubOidcContext -Context github.com).TokenSource | Should -Be 'GH_TOKEN'
+        (Get-GitHubOidcContext -Context octocorp.ghe.com).TokenSource | Should -Be 'GH_TOKEN'
+        $env:GH_ENTERPRISE_TOKEN = $null
+        (Get-GitHubOidcContext -Context github.example.com).TokenSource | Should -Be 'GH_TOKEN'
+    }
+
+    It 'refuses a context string that looks like a token, without echoing it' {
+        $tokenLike = 'ghp_' + ('x1' * 18)
+        $Error.Clear()
+        $null = Get-GitHubOidcContext -Context $tokenLike -ErrorAction SilentlyContinue -ErrorVariable failure
+        @($failure | Where-Object FullyQualifiedErrorId -Like 'GitHubOidc.InvalidArgument*').Count | Should -Be 1
+        foreach ($record in @($failure) + @($Error)) {
+            ($record | Format-List * -Force | Out-String) + "$($record.TargetObject) $($record.Exception.Message)" |
+                Should -Not -Match ([regex]::Escape($tokenLike))
+        }
     }
 
     It 'prefers the token of the context over the environment' {

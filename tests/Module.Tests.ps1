@@ -158,7 +158,7 @@ Describe 'GitHubOidc module' {
             $parameters.UseDefault.ParameterType | Should -Be ([switch])
             $parameters.AllowUnknownClaimKey.ParameterType | Should -Be ([switch])
             $parameters.PassThru.ParameterType | Should -Be ([switch])
-            $parameters.UseImmutableSubject.ParameterType | Should -Be ([System.Nullable[bool]])
+            $parameters.UseImmutableSubject.ParameterType | Should -Be ([bool])
         }
 
         It 'IncludeClaimKeys is not mandatory (a repository can opt in to its organization template without keys)' {

@@ -222,6 +222,15 @@ Describe 'Set-GitHubOidcSubjectClaim' {
             $body.PSObject.Properties.Name | Should -Not -Contain 'include_claim_keys'
         }
 
+        It 'does not copy use_immutable_subject from the pipeline (it reads false on immutable repositories)' {
+            $source = Get-GitHubOidcSubjectClaim -Owner octo-org -Repository new-repo -Context $script:context
+            $source.UseImmutableSubject | Should -BeFalse
+            $source | Set-GitHubOidcSubjectClaim -Repository octo-repo -Context $script:context
+            $body = Get-PutBody
+            $body.use_default | Should -BeTrue
+            $body.PSObject.Properties.Name | Should -Not -Contain 'use_immutable_subject'
+        }
+
         It 'round-trips a repository opted in to its organization template' {
             Get-GitHubOidcSubjectClaim -Owner custom-org -Repository opted-in -Context $script:context |
                 Set-GitHubOidcSubjectClaim -Context $script:context

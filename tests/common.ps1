@@ -119,7 +119,7 @@ function Complete {
 
 function Clear-GitHubOidcTestEnvironment {
     <# Environment variables that change context resolution, cleared so tests do not depend on the machine. #>
-    foreach ($name in 'GH_HOST', 'GH_TOKEN', 'GITHUB_TOKEN') {
+    foreach ($name in 'GH_HOST', 'GH_TOKEN', 'GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN') {
         Remove-Item -Path "Env:$name" -ErrorAction Ignore
     }
 }

@@ -297,7 +297,7 @@ namespace GitHubOidc.Native
                 WriteString(w, "enterprise", enterprise);
             }));
 
-        /// <summary>A trust policy; Value is the policy as indented JSON text.</summary>
+        /// <summary>A trust policy; Value is a string[] of indented JSON documents (Azure: one per credential).</summary>
         public static NativeResult TrustPolicy(string provider, string[] subjects, string? audience, string issuer,
             string? awsAccountId, string? name)
         {
@@ -310,7 +310,9 @@ namespace GitHubOidc.Native
                 WriteString(w, "aws_account_id", awsAccountId);
                 WriteString(w, "name", name);
             }));
-            return answer.Ok ? new NativeResult((answer.Value as Hashtable)?["json"] as string ?? "", null) : answer;
+            if (!answer.Ok) return answer;
+            var documents = (answer.Value as Hashtable)?["documents"] as object[] ?? Array.Empty<object>();
+            return new NativeResult(Array.ConvertAll(documents, d => d?.ToString() ?? ""), null);
         }
 
         public static void ClearCache() => _ = Call(Interop.ghoidc_clear_cache, Request(null, null));

@@ -6,12 +6,12 @@ function Initialize-GitHubOidcContext {
         .DESCRIPTION
         Returns an object with Context (the GitHubOidcContext to pass to the facade), Info (the
         resolved host name, kind, API base and issuer, from Rust) and Target (the host name).
-        Throws an ErrorRecord (GitHubOidc.InvalidArgument, ...) that the public command rethrows
-        with ThrowTerminatingError. With -RequireToken a context without a token fails here,
+        Returns an ErrorRecord (GitHubOidc.InvalidArgument, ...) instead when the context cannot be
+        used; the public command throws it with ThrowTerminatingError (or writes it). With -RequireToken a context without a token fails here,
         before any request, with a message that says how to provide one.
     #>
     [CmdletBinding()]
-    [OutputType([pscustomobject])]
+    [OutputType([pscustomobject], [System.Management.Automation.ErrorRecord])]
     param(
         # What the user passed as -Context.
         [Parameter()]
@@ -27,16 +27,18 @@ function Initialize-GitHubOidcContext {
         [switch] $RequireToken
     )
 
-    $resolved = $null
     try {
         $resolved = Resolve-GitHubOidcContext -Context $Context -NoToken:$NoToken
-        $info = Invoke-GitHubOidcNative -Method Context -ArgumentList $resolved
     } catch {
-        $info = $_.Exception
+        # A value that does not convert (TimeoutSec = 'soon', ...).
+        return New-GitHubOidcErrorRecord -Exception ([System.ArgumentException]::new("Invalid context: $($_.Exception.Message)")) -TargetObject 'Context'
     }
+    if ($resolved -is [System.Management.Automation.ErrorRecord]) {
+        return $resolved
+    }
+    $info = Invoke-GitHubOidcNative -Method Context -ArgumentList $resolved
     if ($info -is [System.Exception]) {
-        $target = if ($resolved) { "$resolved" } elseif ($Context -is [string]) { $Context } else { 'Context' }
-        throw (New-GitHubOidcErrorRecord -Exception $info -TargetObject $target -Secret $resolved.Token)
+        return New-GitHubOidcErrorRecord -Exception $info -TargetObject "$resolved" -Secret $resolved.Token
     }
 
     $hostName = [string]$info['host_name']
@@ -50,7 +52,7 @@ function Initialize-GitHubOidcContext {
             $hostName)
         $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($message)
         $record.ErrorDetails.RecommendedAction = "Set GH_TOKEN, pass -Context @{ Token = ... }, or run 'gh auth login --hostname $hostName'."
-        throw $record
+        return $record
     }
 
     $source = if ($resolved.TokenSource) { " (token from $($resolved.TokenSource))" } else { '' }

@@ -78,11 +78,15 @@ function New-GitHubOidcErrorRecord {
         }
     }
 
+    $exception = $inner
     if ($Secret -and $message -and $message.Contains($Secret)) {
+        # Defence in depth (the native layer never puts a token in a message): redact it, and
+        # do not keep the original exception, whose Message would still hold it.
         $message = $message.Replace($Secret, '***')
+        $exception = [System.InvalidOperationException]::new($message)
     }
 
-    $record = [System.Management.Automation.ErrorRecord]::new($inner, "GitHubOidc.$kind", $category, $TargetObject)
+    $record = [System.Management.Automation.ErrorRecord]::new($exception, "GitHubOidc.$kind", $category, $TargetObject)
     $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($message)
     if ($recommended) {
         $record.ErrorDetails.RecommendedAction = $recommended

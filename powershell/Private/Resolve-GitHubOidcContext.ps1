@@ -10,14 +10,19 @@ function Resolve-GitHubOidcContext {
         carry HostName, ApiBaseUri and Token and work as they are.
 
         When the context has no token and -NoToken is not given, the token comes from GH_TOKEN,
-        then GITHUB_TOKEN, then 'gh auth token --hostname HOST' when gh is installed. TokenSource
+        then GITHUB_TOKEN (for a GitHub Enterprise Server host, GH_ENTERPRISE_TOKEN and
+        GITHUB_ENTERPRISE_TOKEN come first), then 'gh auth token --hostname HOST' when gh is installed. TokenSource
         records where it came from. The token itself is never written to any stream.
+
+        An invalid context is returned as an ErrorRecord (GitHubOidc.InvalidArgument), not thrown:
+        an exception caught on its way out of a nested function would be recorded in $Error and
+        -ErrorVariable several times.
 
         With -NoToken no token is looked up and any token in the context is dropped: discovery
         and argument completion never need one, and must never run gh.
     #>
     [CmdletBinding()]
-    [OutputType([GitHubOidc.Native.GitHubOidcContext])]
+    [OutputType([GitHubOidc.Native.GitHubOidcContext], [System.Management.Automation.ErrorRecord])]
     param(
         # What the user passed as -Context.
         [Parameter()]
@@ -39,8 +44,13 @@ function Resolve-GitHubOidcContext {
         $result.HostName = if ($env:GH_HOST) { $env:GH_HOST } else { 'github.com' }
     } elseif ($value -is [string]) {
         if ([string]::IsNullOrWhiteSpace($value)) {
-            throw [System.ArgumentException]::new(
+            return Get-GitHubOidcContextError (
                 'The context is an empty string. Pass a host name such as github.com, an object with HostName/ApiBaseUri/Token, or omit -Context.')
+        }
+        if ($value.Trim() -match '^(gh[pousr]_|github_pat_)|^[0-9a-fA-F]{40}$') {
+            # Never echo it, never send it anywhere as a host name.
+            return Get-GitHubOidcContextError (
+                'The context looks like a token, not a host name. Pass -Context @{ HostName = ...; Token = <token> } or set GH_TOKEN.')
         }
         $result.HostName = $value.Trim()
     } elseif ($value -is [GitHubOidc.Native.GitHubOidcContext]) {
@@ -60,12 +70,20 @@ function Resolve-GitHubOidcContext {
         foreach ($name in 'TimeoutSec', 'MaxRetryWaitSec') {
             $item = Get-GitHubOidcContextMember -InputObject $source -Name $name
             if ($null -ne $item -and "$item" -ne '') {
-                $result.$name = [double]$item
+                $number = $item -as [double]
+                if ($null -eq $number) {
+                    return Get-GitHubOidcContextError "The context's $name must be a number of seconds."
+                }
+                $result.$name = $number
             }
         }
         $item = Get-GitHubOidcContextMember -InputObject $source -Name 'MaxRetries'
         if ($null -ne $item -and "$item" -ne '') {
-            $result.MaxRetries = [int]$item
+            $number = $item -as [int]
+            if ($null -eq $number) {
+                return Get-GitHubOidcContextError "The context's MaxRetries must be a whole number."
+            }
+            $result.MaxRetries = $number
         }
 
         $token = Get-GitHubOidcContextMember -InputObject $source -Name 'Token'
@@ -79,7 +97,7 @@ function Resolve-GitHubOidcContext {
             $result.Token = $token
             $result.TokenSource = 'Context'
         } elseif ($null -ne $token -and $token -isnot [string]) {
-            throw [System.ArgumentException]::new("The context's Token must be a string or a SecureString, not [$($token.GetType().FullName)].")
+            return Get-GitHubOidcContextError ("The context's Token must be a string or a SecureString, not [$($token.GetType().FullName)].")
         }
         if (-not $result.HostName -and -not $result.ApiBaseUri) {
             $result.HostName = if ($env:GH_HOST) { $env:GH_HOST } else { 'github.com' }
@@ -94,13 +112,23 @@ function Resolve-GitHubOidcContext {
     }
 
     if (-not $result.Token) {
-        if ($env:GH_TOKEN) {
-            $result.Token = $env:GH_TOKEN
-            $result.TokenSource = 'GH_TOKEN'
-        } elseif ($env:GITHUB_TOKEN) {
-            $result.Token = $env:GITHUB_TOKEN
-            $result.TokenSource = 'GITHUB_TOKEN'
-        } else {
+        # As the GitHub CLI: GitHub Enterprise Server hosts look at GH_ENTERPRISE_TOKEN and
+        # GITHUB_ENTERPRISE_TOKEN first, so a github.com token in GH_TOKEN is not their first choice.
+        $names = [System.Collections.Generic.List[string]]::new()
+        $isGhes = $result.HostName -and $result.HostName -notmatch '^(https?://)?((api\.)?github\.com|([^./]+\.)?[^./]+\.ghe\.com)(/|$)'
+        if ($isGhes) {
+            $names.AddRange([string[]]@('GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN'))
+        }
+        $names.AddRange([string[]]@('GH_TOKEN', 'GITHUB_TOKEN'))
+        foreach ($name in $names) {
+            $fromEnvironment = [System.Environment]::GetEnvironmentVariable($name)
+            if ($fromEnvironment) {
+                $result.Token = $fromEnvironment
+                $result.TokenSource = $name
+                break
+            }
+        }
+        if (-not $result.Token) {
             $gh = Get-Command -Name 'gh' -CommandType Application -ErrorAction Ignore | Select-Object -First 1
             if ($gh) {
                 $ghHost = if ($result.HostName) { $result.HostName } else { ([uri]$result.ApiBaseUri).Host }
@@ -161,4 +189,19 @@ function Get-GitHubOidcContextMember {
         }
     }
     $null
+}
+
+function Get-GitHubOidcContextError {
+    <#
+        .SYNOPSIS
+        The GitHubOidc.InvalidArgument ErrorRecord for a context that cannot be used.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Management.Automation.ErrorRecord])]
+    param(
+        # What is wrong and how to fix it (never the context's value: it may hold a token).
+        [Parameter(Mandatory, Position = 0)]
+        [string] $Message
+    )
+    New-GitHubOidcErrorRecord -Exception ([System.ArgumentException]::new($Message)) -TargetObject 'Context'
 }

@@ -72,10 +72,9 @@ function Get-GitHubOidcClaim {
         [string] $Enterprise
     )
 
-    try {
-        $state = Initialize-GitHubOidcContext -Context $Context -NoToken
-    } catch {
-        $PSCmdlet.ThrowTerminatingError($_)
+    $state = Initialize-GitHubOidcContext -Context $Context -NoToken
+    if ($state -is [System.Management.Automation.ErrorRecord]) {
+        $PSCmdlet.ThrowTerminatingError($state)
     }
 
     $slug = if ($Enterprise) { $Enterprise } else { $null }

@@ -62,10 +62,9 @@ function Get-GitHubOidcContext {
     )
 
     process {
-        try {
-            $state = Initialize-GitHubOidcContext -Context $Context -NoToken:$NoTokenLookup
-        } catch {
-            $PSCmdlet.WriteError($_)
+        $state = Initialize-GitHubOidcContext -Context $Context -NoToken:$NoTokenLookup
+        if ($state -is [System.Management.Automation.ErrorRecord]) {
+            $PSCmdlet.WriteError($state)
             return
         }
         $info = $state.Info

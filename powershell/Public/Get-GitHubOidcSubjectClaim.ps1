@@ -101,10 +101,9 @@ function Get-GitHubOidcSubjectClaim {
     )
 
     begin {
-        try {
-            $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-        } catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
+        if ($state -is [System.Management.Automation.ErrorRecord]) {
+            $PSCmdlet.ThrowTerminatingError($state)
         }
     }
 

@@ -11,15 +11,19 @@ function New-GitHubOidcTrustPolicy {
           arn:aws:iam::ACCOUNT:oidc-provider/<issuer host and path>, conditions
           <issuer>:aud and <issuer>:sub with StringEquals, or StringLike for wildcard subjects.
           Without -AwsAccountId the placeholder ACCOUNT_ID must be replaced.
-        - Azure: an array of federated identity credentials, one per subject (az ad app
-          federated-credential create --id APP --parameters <one element>); audience
+        - Azure: one federated identity credential document per subject, each as
+          'az ad app federated-credential create --id APP --parameters <document>' and the Graph
+          API take it; audience
           api://AzureADTokenExchange unless -Audience. Wildcards are rejected (Entra ID matches
           subjects exactly).
         - Gcp: a workload identity pool OIDC provider body (gcloud iam
           workload-identity-pools providers create-oidc, or the REST API): attributeMapping,
           attributeCondition on assertion.sub, oidc.issuerUri.
         - Vault: a JWT auth role (vault write auth/jwt/role/NAME @role.json): bound_subject /
-          bound_claims.sub, bound_audiences (default GitHub's https://github.com/OWNER).
+          bound_claims.sub, bound_audiences (default GitHub's https://github.com/OWNER). The
+          issuer is not part of a role: configure it once on the auth method with
+          'vault write auth/jwt/config oidc_discovery_url=<issuer> bound_issuer=<issuer>'. Add
+          token_policies to the role for the Vault policies the workflow should get.
 
         Subjects are strings or the output of Resolve-GitHubOidcSubject (property Subject),
         given with -Subject or through the pipeline. With -IncludeLegacy, both the name-based
@@ -146,10 +150,9 @@ function New-GitHubOidcTrustPolicy {
         }
         $issuerUri = $Issuer
         if ($PSCmdlet.ParameterSetName -eq 'Context') {
-            try {
-                $state = Initialize-GitHubOidcContext -Context $Context -NoToken
-            } catch {
-                $PSCmdlet.ThrowTerminatingError($_)
+            $state = Initialize-GitHubOidcContext -Context $Context -NoToken
+            if ($state -is [System.Management.Automation.ErrorRecord]) {
+                $PSCmdlet.ThrowTerminatingError($state)
             }
             $issuerUri = [string]$state.Info['issuer_uri']
             if ($Enterprise) {

@@ -171,10 +171,9 @@ function Resolve-GitHubOidcSubject {
     begin {
         $state = $null
         if ($PSCmdlet.ParameterSetName -eq 'Live') {
-            try {
-                $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-            } catch {
-                $PSCmdlet.ThrowTerminatingError($_)
+            $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
+            if ($state -is [System.Management.Automation.ErrorRecord]) {
+                $PSCmdlet.ThrowTerminatingError($state)
             }
         }
     }

@@ -97,10 +97,9 @@ function Set-GitHubOidcIssuer {
     )
 
     begin {
-        try {
-            $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-        } catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
+        if ($state -is [System.Management.Automation.ErrorRecord]) {
+            $PSCmdlet.ThrowTerminatingError($state)
         }
     }
 

@@ -28,8 +28,10 @@ function Set-GitHubOidcSubjectClaim {
         repo_property_*). An unknown key is an error naming the closest valid keys;
         -AllowUnknownClaimKey sends it anyway. -WhatIf sends nothing at all.
 
-        Objects from Get-GitHubOidcSubjectClaim can be piped in (Owner, Repository, UseDefault,
-        IncludeClaimKeys, UseImmutableSubject bind by property name), e.g. to copy templates.
+        Objects from Get-GitHubOidcSubjectClaim can be piped in (Owner, Repository, UseDefault and
+        IncludeClaimKeys bind by property name), e.g. to copy templates. UseImmutableSubject does
+        not bind from the pipeline: GitHub reports it as false for repositories that already use
+        immutable subjects, so copying it could opt a repository out; pass it explicitly.
 
         .PARAMETER Owner
         The organization name, or the account that owns the repository. Aliases: Organization, User.
@@ -88,8 +90,8 @@ function Set-GitHubOidcSubjectClaim {
         Copies one repository's template to another repository.
 
         .INPUTS
-        Any object with Owner and optionally Repository, UseDefault, IncludeClaimKeys and
-        UseImmutableSubject properties (such as the output of Get-GitHubOidcSubjectClaim).
+        Any object with Owner and optionally Repository, UseDefault and IncludeClaimKeys
+        properties (such as the output of Get-GitHubOidcSubjectClaim).
 
         .OUTPUTS
         None by default. GitHubOidc.SubjectClaim with -PassThru.
@@ -142,9 +144,8 @@ function Set-GitHubOidcSubjectClaim {
         [switch] $UseDefault,
 
         # Opt in to ($true) or out of ($false) immutable subjects.
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [AllowNull()]
-        [System.Nullable[bool]] $UseImmutableSubject,
+        [Parameter()]
+        [bool] $UseImmutableSubject,
 
         # Send claim keys the discovery document does not list.
         [Parameter()]
@@ -160,10 +161,9 @@ function Set-GitHubOidcSubjectClaim {
     )
 
     begin {
-        try {
-            $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-        } catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
+        if ($state -is [System.Management.Automation.ErrorRecord]) {
+            $PSCmdlet.ThrowTerminatingError($state)
         }
     }
 

@@ -95,10 +95,9 @@ function Test-GitHubOidcToken {
     )
 
     begin {
-        try {
-            $state = Initialize-GitHubOidcContext -Context $Context -NoToken
-        } catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+        $state = Initialize-GitHubOidcContext -Context $Context -NoToken
+        if ($state -is [System.Management.Automation.ErrorRecord]) {
+            $PSCmdlet.ThrowTerminatingError($state)
         }
     }
 

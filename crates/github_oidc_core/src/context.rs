@@ -37,7 +37,7 @@ pub struct ContextOptions {
     pub timeout_sec: Option<f64>,
     /// Retries of transient failures (default 3).
     pub max_retries: Option<u32>,
-    /// Longest single wait before a retry, in seconds (default 60). Longer waits fail instead.
+    /// Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.
     pub max_retry_wait_sec: Option<f64>,
 }
 
@@ -70,6 +70,8 @@ pub struct Context {
     pub max_retries: u32,
     /// Longest single wait before a retry.
     pub max_retry_wait: Duration,
+    /// Whether the issuer was given rather than derived from the host.
+    issuer_overridden: bool,
 }
 
 impl std::fmt::Debug for Context {
@@ -86,6 +88,12 @@ impl std::fmt::Debug for Context {
 /// Normalises a host name: lower case, no scheme, no path, no trailing dot; `api.github.com`
 /// and `api.SUB.ghe.com` map to their web host.
 pub fn normalize_host(input: &str) -> Result<String> {
+    if looks_like_token(input) {
+        // Never echo it.
+        return Err(Error::invalid(
+            "The host name looks like a token. Pass the token as -Context @{ Token = ... } or in GH_TOKEN, and a host name such as github.com.",
+        ));
+    }
     let mut h = input.trim().to_ascii_lowercase();
     for scheme in ["https://", "http://"] {
         if let Some(rest) = h.strip_prefix(scheme) {
@@ -131,6 +139,15 @@ fn parse_url(what: &str, s: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// Whether a string looks like a GitHub token (classic, fine-grained, app, OAuth) rather than a name.
+pub fn looks_like_token(s: &str) -> bool {
+    let s = s.trim();
+    ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
+        .iter()
+        .any(|p| s.starts_with(p))
+        || (s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// The kind of instance a normalised host name belongs to.
 pub fn host_kind(host: &str) -> HostKind {
     if host == GITHUB_COM {
@@ -167,10 +184,14 @@ impl Context {
             Some(h) => normalize_host(h)?,
             None => match opts.api_base_uri.as_deref() {
                 // A context that only names an API URL: take its host for display.
-                Some(api) => parse_url("ApiBaseUri", api)?
-                    .host_str()
-                    .map(|h| normalize_host(h).unwrap_or_else(|_| h.to_string()))
-                    .unwrap_or_else(|| GITHUB_COM.into()),
+                Some(api) => {
+                    let url = parse_url("ApiBaseUri", api)?;
+                    match (url.host_str(), url.port()) {
+                        (Some(h), Some(port)) => format!("{}:{port}", h.to_ascii_lowercase()),
+                        (Some(h), None) => normalize_host(h).unwrap_or_else(|_| h.to_string()),
+                        (None, _) => GITHUB_COM.into(),
+                    }
+                }
                 None => GITHUB_COM.to_string(),
             },
         };
@@ -209,7 +230,8 @@ impl Context {
             token,
             timeout: secs(opts.timeout_sec, 30.0, "TimeoutSec")?,
             max_retries,
-            max_retry_wait: secs(opts.max_retry_wait_sec, 60.0, "MaxRetryWaitSec")?,
+            max_retry_wait: secs(opts.max_retry_wait_sec, 30.0, "MaxRetryWaitSec")?,
+            issuer_overridden: opts.issuer_uri.as_deref().is_some_and(|i| !i.trim().is_empty()),
         })
     }
 
@@ -233,9 +255,15 @@ impl Context {
         self.issuer_uri.as_str().trim_end_matches('/').to_string()
     }
 
-    /// The issuer for an enterprise: `ISSUER/<slug>` when a slug is given.
+    /// The issuer for an enterprise: `ISSUER/<slug>` when a slug is given. Enterprise-scoped
+    /// issuers exist on GitHub Enterprise Cloud only, so a GHES host refuses one (unless the
+    /// issuer was given explicitly).
     pub fn issuer_for(&self, enterprise: Option<&str>) -> Result<String> {
         match enterprise {
+            Some(_) if self.kind == HostKind::Ghes && !self.issuer_overridden => Err(Error::invalid(format!(
+                "{} is a GitHub Enterprise Server host: enterprise-scoped OIDC issuers exist only on GitHub Enterprise Cloud (github.com and GHE.com). Omit -Enterprise.",
+                self.host_name
+            ))),
             Some(slug) => Ok(format!(
                 "{}/{}",
                 self.issuer(),
@@ -243,6 +271,17 @@ impl Context {
             )),
             None => Ok(self.issuer()),
         }
+    }
+
+    /// Refuses enterprise-level calls on GitHub Enterprise Server hosts.
+    pub fn require_cloud(&self, what: &str) -> Result<()> {
+        if self.kind == HostKind::Ghes && !self.issuer_overridden {
+            return Err(Error::invalid(format!(
+                "{what} exists only on GitHub Enterprise Cloud; {} is a GitHub Enterprise Server host.",
+                self.host_name
+            )));
+        }
+        Ok(())
     }
 
     /// An API URL for already-encoded path segments.
@@ -316,6 +355,36 @@ mod tests {
         .unwrap();
         assert_eq!(c.api_url("/orgs/x"), "http://127.0.0.1:9/orgs/x");
         assert_eq!(c.issuer(), "http://127.0.0.1:9/issuer");
+    }
+
+    #[test]
+    fn keeps_the_port_of_an_api_url() {
+        let c = Context::resolve(&ContextOptions {
+            api_base_uri: Some("https://ghes.corp:8443/api/v3".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(c.host_name, "ghes.corp:8443");
+        assert_eq!(c.issuer(), "https://ghes.corp:8443/_services/token");
+    }
+
+    #[test]
+    fn enterprise_issuers_are_cloud_only() {
+        assert!(ctx("github.example.com").issuer_for(Some("acme")).is_err());
+        assert!(ctx("github.example.com").require_cloud("x").is_err());
+        assert!(ctx("github.com").require_cloud("x").is_ok());
+        assert_eq!(
+            ctx("github.com").issuer_for(Some("acme")).unwrap(),
+            "https://token.actions.githubusercontent.com/acme"
+        );
+    }
+
+    #[test]
+    fn a_token_is_not_a_host_and_is_not_echoed() {
+        let fake = format!("ghp_{}", "a1".repeat(18));
+        let e = normalize_host(&fake).unwrap_err().to_string();
+        assert!(!e.contains(&fake), "{e}");
+        assert!(normalize_host(&"0123456789abcdef".repeat(3)[..40]).is_err());
     }
 
     #[test]

@@ -120,6 +120,12 @@ fn render_api(e: &ApiError) -> String {
     for err in &e.errors {
         s.push_str(&format!("; {err}"));
     }
+    if e.rate_limited {
+        match e.retry_after_secs {
+            Some(secs) => s.push_str(&format!(". GitHub asks to wait {secs} s before trying again")),
+            None => s.push_str(". Wait for the rate limit to reset before trying again"),
+        }
+    }
     if let Some(p) = &e.required_permission {
         s.push_str(&format!(". This endpoint needs {p}"));
     }

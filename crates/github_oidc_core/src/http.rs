@@ -2,11 +2,13 @@
 //! bounded timeouts and retries.
 //!
 //! Retry policy (after reqwest-retry's classification and octocrab's rate-limit rules):
-//! - connect errors and timeouts, 5xx, 429, and 403 responses that carry rate-limit signals
-//!   (`retry-after`, or `x-ratelimit-remaining: 0`) are transient and retried up to
+//! - connect errors and timeouts, 5xx, 429, and 403 responses that are rate limits (a
+//!   `retry-after` header, `x-ratelimit-remaining: 0`, or a message about a rate limit, as
+//!   secondary limits may have no headers) are transient and retried up to
 //!   `Context::max_retries` times; every other 4xx is returned at once;
 //! - the wait is `retry-after` seconds, else the time until `x-ratelimit-reset` when the
-//!   remaining budget is 0, else exponential backoff (250 ms, 500 ms, 1 s, … capped);
+//!   remaining budget is 0, else one minute for a secondary limit without headers (GitHub's
+//!   advice), else exponential backoff (250 ms, 500 ms, 1 s, … capped);
 //! - a wait longer than `Context::max_retry_wait` is not slept: the error is returned.
 //!
 //! TLS uses the operating system's trust store (`rustls-native-certs`), and reqwest honours
@@ -109,11 +111,16 @@ fn requested_wait(h: &HeaderMap) -> Option<u64> {
     None
 }
 
-fn is_rate_limited(status: StatusCode, h: &HeaderMap) -> bool {
+fn is_rate_limited(status: StatusCode, h: &HeaderMap, message: &str) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
         || (status == StatusCode::FORBIDDEN
-            && (h.contains_key(RETRY_AFTER) || header_u64(h, "x-ratelimit-remaining") == Some(0)))
+            && (h.contains_key(RETRY_AFTER)
+                || header_u64(h, "x-ratelimit-remaining") == Some(0)
+                || message.to_ascii_lowercase().contains("rate limit")))
 }
+
+/// GitHub's advice for a secondary rate limit that names no wait: at least one minute.
+const SECONDARY_LIMIT_WAIT_SECS: u64 = 60;
 
 fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, body: &[u8]) -> ApiError {
     let json: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
@@ -138,6 +145,9 @@ fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, bo
                 .collect()
         })
         .unwrap_or_default();
+    let rate_limited = is_rate_limited(status, h, &message);
+    let retry_after_secs = requested_wait(h)
+        .or_else(|| (rate_limited && status == StatusCode::FORBIDDEN).then_some(SECONDARY_LIMIT_WAIT_SECS));
     ApiError {
         status: status.as_u16(),
         method: method.to_string(),
@@ -153,8 +163,8 @@ fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, bo
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
         required_permission: None,
-        rate_limited: is_rate_limited(status, h),
-        retry_after_secs: requested_wait(h),
+        rate_limited,
+        retry_after_secs,
     }
 }
 
@@ -279,8 +289,17 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
         assert_eq!(requested_wait(&h), Some(7));
-        assert!(is_rate_limited(StatusCode::FORBIDDEN, &h));
-        assert!(!is_rate_limited(StatusCode::FORBIDDEN, &HeaderMap::new()));
+        assert!(is_rate_limited(StatusCode::FORBIDDEN, &h, ""));
+        assert!(!is_rate_limited(
+            StatusCode::FORBIDDEN,
+            &HeaderMap::new(),
+            "Resource not accessible"
+        ));
+        assert!(is_rate_limited(
+            StatusCode::FORBIDDEN,
+            &HeaderMap::new(),
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+        ));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub fn set_enterprise_issuer(
         "/enterprises/{}/actions/oidc/customization/issuer",
         segment("Enterprise", enterprise)?
     );
+    ctx.require_cloud("The enterprise OIDC issuer policy")?;
     ctx.require_token()?;
     let body = serde_json::json!({ "include_enterprise_slug": include_enterprise_slug });
     http::block_on(http::send(Request {

@@ -59,10 +59,17 @@ pub fn is_valid_syntax(key: &str) -> bool {
     !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// The keys a template may use on an instance: template pseudo-keys first, then discovery's.
+/// Registered JWT claims: listed by discovery, but rarely sensible in a `sub` template.
+pub const JWT_CLAIMS: &[&str] = &["sub", "aud", "exp", "iat", "iss", "jti", "nbf"];
+
+/// The keys a template may use on an instance: template pseudo-keys first, then discovery's
+/// GitHub claims, then the registered JWT claims (`sub`, `aud`, …) last.
 pub fn template_keys(claims_supported: &[String]) -> Vec<String> {
     let mut keys: Vec<String> = TEMPLATE_KEYS.iter().map(|s| s.to_string()).collect();
-    for c in claims_supported {
+    let (jwt, github): (Vec<&String>, Vec<&String>) = claims_supported
+        .iter()
+        .partition(|c| JWT_CLAIMS.contains(&c.as_str()));
+    for c in github.into_iter().chain(jwt) {
         if !keys.contains(c) {
             keys.push(c.clone());
         }

@@ -11,7 +11,8 @@
 //!   even when `use_immutable_subject` reads `false` (repositories created, renamed or
 //!   transferred after 2026-07-15).
 //! * [`resolve_live`] computes the `sub` for a repository and a set of job claims, reading the
-//!   repository and owner IDs (`GET /repos/{owner}/{repo}`) only when they are needed.
+//!   names as GitHub spells them and the IDs from the prefix, or else from
+//!   `GET /repos/{owner}/{repo}` (which needs the Metadata permission).
 //! * [`resolve_offline`] and [`resolve_token`] compute it without any request.
 //! * [`verify_token`] verifies an ID token against the keys of its issuer, and never fetches
 //!   keys from an issuer the context does not allow.
@@ -186,8 +187,29 @@ pub fn ids_of_prefix(prefix: &str) -> Option<(String, String)> {
     (ok(owner_id) && ok(repo_id)).then(|| (owner_id.to_string(), repo_id.to_string()))
 }
 
-/// The repository and owner IDs (`GET /repos/{owner}/{repo}` → `id`, `owner.id`).
-pub fn repository_ids(ctx: &Context, owner: &str, repo: &str) -> Result<(String, String)> {
+/// The `(owner, repo)` names, as GitHub spells them, of a `repo:OWNER[@ID]/REPO[@ID]` prefix.
+pub fn names_of_prefix(prefix: &str) -> Option<(String, String)> {
+    let body = prefix.trim().strip_prefix("repo:")?;
+    let (owner, repo) = body.split_once('/')?;
+    let name = |s: &str| s.split('@').next().filter(|n| !n.is_empty()).map(str::to_string);
+    Some((name(owner)?, name(repo)?))
+}
+
+/// A repository as `GET /repos/{owner}/{repo}` describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryInfo {
+    /// `owner.login`: the owner's name as GitHub spells it.
+    pub owner: String,
+    /// `name`: the repository's name as GitHub spells it.
+    pub name: String,
+    /// `owner.id`.
+    pub owner_id: String,
+    /// `id`.
+    pub id: String,
+}
+
+/// Reads names and IDs of a repository (`GET /repos/{owner}/{repo}`).
+pub fn repository_info(ctx: &Context, owner: &str, repo: &str) -> Result<RepositoryInfo> {
     let path = format!(
         "/repos/{}/{}",
         segment("Owner", owner)?,
@@ -212,11 +234,19 @@ pub fn repository_ids(ctx: &Context, owner: &str, repo: &str) -> Result<(String,
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,
     };
-    match (
-        id(r.body.get("owner").and_then(|o| o.get("id"))),
-        id(r.body.get("id")),
-    ) {
-        (Some(o), Some(r)) => Ok((o, r)),
+    let text = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let owner_obj = r.body.get("owner");
+    match (id(owner_obj.and_then(|o| o.get("id"))), id(r.body.get("id"))) {
+        (Some(owner_id), Some(id)) => Ok(RepositoryInfo {
+            owner: text(owner_obj.and_then(|o| o.get("login"))).unwrap_or_else(|| owner.to_string()),
+            name: text(r.body.get("name")).unwrap_or_else(|| repo.to_string()),
+            owner_id,
+            id,
+        }),
         _ => Err(Error::UnexpectedResponse {
             url,
             message: "the repository has no `id` or `owner.id`".into(),
@@ -238,39 +268,41 @@ pub fn resolve_live(
     segment("Repository", repo)?;
     let eff = effective_template(ctx, owner, repo)?;
     let mut claims = claims.clone();
-    claims.insert("repository".into(), format!("{owner}/{repo}"));
-    claims.insert("repository_owner".into(), owner.to_string());
     let mut warnings = eff.warnings.clone();
-
     let prefix = eff.sub_claim_prefix.as_deref();
     let immutable_flag = eff.use_immutable_subject.unwrap_or(false);
-    let have_ids = |c: &BTreeMap<String, String>| {
-        ["repository_id", "repository_owner_id"]
-            .iter()
-            .all(|k| c.get(*k).is_some_and(|v| !v.is_empty()))
-    };
-    if !have_ids(&claims) {
-        if let Some((oid, rid)) = prefix.and_then(ids_of_prefix) {
-            claims.entry("repository_owner_id".into()).or_insert(oid);
-            claims.entry("repository_id".into()).or_insert(rid);
-        }
-    }
-    if !have_ids(&claims) {
-        let needed = eff
-            .include_claim_keys
-            .iter()
-            .any(|k| k == "repository_id" || k == "repository_owner_id")
-            || (prefix.is_none() && immutable_flag);
-        match repository_ids(ctx, owner, repo) {
-            Ok((oid, rid)) => {
-                claims.entry("repository_owner_id".into()).or_insert(oid);
-                claims.entry("repository_id".into()).or_insert(rid);
+
+    // Names as GitHub spells them (the API is case-insensitive, the `sub` is not) and the IDs:
+    // from the prefix when it has them, else from the repository itself.
+    let mut names = prefix.and_then(names_of_prefix);
+    let mut ids = prefix.and_then(ids_of_prefix);
+    let given_ids = ["repository_id", "repository_owner_id"]
+        .iter()
+        .all(|k| claims.get(*k).is_some_and(|v| !v.is_empty()));
+    if names.is_none() || (ids.is_none() && !given_ids) {
+        let needed = !given_ids
+            && (eff
+                .include_claim_keys
+                .iter()
+                .any(|k| k == "repository_id" || k == "repository_owner_id")
+                || (prefix.is_none() && immutable_flag));
+        match repository_info(ctx, owner, repo) {
+            Ok(info) => {
+                names.get_or_insert((info.owner, info.name));
+                ids.get_or_insert((info.owner_id, info.id));
             }
             Err(e) if needed => return Err(e),
             Err(e) => warnings.push(format!(
-                "The immutable form of the subject is not shown: the repository IDs could not be read: {e}"
+                "The repository could not be read, so its names are used as typed and the immutable form is not shown: {e}"
             )),
         }
+    }
+    let (owner_name, repo_name) = names.unwrap_or_else(|| (owner.to_string(), repo.to_string()));
+    claims.insert("repository".into(), format!("{owner_name}/{repo_name}"));
+    claims.insert("repository_owner".into(), owner_name.clone());
+    if let Some((oid, rid)) = ids {
+        claims.entry("repository_owner_id".into()).or_insert(oid);
+        claims.entry("repository_id".into()).or_insert(rid);
     }
 
     let s = compute_subject(&SubjectRequest {
@@ -290,8 +322,8 @@ pub fn resolve_live(
     p.sub_claim_prefix = eff.sub_claim_prefix;
     p.use_immutable_subject = eff.use_immutable_subject;
     p.use_default = eff.use_default;
-    p.owner = Some(owner.to_string());
-    p.repository = Some(repo.to_string());
+    p.owner = Some(owner_name);
+    p.repository = Some(repo_name);
     p.warnings = warnings;
     Ok(p)
 }
@@ -406,37 +438,18 @@ pub fn verify_token(
         now: now_secs(),
         leeway_secs: DEFAULT_LEEWAY_SECS,
     };
-    let to_err = |e: token::TokenError| Error::invalid(format!("The token cannot be verified: {e}."));
 
     let trusted = iss
         .as_deref()
         .is_some_and(|i| allowed.iter().any(|a| trim(a) == i));
     if !trusted {
-        // Never fetch keys from an issuer that is not allowed: check everything else against
-        // an empty key set and say why the signature was not checked.
-        let mut v = token::verify(jwt, r#"{"keys":[]}"#, &opts).map_err(to_err)?;
-        for c in v
-            .checks
-            .iter_mut()
-            .filter(|c| c.name == "key" || c.name == "signature")
-        {
-            c.passed = false;
-            c.reason = Some(format!(
-                "{} not checked: keys are never fetched from an issuer that is not allowed",
-                if c.name == "key" {
-                    "signing key"
-                } else {
-                    "signature"
-                }
-            ));
-        }
-        v.failures = v
-            .checks
-            .iter()
-            .filter(|c| !c.passed)
-            .filter_map(|c| c.reason.clone())
-            .collect();
-        v.valid = false;
+        // Never fetch keys from an issuer that is not allowed.
+        let v = unverified(
+            jwt,
+            &opts,
+            None,
+            "keys are never fetched from an issuer that is not allowed",
+        )?;
         return Ok(TokenVerification {
             verification: v,
             allowed_issuers: allowed,
@@ -451,14 +464,26 @@ pub fn verify_token(
         token_slug.as_deref().or(enterprise)
     };
     let d = discovery::discover(ctx, slug)?;
-    let mut warnings = Vec::new();
     if trim(&d.issuer) != iss.as_deref().unwrap_or_default() {
-        warnings.push(format!(
-            "The discovery document at {} names the issuer {} rather than the token's {}.",
+        // OpenID Connect Discovery: the document must name exactly the issuer it was read for.
+        let reason = format!(
+            "the discovery document at {} names the issuer {} rather than the token's {}",
             d.discovery_uri,
             d.issuer,
             iss.as_deref().unwrap_or_default()
-        ));
+        );
+        let v = unverified(
+            jwt,
+            &opts,
+            Some(reason),
+            "the issuer's discovery document does not match it",
+        )?;
+        return Ok(TokenVerification {
+            verification: v,
+            allowed_issuers: allowed,
+            jwks_uri: None,
+            keys_refreshed: false,
+        });
     }
     let mut keys = discovery::jwks(ctx, &d, false)?;
     let mut refreshed = false;
@@ -466,14 +491,54 @@ pub fn verify_token(
         keys = discovery::jwks(ctx, &d, true)?;
         refreshed = true;
     }
-    let mut v = token::verify(jwt, &keys, &opts).map_err(to_err)?;
-    v.warnings.extend(warnings);
+    let v = token::verify(jwt, &keys, &opts).map_err(to_err)?;
     Ok(TokenVerification {
         verification: v,
         allowed_issuers: allowed,
         jwks_uri: Some(d.jwks_uri.clone()),
         keys_refreshed: refreshed,
     })
+}
+
+fn to_err(e: token::TokenError) -> Error {
+    Error::invalid(format!("The token cannot be verified: {e}."))
+}
+
+/// A verification without keys: every other check runs, the key and signature checks fail
+/// with `why`, and `issuer_failure` (when given) fails the issuer check.
+fn unverified(
+    jwt: &str,
+    opts: &VerifyOptions,
+    issuer_failure: Option<String>,
+    why: &str,
+) -> Result<token::Verification> {
+    let mut v = token::verify(jwt, r#"{"keys":[]}"#, opts).map_err(to_err)?;
+    for c in v.checks.iter_mut() {
+        match c.name.as_str() {
+            "key" | "signature" => {
+                c.passed = false;
+                let what = if c.name == "key" {
+                    "signing key"
+                } else {
+                    "signature"
+                };
+                c.reason = Some(format!("{what} not checked: {why}"));
+            }
+            "issuer" if issuer_failure.is_some() => {
+                c.passed = false;
+                c.reason = issuer_failure.clone();
+            }
+            _ => {}
+        }
+    }
+    v.failures = v
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .filter_map(|c| c.reason.clone())
+        .collect();
+    v.valid = false;
+    Ok(v)
 }
 
 #[cfg(test)]

@@ -302,3 +302,22 @@ fn malformed_bodies_are_unexpected_responses() {
     let e = template::get_org(&ctx(&s), "custom-org").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnexpectedResponse);
 }
+
+#[test]
+fn secondary_rate_limits_without_headers_are_rate_limited() {
+    let s = server();
+    let body = r#"{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest"}"#;
+    s.push_fault(Fault::new(403).times(5).body(body));
+    let e = template::get_org(&ctx(&s), "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert!(
+        e.api().unwrap().required_permission.is_none(),
+        "no permission advice for a rate limit"
+    );
+    assert!(e.to_string().contains("wait 60 s"), "{e}");
+    assert_eq!(
+        s.requests().len(),
+        1,
+        "a 60 s wait is longer than the default budget: not slept"
+    );
+}

@@ -404,3 +404,65 @@ fn verify_enterprise_scoped_token() {
     let v = preview::verify_token(&c, &sign(&claims), None, None).unwrap();
     assert_eq!(failed(&v), ["enterprise"]);
 }
+
+#[test]
+fn live_uses_names_as_github_spells_them() {
+    let s = server();
+    let c = ctx(&s);
+    let p = preview::resolve_live(
+        &c,
+        "Custom-Org",
+        "Own-Template",
+        &claims(&[
+            ("ref", "refs/heads/main"),
+            (
+                "job_workflow_ref",
+                "custom-org/w/.github/workflows/a.yml@refs/heads/main",
+            ),
+        ]),
+    )
+    .unwrap();
+    assert!(
+        p.subject.subject.starts_with("repo:custom-org/own-template:"),
+        "{}",
+        p.subject.subject
+    );
+    assert_eq!(
+        p.subject
+            .immutable_subject
+            .as_deref()
+            .map(|s| s.starts_with("repo:custom-org@101/own-template@203:")),
+        Some(true),
+        "{:?}",
+        p.subject.immutable_subject
+    );
+    assert_eq!(p.owner.as_deref(), Some("custom-org"));
+}
+
+#[test]
+fn verify_rejects_a_discovery_document_that_names_another_issuer() {
+    let s = server();
+    let c = ctx(&s);
+    let body = json!({ "issuer": "https://attacker.example", "jwks_uri": s.url("/.well-known/jwks"), "claims_supported": [] });
+    s.push_fault(
+        fake_github::Fault::new(200)
+            .path_prefix("/.well-known/openid-configuration")
+            .times(1)
+            .body(&body.to_string()),
+    );
+    let jwt = sign(&token_claims(&s.base_url));
+    let v = preview::verify_token(&c, &jwt, None, None).unwrap();
+    assert!(!v.verification.valid);
+    assert!(
+        v.verification
+            .failures
+            .iter()
+            .any(|f| f.contains("names the issuer https://attacker.example")),
+        "{:?}",
+        v.verification.failures
+    );
+    assert!(
+        !paths(&s).iter().any(|p| p.ends_with("/jwks")),
+        "no keys from a mismatching document"
+    );
+}

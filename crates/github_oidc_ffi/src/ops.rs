@@ -248,8 +248,14 @@ pub fn trust_policy(req: &Value) -> Result<Value> {
         name: opt_str(req, "name"),
     })
     .map_err(|e| Error::invalid(format!("Cannot build the {provider} trust policy: {e}.")))?;
-    let text = serde_json::to_string_pretty(&policy).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(json!({ "json": text }))
+    // One document per thing the provider takes: Azure creates one federated identity
+    // credential per request (`az ad app federated-credential create --parameters`).
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()));
+    let documents = match (&provider, &policy) {
+        (Provider::Azure, Value::Array(items)) => items.iter().map(pretty).collect::<Result<Vec<_>>>()?,
+        _ => vec![pretty(&policy)?],
+    };
+    Ok(json!({ "json": pretty(&policy)?, "documents": documents }))
 }
 
 pub fn clear_cache(_: &Value) -> Result<Value> {
