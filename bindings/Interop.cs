@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 38993607516702629ul)
+            if (api_version != 625559564648231369ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (38993607516702629). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (625559564648231369). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -128,6 +128,27 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_claim_keys(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
+        /// keys (syntax, duplicates, known to the instance) without writing anything.
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_check_claim_keys")]
+        public static extern GhoStatus ghoidc_check_claim_keys(Sliceu8 request);
+
+        /// `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
+        /// keys (syntax, duplicates, known to the instance) without writing anything.
+        public static GhoStatus ghoidc_check_claim_keys(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_check_claim_keys(request_slice);;
             }
             finally
             {

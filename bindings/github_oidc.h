@@ -118,6 +118,12 @@ enum GhoStatus ghoidc_discover(struct FFISlice_u8 request);
 enum GhoStatus ghoidc_claim_keys(struct FFISlice_u8 request);
 
 /**
+ * `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
+ * keys (syntax, duplicates, known to the instance) without writing anything.
+ */
+enum GhoStatus ghoidc_check_claim_keys(struct FFISlice_u8 request);
+
+/**
  * `{"context","owner"}` → the organization's template.
  */
 enum GhoStatus ghoidc_get_org_subject_claim(struct FFISlice_u8 request);

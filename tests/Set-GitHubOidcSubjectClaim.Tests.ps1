@@ -214,6 +214,14 @@ Describe 'Set-GitHubOidcSubjectClaim' {
             $body.include_claim_keys | Should -Be @('repo', 'context', 'job_workflow_ref')
         }
 
+        It 'checks the keys before -WhatIf: a misspelled key is an error and nothing is sent' {
+            Set-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -IncludeClaimKeys repo, enviroment -Context $script:context -WhatIf -ErrorAction SilentlyContinue -ErrorVariable failure
+            @($failure).Count | Should -Be 1
+            $failure[0].FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.InvalidArgument,*'
+            "$($failure[0])" | Should -Match "'environment'"
+            @(Get-FakeRequests -Fake $script:fake -Method PUT).Count | Should -Be 0
+        }
+
         It 'round-trips a repository that uses the default (UseDefault true, no keys)' {
             Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context $script:context |
                 Set-GitHubOidcSubjectClaim -Context $script:context

@@ -222,6 +222,14 @@ namespace GitHubOidc.Native
                 w.WriteBoolean("completion", completion);
             }));
 
+        /// <summary>Checks a template's keys (syntax, duplicates, known to the instance) without writing.</summary>
+        public static NativeResult CheckClaimKeys(GitHubOidcContext ctx, string[] includeClaimKeys, bool allowUnknownClaimKey) =>
+            Call(Interop.ghoidc_check_claim_keys, Request(ctx, w =>
+            {
+                WriteStrings(w, "include_claim_keys", includeClaimKeys);
+                w.WriteBoolean("allow_unknown_keys", allowUnknownClaimKey);
+            }));
+
         public static NativeResult GetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository)
         {
             var request = Request(ctx, w =>

@@ -16,7 +16,7 @@ function Invoke-GitHubOidcNative {
     param(
         # The facade method.
         [Parameter(Mandatory)]
-        [ValidateSet('Version', 'Context', 'Discover', 'ClaimKeys', 'GetSubjectClaim', 'SetSubjectClaim',
+        [ValidateSet('Version', 'Context', 'Discover', 'ClaimKeys', 'CheckClaimKeys', 'GetSubjectClaim', 'SetSubjectClaim',
             'SetEnterpriseIssuer', 'ResolveSubject', 'DecodeToken', 'VerifyToken', 'TrustPolicy')]
         [string] $Method,
 
@@ -61,6 +61,9 @@ function Invoke-GitHubOidcNative {
         'Discover' { [GitHubOidc.Native.NativeClient]::Discover($ArgumentList[0], (& $text $ArgumentList[1])) }
         'ClaimKeys' {
             [GitHubOidc.Native.NativeClient]::ClaimKeys($ArgumentList[0], (& $text $ArgumentList[1]), [bool]$ArgumentList[2])
+        }
+        'CheckClaimKeys' {
+            [GitHubOidc.Native.NativeClient]::CheckClaimKeys($ArgumentList[0], [string[]]$ArgumentList[1], [bool]$ArgumentList[2])
         }
         'GetSubjectClaim' {
             [GitHubOidc.Native.NativeClient]::GetSubjectClaim($ArgumentList[0], [string]$ArgumentList[1], (& $text $ArgumentList[2]))

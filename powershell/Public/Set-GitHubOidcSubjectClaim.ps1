@@ -178,6 +178,13 @@ function Set-GitHubOidcSubjectClaim {
         $keys = if ($null -ne $IncludeClaimKeys -and $IncludeClaimKeys.Count -gt 0) { [string[]]$IncludeClaimKeys } else { $null }
         $immutable = if ($PSBoundParameters.ContainsKey('UseImmutableSubject')) { $UseImmutableSubject } else { $null }
 
+        # Check the keys before asking, so -WhatIf and -Confirm never approve a template GitHub would reject.
+        if ($keys -and $useDefaultValue -ne $true) {
+            $checked = Invoke-GitHubOidcNative -Method CheckClaimKeys -ArgumentList @($state.Context, $keys, $AllowUnknownClaimKey.IsPresent) `
+                -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+            if ($null -eq $checked) { return }
+        }
+
         if (-not $PSCmdlet.ShouldProcess("OIDC subject claim for $what", 'Set')) {
             return
         }

@@ -163,6 +163,14 @@ pub extern "C" fn ghoidc_claim_keys(request: FFISlice<u8>) -> GhoStatus {
     run(request, ops::claim_keys)
 }
 
+/// `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
+/// keys (syntax, duplicates, known to the instance) without writing anything.
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_check_claim_keys(request: FFISlice<u8>) -> GhoStatus {
+    run(request, ops::check_claim_keys)
+}
+
 /// `{"context","owner"}` → the organization's template.
 #[ffi_function]
 #[no_mangle]
@@ -250,6 +258,7 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_context))
         .register(function!(ghoidc_discover))
         .register(function!(ghoidc_claim_keys))
+        .register(function!(ghoidc_check_claim_keys))
         .register(function!(ghoidc_get_org_subject_claim))
         .register(function!(ghoidc_get_repo_subject_claim))
         .register(function!(ghoidc_set_org_subject_claim))

@@ -78,6 +78,17 @@ pub fn claim_keys(req: &Value) -> Result<Value> {
     }
 }
 
+pub fn check_claim_keys(req: &Value) -> Result<Value> {
+    let c = ctx(req)?;
+    let keys = string_list(req, "include_claim_keys", "IncludeClaimKeys")?.unwrap_or_default();
+    let allow_unknown = req
+        .get("allow_unknown_keys")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let warning = template::check_keys(&c, &keys, allow_unknown)?;
+    Ok(json!({ "warning": warning }))
+}
+
 pub fn get_org(req: &Value) -> Result<Value> {
     to_json(&template::get_org(&ctx(req)?, str_field(req, "owner", "Owner")?)?)
 }
