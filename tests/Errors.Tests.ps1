@@ -61,11 +61,13 @@ Describe 'Errors' {
             $record.Exception.StatusCode | Should -Be 404
         }
 
-        It 'GitHubOidc.Unauthorized for a bad token, naming the permission' {
+        It 'GitHubOidc.Unauthorized for a bad token, saying how to provide a valid one' {
             $record = Get-ErrorRecord { Get-GitHubOidcSubjectClaim -Owner custom-org -Context (New-FakeContext -Token 'not-a-valid-test-token') -ErrorAction Stop }
             $record.FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.Unauthorized,*'
             $record.CategoryInfo.Category | Should -Be 'AuthenticationError'
-            $record.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+            "$record" | Should -Match 'Bad credentials'
+            "$record" | Should -Not -Match 'This endpoint needs'
+            $record.ErrorDetails.RecommendedAction | Should -Match 'GH_TOKEN'
         }
 
         It 'GitHubOidc.Forbidden for a read-only token on PUT, naming the permission the endpoint needs' {

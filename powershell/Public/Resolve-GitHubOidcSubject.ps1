@@ -104,8 +104,10 @@ function Resolve-GitHubOidcSubject {
         Customizing the subject claims, Immutable subject claims).
         Permissions (live): read access to the repository's OIDC customization (fine-grained
         "Actions" repository read, classic repo); for a repository that uses its organization's
-        template also "Administration" organization read (classic read:org). Offline and token
-        previews make no request.
+        template also "Administration" organization read (classic read:org). The live preview
+        also reads the repository (GET /repos/OWNER/REPO, "Metadata" read, granted to every
+        fine-grained token) for its names as GitHub spells them and its IDs, unless the
+        repository's sub_claim_prefix already has both. Offline and token previews make no request.
 
         .LINK
         New-GitHubOidcTrustPolicy

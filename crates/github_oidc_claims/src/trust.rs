@@ -301,6 +301,8 @@ fn gcp(req: &TrustRequest, issuer: &str) -> Value {
             "google.subject": "assertion.sub",
             "attribute.repository": "assertion.repository",
             "attribute.repository_owner": "assertion.repository_owner",
+            "attribute.repository_id": "assertion.repository_id",
+            "attribute.repository_owner_id": "assertion.repository_owner_id",
         },
         "attributeCondition": terms.join(" || "),
         "oidc": oidc,

@@ -252,14 +252,28 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Resu
             // Only the immutable flag changes: keep the current template as it is.
             let current = get_repo(ctx, owner, repo)?;
             let use_default = current.use_default.unwrap_or(true);
-            (
-                use_default,
-                if use_default {
-                    None
-                } else {
-                    current.include_claim_keys
+            let keys = if use_default {
+                None
+            } else {
+                current.include_claim_keys
+            };
+            // A repository that follows its organization's template may be reported with the
+            // organization's keys; writing them back would freeze a copy. Keys equal to the
+            // organization's are therefore not sent, so the repository keeps following it.
+            let keys = match keys {
+                Some(k) => match get_org(ctx, owner) {
+                    Ok(org) if org.customized && org.include_claim_keys.as_ref() == Some(&k) => {
+                        warnings.push(format!(
+                            "The repository's keys equal the organization's template ({}): it is kept following the organization's template.",
+                            k.join(", ")
+                        ));
+                        None
+                    }
+                    _ => Some(k),
                 },
-            )
+                None => None,
+            };
+            (use_default, keys)
         }
     };
     if let (Some(k), false) = (&keys, update.include_claim_keys.is_none()) {

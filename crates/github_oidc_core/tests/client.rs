@@ -321,3 +321,26 @@ fn secondary_rate_limits_without_headers_are_rate_limited() {
         "a 60 s wait is longer than the default budget: not slept"
     );
 }
+
+#[test]
+fn immutable_flag_alone_keeps_following_the_organization_template() {
+    let s = server();
+    let c = ctx(&s);
+    let same_as_org = Update {
+        include_claim_keys: Some(keys(&["repository_owner_id", "context"])),
+        ..Default::default()
+    };
+    template::set_repo(&c, "custom-org", "own-template", &same_as_org).unwrap();
+    s.clear_requests();
+    let update = Update {
+        use_immutable_subject: Some(true),
+        ..Default::default()
+    };
+    let w = template::set_repo(&c, "custom-org", "own-template", &update).unwrap();
+    assert_eq!(w.warnings.len(), 1, "{:?}", w.warnings);
+    let put = s.requests().into_iter().find(|r| r.method == "PUT").unwrap();
+    assert_eq!(
+        put.body.unwrap(),
+        serde_json::json!({"use_default": false, "use_immutable_subject": true})
+    );
+}
