@@ -61,12 +61,12 @@ Describe 'Errors' {
             $record.Exception.StatusCode | Should -Be 404
         }
 
-        It 'GitHubOidc.Unauthorized for a bad token, saying how to provide a valid one' {
+        It 'GitHubOidc.Unauthorized for a bad token, naming the permission a valid token needs' {
             $record = Get-ErrorRecord { Get-GitHubOidcSubjectClaim -Owner custom-org -Context (New-FakeContext -Token 'not-a-valid-test-token') -ErrorAction Stop }
             $record.FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.Unauthorized,*'
             $record.CategoryInfo.Category | Should -Be 'AuthenticationError'
             "$record" | Should -Match 'Bad credentials'
-            "$record" | Should -Not -Match 'This endpoint needs'
+            "$record" | Should -Match 'read:org'
             $record.ErrorDetails.RecommendedAction | Should -Match 'GH_TOKEN'
         }
 

@@ -127,7 +127,11 @@ fn render_api(e: &ApiError) -> String {
         }
     }
     if let Some(p) = &e.required_permission {
-        s.push_str(&format!(". This endpoint needs {p}"));
+        if e.status == 401 {
+            s.push_str(&format!(". Use a valid token with {p}"));
+        } else {
+            s.push_str(&format!(". This endpoint needs {p}"));
+        }
     }
     if let Some(p) = &e.accepted_permissions {
         s.push_str(&format!(" (GitHub accepts: {p})"));

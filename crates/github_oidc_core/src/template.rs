@@ -62,10 +62,11 @@ const REPO_READ: &str = "the fine-grained permission \"Actions\" repository (rea
 const REPO_WRITE: &str =
     "the fine-grained permission \"Actions\" repository (write) or the classic scope repo";
 
-/// Attaches the permission an endpoint needs to 403 errors (a 401 is about the token itself).
+/// Attaches the permission an endpoint needs to 401/403 errors, so the user knows what kind of
+/// token to create.
 pub(crate) fn with_permission(e: Error, permission: &str) -> Error {
     match e {
-        Error::Api(mut api) if api.status == 403 && !api.rate_limited => {
+        Error::Api(mut api) if matches!(api.status, 401 | 403) && !api.rate_limited => {
             api.required_permission = Some(permission.to_string());
             Error::Api(api)
         }
