@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 625559564648231369ul)
+            if (api_version != 14354526404650874011ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (625559564648231369). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (14354526404650874011). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -244,6 +244,63 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_set_enterprise_issuer(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_list_property_claims")]
+        public static extern GhoStatus ghoidc_list_property_claims(Sliceu8 request);
+
+        /// `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
+        public static GhoStatus ghoidc_list_property_claims(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_list_property_claims(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// `{"context","owner"|"enterprise","name"}` → the inclusion created.
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_add_property_claim")]
+        public static extern GhoStatus ghoidc_add_property_claim(Sliceu8 request);
+
+        /// `{"context","owner"|"enterprise","name"}` → the inclusion created.
+        public static GhoStatus ghoidc_add_property_claim(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_add_property_claim(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_remove_property_claim")]
+        public static extern GhoStatus ghoidc_remove_property_claim(Sliceu8 request);
+
+        /// `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
+        public static GhoStatus ghoidc_remove_property_claim(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_remove_property_claim(request_slice);;
             }
             finally
             {

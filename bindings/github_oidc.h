@@ -144,6 +144,21 @@ enum GhoStatus ghoidc_set_org_subject_claim(struct FFISlice_u8 request);
 enum GhoStatus ghoidc_set_repo_subject_claim(struct FFISlice_u8 request);
 
 /**
+ * `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
+ */
+enum GhoStatus ghoidc_list_property_claims(struct FFISlice_u8 request);
+
+/**
+ * `{"context","owner"|"enterprise","name"}` → the inclusion created.
+ */
+enum GhoStatus ghoidc_add_property_claim(struct FFISlice_u8 request);
+
+/**
+ * `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
+ */
+enum GhoStatus ghoidc_remove_property_claim(struct FFISlice_u8 request);
+
+/**
  * `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
  */
 enum GhoStatus ghoidc_set_enterprise_issuer(struct FFISlice_u8 request);

@@ -16,11 +16,14 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
     TypesToProcess       = @('GitHubOidc.types.ps1xml')
     # Literal lists: do not use wildcards (module auto-loading and analysis read these).
     FunctionsToExport    = @(
+        'Add-GitHubOidcPropertyClaim'
         'ConvertFrom-GitHubOidcToken'
         'Get-GitHubOidcClaim'
         'Get-GitHubOidcContext'
+        'Get-GitHubOidcPropertyClaim'
         'Get-GitHubOidcSubjectClaim'
         'New-GitHubOidcTrustPolicy'
+        'Remove-GitHubOidcPropertyClaim'
         'Resolve-GitHubOidcSubject'
         'Set-GitHubOidcIssuer'
         'Set-GitHubOidcSubjectClaim'

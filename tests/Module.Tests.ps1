@@ -4,10 +4,10 @@
 BeforeDiscovery {
     . "$PSScriptRoot/common.ps1"
     Import-TestModule
-    # Every exported command: Set-* (and only Set-*) supports ShouldProcess.
+    # Every exported command: the writing verbs (Set, Add, Remove), and only they, support ShouldProcess.
     $script:commandCases = @(
         (Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object | ForEach-Object {
-            @{ Name = $_; ShouldProcess = $_ -like 'Set-*' }
+            @{ Name = $_; ShouldProcess = $_ -match '^(Set|Add|Remove)-' }
         }
     )
 }
@@ -63,7 +63,7 @@ Describe 'GitHubOidc module' {
         It 'exports exactly the manifest functions that exist, and nothing private' {
             $exported = @((Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object)
             $exported | Should -Not -BeNullOrEmpty
-            foreach ($name in $exported) { $script:manifest.FunctionsToExport | Should -Contain $name }
+            $exported | Should -Be @($script:manifest.FunctionsToExport | Sort-Object)
             foreach ($name in 'Get-GitHubOidcClaim', 'Get-GitHubOidcSubjectClaim', 'Set-GitHubOidcSubjectClaim', 'Get-GitHubOidcContext') {
                 $exported | Should -Contain $name
             }

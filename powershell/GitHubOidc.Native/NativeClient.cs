@@ -261,6 +261,28 @@ namespace GitHubOidc.Native
                 : Call(Interop.ghoidc_set_repo_subject_claim, request);
         }
 
+        /// <summary>Custom-property inclusions of an organization (owner) or an enterprise.</summary>
+        public static NativeResult PropertyClaims(GitHubOidcContext ctx, string? owner, string? enterprise) =>
+            Call(Interop.ghoidc_list_property_claims, Request(ctx, w =>
+            {
+                WriteString(w, "owner", owner);
+                WriteString(w, "enterprise", enterprise);
+            }));
+
+        /// <summary>Adds (add = true) or removes a custom-property inclusion.</summary>
+        public static NativeResult SetPropertyClaim(GitHubOidcContext ctx, string? owner, string? enterprise, string name, bool add)
+        {
+            var request = Request(ctx, w =>
+            {
+                WriteString(w, "owner", owner);
+                WriteString(w, "enterprise", enterprise);
+                w.WriteString("name", name);
+            });
+            return add
+                ? Call(Interop.ghoidc_add_property_claim, request)
+                : Call(Interop.ghoidc_remove_property_claim, request);
+        }
+
         public static NativeResult SetEnterpriseIssuer(GitHubOidcContext ctx, string enterprise, bool includeEnterpriseSlug) =>
             Call(Interop.ghoidc_set_enterprise_issuer, Request(ctx, w =>
             {

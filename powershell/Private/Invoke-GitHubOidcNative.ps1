@@ -17,7 +17,7 @@ function Invoke-GitHubOidcNative {
         # The facade method.
         [Parameter(Mandatory)]
         [ValidateSet('Version', 'Context', 'Discover', 'ClaimKeys', 'CheckClaimKeys', 'GetSubjectClaim', 'SetSubjectClaim',
-            'SetEnterpriseIssuer', 'ResolveSubject', 'DecodeToken', 'VerifyToken', 'TrustPolicy')]
+            'SetEnterpriseIssuer', 'PropertyClaims', 'SetPropertyClaim', 'ResolveSubject', 'DecodeToken', 'VerifyToken', 'TrustPolicy')]
         [string] $Method,
 
         # Its arguments, in order.
@@ -83,6 +83,13 @@ function Invoke-GitHubOidcNative {
                 $ArgumentList[0], (& $text $ArgumentList[1]), (& $text $ArgumentList[2]),
                 [System.Collections.IDictionary]$ArgumentList[3], [string[]]$ArgumentList[4],
                 [bool]$ArgumentList[5], (& $text $ArgumentList[6]))
+        }
+        'PropertyClaims' {
+            [GitHubOidc.Native.NativeClient]::PropertyClaims($ArgumentList[0], (& $text $ArgumentList[1]), (& $text $ArgumentList[2]))
+        }
+        'SetPropertyClaim' {
+            [GitHubOidc.Native.NativeClient]::SetPropertyClaim(
+                $ArgumentList[0], (& $text $ArgumentList[1]), (& $text $ArgumentList[2]), [string]$ArgumentList[3], [bool]$ArgumentList[4])
         }
         'DecodeToken' { [GitHubOidc.Native.NativeClient]::DecodeToken([string]$ArgumentList[0]) }
         'VerifyToken' {

@@ -87,6 +87,8 @@ enum Route<'a> {
     Repo(&'a str, &'a str),
     RepoInfo(&'a str, &'a str),
     EnterpriseIssuer(&'a str),
+    /// `(scope, owner, property)`: scope is `orgs` or `enterprises`.
+    PropertyInclusions(&'a str, &'a str, Option<&'a str>),
 }
 
 fn route(path: &str) -> Option<Route<'_>> {
@@ -101,6 +103,16 @@ fn route(path: &str) -> Option<Route<'_>> {
         ["repos", owner, repo] if !owner.is_empty() && !repo.is_empty() => Some(Route::RepoInfo(owner, repo)),
         ["enterprises", ent, "actions", "oidc", "customization", "issuer"] if !ent.is_empty() => {
             Some(Route::EnterpriseIssuer(ent))
+        }
+        [scope @ ("orgs" | "enterprises"), owner, "actions", "oidc", "customization", "properties", "repo"]
+            if !owner.is_empty() =>
+        {
+            Some(Route::PropertyInclusions(scope, owner, None))
+        }
+        [scope @ ("orgs" | "enterprises"), owner, "actions", "oidc", "customization", "properties", "repo", name]
+            if !owner.is_empty() && !name.is_empty() =>
+        {
+            Some(Route::PropertyInclusions(scope, owner, Some(name)))
         }
         _ => None,
     }
@@ -151,6 +163,9 @@ fn handle_checked(
         Some(Route::Repo(owner, repo)) if is_put => put_repo(shared, owner, repo, permission, body),
         Some(Route::RepoInfo(owner, repo)) if is_get => get_repo_info(shared, owner, repo),
         Some(Route::EnterpriseIssuer(ent)) if is_put => put_enterprise_issuer(shared, ent, permission, body),
+        Some(Route::PropertyInclusions(scope, owner, name)) => {
+            property_inclusions(shared, method, scope, owner, name, permission, body)
+        }
         _ => error(StatusCode::NOT_FOUND, "Not Found", REST_DOCS),
     }
 }
@@ -375,6 +390,84 @@ fn put_repo(shared: &Shared, owner: &str, repo: &str, permission: Permission, bo
         repo.use_immutable_subject = Some(flag);
     }
     created()
+}
+
+/// `GET|POST /{orgs|enterprises}/{owner}/actions/oidc/customization/properties/repo` and
+/// `DELETE …/repo/{custom_property_name}` (contract §2.6).
+fn property_inclusions(
+    shared: &Shared,
+    method: &Method,
+    scope: &str,
+    owner: &str,
+    name: Option<&str>,
+    permission: Permission,
+    body: &[u8],
+) -> Response {
+    let source = if scope == "orgs" {
+        "organization"
+    } else {
+        "enterprise"
+    };
+    let key = {
+        let state = shared.state();
+        let found = if scope == "orgs" {
+            state.org(owner).map(|o| o.login.to_ascii_lowercase())
+        } else {
+            state.enterprise(owner).map(str::to_ascii_lowercase)
+        };
+        match found {
+            Some(k) => k,
+            None => return not_found(),
+        }
+    };
+    let item = |n: &str| json!({ "custom_property_name": n, "inclusion_source": source });
+    let mut state = shared.state();
+    let map = if scope == "orgs" {
+        &mut state.org_property_inclusions
+    } else {
+        &mut state.enterprise_property_inclusions
+    };
+    let list = map.entry(key).or_default();
+    match (method.as_str(), name) {
+        ("GET", None) => json_response(
+            StatusCode::OK,
+            &Value::Array(list.iter().map(|n| item(n)).collect()),
+        ),
+        ("POST", None) => {
+            if permission != Permission::Write {
+                return forbidden(Some("administration=write"));
+            }
+            let obj = match parse_object(body) {
+                Ok(o) => o,
+                Err(resp) => return resp,
+            };
+            let Some(Value::String(n)) = obj.get("custom_property_name") else {
+                return invalid_request("\"custom_property_name\" wasn't supplied.");
+            };
+            if list.iter().any(|x| x.eq_ignore_ascii_case(n)) {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Property inclusion already exists",
+                    OIDC_DOCS,
+                );
+            }
+            list.push(n.clone());
+            json_response(StatusCode::CREATED, &item(n))
+        }
+        ("DELETE", Some(n)) => {
+            if permission != Permission::Write {
+                return forbidden(Some("administration=write"));
+            }
+            match list.iter().position(|x| x.eq_ignore_ascii_case(n)) {
+                Some(i) => {
+                    list.remove(i);
+                    empty(StatusCode::NO_CONTENT)
+                }
+                None => error(StatusCode::NOT_FOUND, "Property inclusion not found", OIDC_DOCS),
+            }
+        }
+        _ => not_found(),
+    }
 }
 
 fn put_enterprise_issuer(shared: &Shared, ent: &str, permission: Permission, body: &[u8]) -> Response {

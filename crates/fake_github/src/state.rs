@@ -96,6 +96,10 @@ pub struct State {
     pub repos: Vec<Repo>,
     /// The JWKS served at every `.well-known/jwks`.
     pub jwks: serde_json::Value,
+    /// OIDC custom-property inclusions per organization login (lower case).
+    pub org_property_inclusions: BTreeMap<String, Vec<String>>,
+    /// OIDC custom-property inclusions per enterprise slug (lower case).
+    pub enterprise_property_inclusions: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for State {
@@ -178,6 +182,14 @@ impl State {
             ]),
             enterprises: strings(&["octocat-inc"]),
             enterprise_issuer: BTreeMap::new(),
+            org_property_inclusions: BTreeMap::from([(
+                "custom-org".to_owned(),
+                vec!["workspace_id".to_owned()],
+            )]),
+            enterprise_property_inclusions: BTreeMap::from([(
+                "octocat-inc".to_owned(),
+                vec!["cost_center".to_owned()],
+            )]),
             claims_supported: strings(SEED_CLAIMS_SUPPORTED),
             orgs: vec![
                 org("octo-org", 100, None, None),

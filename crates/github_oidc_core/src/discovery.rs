@@ -79,6 +79,7 @@ pub fn discover(ctx: &Context, enterprise: Option<&str>) -> Result<Arc<Discovery
         body: None,
         auth: false,
         ctx,
+        api_version: None,
     }))
     .and_then(|r| parse(&uri, &r.body));
     let mut c = cache();
@@ -152,6 +153,7 @@ pub fn jwks(ctx: &Context, discovery: &Discovery, refresh: bool) -> Result<Arc<S
         body: None,
         auth: false,
         ctx,
+        api_version: None,
     }))?;
     if resp.body.get("keys").and_then(|k| k.as_array()).is_none() {
         return Err(Error::UnexpectedResponse {

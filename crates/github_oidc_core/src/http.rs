@@ -75,6 +75,8 @@ pub struct Request<'a> {
     pub auth: bool,
     /// Timeouts and retry budget come from here.
     pub ctx: &'a Context,
+    /// `X-GitHub-Api-Version` for this request; `None` = [`API_VERSION`].
+    pub api_version: Option<&'static str>,
 }
 
 fn backoff(attempt: u32) -> Duration {
@@ -177,7 +179,7 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
             .request(req.method.clone(), &req.url)
             .timeout(ctx.timeout)
             .header(ACCEPT, "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", API_VERSION);
+            .header("X-GitHub-Api-Version", req.api_version.unwrap_or(API_VERSION));
         if req.auth {
             let token = ctx.require_token()?;
             let mut value =

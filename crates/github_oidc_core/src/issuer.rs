@@ -35,6 +35,7 @@ pub fn set_enterprise_issuer(
         body: Some(body.clone()),
         auth: true,
         ctx,
+        api_version: None,
     }))
     .map_err(|e| with_permission(e, ENTERPRISE_WRITE))?;
     Ok(body)

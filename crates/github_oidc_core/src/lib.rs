@@ -13,6 +13,7 @@
 //! | [`keys`] | claim-key validation with suggestions, the built-in key list |
 //! | [`template`] | get / set the `sub` customization template of organizations and repositories |
 //! | [`issuer`] | the enterprise issuer policy (`include_enterprise_slug`) |
+//! | [`properties`] | custom-property inclusions (`repo_property_*` claims) of organizations and enterprises |
 //! | [`preview`] | the effective template of a repository and the `sub` it produces; token verification |
 
 pub mod context;
@@ -23,6 +24,7 @@ pub mod issuer;
 pub mod keys;
 pub mod names;
 pub mod preview;
+pub mod properties;
 pub mod template;
 
 pub use context::{Context, ContextOptions};

@@ -222,6 +222,7 @@ pub fn repository_info(ctx: &Context, owner: &str, repo: &str) -> Result<Reposit
         body: None,
         auth: true,
         ctx,
+        api_version: None,
     }))
     .map_err(|e| {
         template::with_permission(

@@ -88,6 +88,7 @@ fn call(
         body,
         auth: true,
         ctx,
+        api_version: None,
     }))
     .map_err(|e| with_permission(e, perm))
 }

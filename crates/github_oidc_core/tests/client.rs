@@ -344,3 +344,35 @@ fn immutable_flag_alone_keeps_following_the_organization_template() {
         serde_json::json!({"use_default": false, "use_immutable_subject": true})
     );
 }
+
+#[test]
+fn custom_property_inclusions() {
+    use github_oidc_core::properties::{self, Scope};
+    let s = server();
+    let c = ctx(&s);
+    let listed = properties::list(&c, Scope::Organization("custom-org")).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].claim_key, "repo_property_workspace_id");
+    let added = properties::add(&c, Scope::Enterprise("octocat-inc"), "repo_property_region").unwrap();
+    assert_eq!(added.custom_property_name, "region");
+    assert_eq!(added.inclusion_source, "enterprise");
+    properties::remove(&c, Scope::Organization("custom-org"), "workspace_id").unwrap();
+    let e = properties::remove(&c, Scope::Organization("custom-org"), "workspace_id").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    let r = s.requests();
+    assert_eq!(r[1].method, "POST");
+    assert_eq!(
+        r[1].path,
+        "/enterprises/octocat-inc/actions/oidc/customization/properties/repo"
+    );
+    assert_eq!(
+        r[1].body,
+        Some(serde_json::json!({"custom_property_name": "region"}))
+    );
+    assert_eq!(r[1].header("x-github-api-version"), Some("2026-03-10"));
+    assert_eq!(r[2].method, "DELETE");
+    assert_eq!(
+        r[2].path,
+        "/orgs/custom-org/actions/oidc/customization/properties/repo/workspace_id"
+    );
+}

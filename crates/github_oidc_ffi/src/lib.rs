@@ -199,6 +199,27 @@ pub extern "C" fn ghoidc_set_repo_subject_claim(request: FFISlice<u8>) -> GhoSta
     run(request, ops::set_repo)
 }
 
+/// `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_list_property_claims(request: FFISlice<u8>) -> GhoStatus {
+    run(request, ops::list_property_claims)
+}
+
+/// `{"context","owner"|"enterprise","name"}` → the inclusion created.
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_add_property_claim(request: FFISlice<u8>) -> GhoStatus {
+    run(request, ops::add_property_claim)
+}
+
+/// `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_remove_property_claim(request: FFISlice<u8>) -> GhoStatus {
+    run(request, ops::remove_property_claim)
+}
+
 /// `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
 #[ffi_function]
 #[no_mangle]
@@ -264,6 +285,9 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_set_org_subject_claim))
         .register(function!(ghoidc_set_repo_subject_claim))
         .register(function!(ghoidc_set_enterprise_issuer))
+        .register(function!(ghoidc_list_property_claims))
+        .register(function!(ghoidc_add_property_claim))
+        .register(function!(ghoidc_remove_property_claim))
         .register(function!(ghoidc_resolve_subject))
         .register(function!(ghoidc_decode_token))
         .register(function!(ghoidc_verify_token))

@@ -3,6 +3,7 @@
 
 use github_oidc_claims::{Provider, TrustRequest};
 use github_oidc_core::preview;
+use github_oidc_core::properties;
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::{discovery, keys, Context, ContextOptions, Error, Result};
 use serde_json::{json, Value};
@@ -129,6 +130,37 @@ pub fn set_repo(req: &Value) -> Result<Value> {
         str_field(req, "repository", "Repository")?,
         &update(req)?,
     )?)
+}
+
+/// The `owner` (organization) or `enterprise` of a property-inclusion request.
+fn property_scope(req: &Value) -> Result<properties::Scope<'_>> {
+    match (opt_str(req, "owner"), opt_str(req, "enterprise")) {
+        (Some(o), None) => Ok(properties::Scope::Organization(o)),
+        (None, Some(e)) => Ok(properties::Scope::Enterprise(e)),
+        _ => Err(Error::invalid(
+            "Name either an organization (-Owner) or an enterprise (-Enterprise).",
+        )),
+    }
+}
+
+pub fn list_property_claims(req: &Value) -> Result<Value> {
+    let c = ctx(req)?;
+    to_json(&properties::list(&c, property_scope(req)?)?)
+}
+
+pub fn add_property_claim(req: &Value) -> Result<Value> {
+    let c = ctx(req)?;
+    to_json(&properties::add(
+        &c,
+        property_scope(req)?,
+        str_field(req, "name", "Name")?,
+    )?)
+}
+
+pub fn remove_property_claim(req: &Value) -> Result<Value> {
+    let c = ctx(req)?;
+    properties::remove(&c, property_scope(req)?, str_field(req, "name", "Name")?)?;
+    Ok(json!({}))
 }
 
 pub fn set_enterprise_issuer(req: &Value) -> Result<Value> {
