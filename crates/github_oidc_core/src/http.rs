@@ -251,6 +251,41 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
     }
 }
 
+/// An authenticated REST API call: fails before any request without a token, sends `path`
+/// under the context's API base with GitHub's headers and retries, and names `permission` (what
+/// the endpoint needs) in 401/403 errors.
+pub fn api(
+    ctx: &Context,
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+    permission: &str,
+    api_version: Option<&'static str>,
+) -> Result<Response> {
+    ctx.require_token()?;
+    block_on(send(Request {
+        method,
+        url: ctx.api_url(path),
+        body,
+        auth: true,
+        ctx,
+        api_version,
+    }))
+    .map_err(|e| with_permission(e, permission))
+}
+
+/// Attaches the permission an endpoint needs to 401/403 errors, so the user knows what kind of
+/// token to create.
+fn with_permission(e: Error, permission: &str) -> Error {
+    match e {
+        Error::Api(mut api) if matches!(api.status, 401 | 403) && !api.rate_limited => {
+            api.required_permission = Some(permission.to_string());
+            Error::Api(api)
+        }
+        other => other,
+    }
+}
+
 /// The error text with its source chain, without the URL (added by the caller).
 fn without_url(e: &reqwest::Error) -> String {
     let mut msg = String::new();

@@ -8,9 +8,8 @@
 
 use crate::context::Context;
 use crate::error::Result;
-use crate::http::{self, Request};
+use crate::http;
 use crate::names::segment;
-use crate::template::with_permission;
 use reqwest::Method;
 
 const ENTERPRISE_WRITE: &str =
@@ -27,16 +26,14 @@ pub fn set_enterprise_issuer(
         segment("Enterprise", enterprise)?
     );
     ctx.require_cloud("The enterprise OIDC issuer policy")?;
-    ctx.require_token()?;
     let body = serde_json::json!({ "include_enterprise_slug": include_enterprise_slug });
-    http::block_on(http::send(Request {
-        method: Method::PUT,
-        url: ctx.api_url(&path),
-        body: Some(body.clone()),
-        auth: true,
+    http::api(
         ctx,
-        api_version: None,
-    }))
-    .map_err(|e| with_permission(e, ENTERPRISE_WRITE))?;
+        Method::PUT,
+        &path,
+        Some(body.clone()),
+        ENTERPRISE_WRITE,
+        None,
+    )?;
     Ok(body)
 }

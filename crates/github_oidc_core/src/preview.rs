@@ -20,7 +20,7 @@
 use crate::context::Context;
 use crate::discovery;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{self, Request};
+use crate::http;
 use crate::names::segment;
 use crate::template;
 use github_oidc_claims::subject::{compute_subject, Subject, SubjectRequest, DEFAULT_TEMPLATE};
@@ -216,20 +216,14 @@ pub fn repository_info(ctx: &Context, owner: &str, repo: &str) -> Result<Reposit
         segment("Repository", repo)?
     );
     let url = ctx.api_url(&path);
-    let r = http::block_on(http::send(Request {
-        method: Method::GET,
-        url: url.clone(),
-        body: None,
-        auth: true,
+    let r = http::api(
         ctx,
-        api_version: None,
-    }))
-    .map_err(|e| {
-        template::with_permission(
-            e,
-            "the fine-grained permission \"Metadata\" repository (read) or the classic scope repo",
-        )
-    })?;
+        Method::GET,
+        &path,
+        None,
+        "the fine-grained permission \"Metadata\" repository (read) or the classic scope repo",
+        None,
+    )?;
     let id = |v: Option<&Value>| match v {
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),

@@ -11,10 +11,9 @@
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::http::{self, Request};
+use crate::http;
 use crate::keys::PROPERTY_PREFIX;
 use crate::names::segment;
-use crate::template::with_permission;
 use reqwest::Method;
 use serde::Serialize;
 
@@ -69,16 +68,7 @@ fn call(
     body: Option<serde_json::Value>,
     perm: &str,
 ) -> Result<http::Response> {
-    ctx.require_token()?;
-    http::block_on(http::send(Request {
-        method,
-        url: ctx.api_url(path),
-        body,
-        auth: true,
-        ctx,
-        api_version: Some(API_VERSION),
-    }))
-    .map_err(|e| with_permission(e, perm))
+    http::api(ctx, method, path, body, perm, Some(API_VERSION))
 }
 
 fn inclusion(v: &serde_json::Value, default_source: &str) -> Option<Inclusion> {

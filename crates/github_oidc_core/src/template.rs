@@ -14,7 +14,7 @@
 use crate::context::Context;
 use crate::discovery;
 use crate::error::{Error, Result};
-use crate::http::{self, Request};
+use crate::http;
 use crate::keys;
 use crate::names::segment;
 use reqwest::Method;
@@ -62,18 +62,6 @@ const REPO_READ: &str = "the fine-grained permission \"Actions\" repository (rea
 const REPO_WRITE: &str =
     "the fine-grained permission \"Actions\" repository (write) or the classic scope repo";
 
-/// Attaches the permission an endpoint needs to 401/403 errors, so the user knows what kind of
-/// token to create.
-pub(crate) fn with_permission(e: Error, permission: &str) -> Error {
-    match e {
-        Error::Api(mut api) if matches!(api.status, 401 | 403) && !api.rate_limited => {
-            api.required_permission = Some(permission.to_string());
-            Error::Api(api)
-        }
-        other => other,
-    }
-}
-
 fn call(
     ctx: &Context,
     method: Method,
@@ -81,16 +69,7 @@ fn call(
     body: Option<serde_json::Value>,
     perm: &str,
 ) -> Result<http::Response> {
-    ctx.require_token()?;
-    http::block_on(http::send(Request {
-        method,
-        url: ctx.api_url(&path),
-        body,
-        auth: true,
-        ctx,
-        api_version: None,
-    }))
-    .map_err(|e| with_permission(e, perm))
+    http::api(ctx, method, &path, body, perm, None)
 }
 
 fn string_list(v: &serde_json::Value, url: &str) -> Result<Option<Vec<String>>> {
