@@ -7,8 +7,9 @@ function Initialize-GitHubOidcContext {
         Returns an object with Context (the GitHubOidcContext to pass to the facade), Info (the
         resolved host name, kind, API base and issuer, from Rust) and Target (the host name).
         Returns an ErrorRecord (GitHubOidc.InvalidArgument, ...) instead when the context cannot be
-        used; the public command throws it with ThrowTerminatingError (or writes it). With -RequireToken a context without a token fails here,
-        before any request, with a message that says how to provide one.
+        used; with -Cmdlet that record is thrown as the calling command's terminating error. With
+        -RequireToken a context without a token fails here, before any request, with a message
+        that says how to provide one.
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject], [System.Management.Automation.ErrorRecord])]
@@ -24,8 +25,20 @@ function Initialize-GitHubOidcContext {
 
         # Fail when no token is found.
         [Parameter()]
-        [switch] $RequireToken
+        [switch] $RequireToken,
+
+        # The calling command: a context that cannot be used is its terminating error.
+        [Parameter()]
+        [System.Management.Automation.PSCmdlet] $Cmdlet
     )
+
+    if ($Cmdlet) {
+        $state = Initialize-GitHubOidcContext -Context $Context -NoToken:$NoToken -RequireToken:$RequireToken
+        if ($state -is [System.Management.Automation.ErrorRecord]) {
+            $Cmdlet.ThrowTerminatingError($state)
+        }
+        return $state
+    }
 
     try {
         $resolved = Resolve-GitHubOidcContext -Context $Context -NoToken:$NoToken

@@ -68,10 +68,7 @@ function Add-GitHubOidcPropertyClaim {
     )
 
     begin {
-        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-        if ($state -is [System.Management.Automation.ErrorRecord]) {
-            $PSCmdlet.ThrowTerminatingError($state)
-        }
+        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken -Cmdlet $PSCmdlet
     }
 
     process {

@@ -72,10 +72,7 @@ function Get-GitHubOidcClaim {
         [string] $Enterprise
     )
 
-    $state = Initialize-GitHubOidcContext -Context $Context -NoToken
-    if ($state -is [System.Management.Automation.ErrorRecord]) {
-        $PSCmdlet.ThrowTerminatingError($state)
-    }
+    $state = Initialize-GitHubOidcContext -Context $Context -NoToken -Cmdlet $PSCmdlet
 
     $slug = if ($Enterprise) { $Enterprise } else { $null }
     Write-Verbose "GitHubOidc: reading the OIDC discovery document of $($state.Target) from $($state.Info['discovery_uri'])."

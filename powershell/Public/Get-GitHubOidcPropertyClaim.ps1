@@ -65,10 +65,7 @@ function Get-GitHubOidcPropertyClaim {
     )
 
     begin {
-        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-        if ($state -is [System.Management.Automation.ErrorRecord]) {
-            $PSCmdlet.ThrowTerminatingError($state)
-        }
+        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken -Cmdlet $PSCmdlet
     }
 
     process {

@@ -150,10 +150,7 @@ function New-GitHubOidcTrustPolicy {
         }
         $issuerUri = $Issuer
         if ($PSCmdlet.ParameterSetName -eq 'Context') {
-            $state = Initialize-GitHubOidcContext -Context $Context -NoToken
-            if ($state -is [System.Management.Automation.ErrorRecord]) {
-                $PSCmdlet.ThrowTerminatingError($state)
-            }
+            $state = Initialize-GitHubOidcContext -Context $Context -NoToken -Cmdlet $PSCmdlet
             $issuerUri = [string]$state.Info['issuer_uri']
             if ($Enterprise) {
                 $issuerUri = "$issuerUri/$Enterprise"

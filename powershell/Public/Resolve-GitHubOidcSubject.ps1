@@ -173,10 +173,7 @@ function Resolve-GitHubOidcSubject {
     begin {
         $state = $null
         if ($PSCmdlet.ParameterSetName -eq 'Live') {
-            $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-            if ($state -is [System.Management.Automation.ErrorRecord]) {
-                $PSCmdlet.ThrowTerminatingError($state)
-            }
+            $state = Initialize-GitHubOidcContext -Context $Context -RequireToken -Cmdlet $PSCmdlet
         }
     }
 

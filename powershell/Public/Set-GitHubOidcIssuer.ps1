@@ -97,10 +97,7 @@ function Set-GitHubOidcIssuer {
     )
 
     begin {
-        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken
-        if ($state -is [System.Management.Automation.ErrorRecord]) {
-            $PSCmdlet.ThrowTerminatingError($state)
-        }
+        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken -Cmdlet $PSCmdlet
     }
 
     process {

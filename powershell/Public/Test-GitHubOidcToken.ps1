@@ -95,10 +95,7 @@ function Test-GitHubOidcToken {
     )
 
     begin {
-        $state = Initialize-GitHubOidcContext -Context $Context -NoToken
-        if ($state -is [System.Management.Automation.ErrorRecord]) {
-            $PSCmdlet.ThrowTerminatingError($state)
-        }
+        $state = Initialize-GitHubOidcContext -Context $Context -NoToken -Cmdlet $PSCmdlet
     }
 
     process {
