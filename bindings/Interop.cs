@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 14354526404650874011ul)
+            if (api_version != 12062497107333992372ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (14354526404650874011). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (12062497107333992372). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -57,12 +57,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{}` → `{"version","user_agent","api_version"}`.
+        /// Request: `VersionRequest`. Answer: `VersionAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_version")]
-        public static extern GhoStatus ghoidc_version(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_version(Sliceu8 request);
 
-        /// `{}` → `{"version","user_agent","api_version"}`.
-        public static GhoStatus ghoidc_version(byte[] request)
+        /// Request: `VersionRequest`. Answer: `VersionAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_version(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -76,12 +76,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
+        /// Request: `ContextRequest`. Answer: `ContextAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_context")]
-        public static extern GhoStatus ghoidc_context(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_context(Sliceu8 request);
 
-        /// `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
-        public static GhoStatus ghoidc_context(byte[] request)
+        /// Request: `ContextRequest`. Answer: `ContextAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_context(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -95,12 +95,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
+        /// Request: `DiscoverRequest`. Answer: `DiscoverAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_discover")]
-        public static extern GhoStatus ghoidc_discover(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_discover(Sliceu8 request);
 
-        /// `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
-        public static GhoStatus ghoidc_discover(byte[] request)
+        /// Request: `DiscoverRequest`. Answer: `DiscoverAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_discover(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -114,14 +114,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","enterprise"?,"completion"?}` → `{"keys","source","warning"}`: keys a
-        /// template may use; falls back to the built-in list when discovery fails.
+        /// Request: `ClaimKeysRequest`. Answer: `ClaimKeysAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_claim_keys")]
-        public static extern GhoStatus ghoidc_claim_keys(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_claim_keys(Sliceu8 request);
 
-        /// `{"context","enterprise"?,"completion"?}` → `{"keys","source","warning"}`: keys a
-        /// template may use; falls back to the built-in list when discovery fails.
-        public static GhoStatus ghoidc_claim_keys(byte[] request)
+        /// Request: `ClaimKeysRequest`. Answer: `ClaimKeysAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_claim_keys(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -135,20 +133,18 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
-        /// keys (syntax, duplicates, known to the instance) without writing anything.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_check_claim_keys")]
-        public static extern GhoStatus ghoidc_check_claim_keys(Sliceu8 request);
+        /// Request: `GetSubjectClaimRequest`. Answer: `TemplateAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_get_subject_claim")]
+        public static extern GhoidcStatus ghoidc_get_subject_claim(Sliceu8 request);
 
-        /// `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
-        /// keys (syntax, duplicates, known to the instance) without writing anything.
-        public static GhoStatus ghoidc_check_claim_keys(byte[] request)
+        /// Request: `GetSubjectClaimRequest`. Answer: `TemplateAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_get_subject_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return ghoidc_check_claim_keys(request_slice);;
+                return ghoidc_get_subject_claim(request_slice);;
             }
             finally
             {
@@ -156,18 +152,18 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","owner"}` → the organization's template.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_get_org_subject_claim")]
-        public static extern GhoStatus ghoidc_get_org_subject_claim(Sliceu8 request);
+        /// Request: `SetSubjectClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_subject_claim")]
+        public static extern GhoidcStatus ghoidc_set_subject_claim(Sliceu8 request);
 
-        /// `{"context","owner"}` → the organization's template.
-        public static GhoStatus ghoidc_get_org_subject_claim(byte[] request)
+        /// Request: `SetSubjectClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_set_subject_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
             try
             {
-                return ghoidc_get_org_subject_claim(request_slice);;
+                return ghoidc_set_subject_claim(request_slice);;
             }
             finally
             {
@@ -175,88 +171,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","owner","repository"}` → the repository's template.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_get_repo_subject_claim")]
-        public static extern GhoStatus ghoidc_get_repo_subject_claim(Sliceu8 request);
-
-        /// `{"context","owner","repository"}` → the repository's template.
-        public static GhoStatus ghoidc_get_repo_subject_claim(byte[] request)
-        {
-            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
-            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
-            try
-            {
-                return ghoidc_get_repo_subject_claim(request_slice);;
-            }
-            finally
-            {
-                request_pinned.Free();
-            }
-        }
-
-        /// `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_org_subject_claim")]
-        public static extern GhoStatus ghoidc_set_org_subject_claim(Sliceu8 request);
-
-        /// `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
-        public static GhoStatus ghoidc_set_org_subject_claim(byte[] request)
-        {
-            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
-            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
-            try
-            {
-                return ghoidc_set_org_subject_claim(request_slice);;
-            }
-            finally
-            {
-                request_pinned.Free();
-            }
-        }
-
-        /// `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_repo_subject_claim")]
-        public static extern GhoStatus ghoidc_set_repo_subject_claim(Sliceu8 request);
-
-        /// `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
-        public static GhoStatus ghoidc_set_repo_subject_claim(byte[] request)
-        {
-            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
-            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
-            try
-            {
-                return ghoidc_set_repo_subject_claim(request_slice);;
-            }
-            finally
-            {
-                request_pinned.Free();
-            }
-        }
-
-        /// `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_enterprise_issuer")]
-        public static extern GhoStatus ghoidc_set_enterprise_issuer(Sliceu8 request);
-
-        /// `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
-        public static GhoStatus ghoidc_set_enterprise_issuer(byte[] request)
-        {
-            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
-            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
-            try
-            {
-                return ghoidc_set_enterprise_issuer(request_slice);;
-            }
-            finally
-            {
-                request_pinned.Free();
-            }
-        }
-
-        /// `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
+        /// Request: `ListPropertyClaimsRequest`. Answer: `InclusionsAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_list_property_claims")]
-        public static extern GhoStatus ghoidc_list_property_claims(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_list_property_claims(Sliceu8 request);
 
-        /// `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
-        public static GhoStatus ghoidc_list_property_claims(byte[] request)
+        /// Request: `ListPropertyClaimsRequest`. Answer: `InclusionsAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_list_property_claims(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -270,12 +190,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","owner"|"enterprise","name"}` → the inclusion created.
+        /// Request: `AddPropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_add_property_claim")]
-        public static extern GhoStatus ghoidc_add_property_claim(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_add_property_claim(Sliceu8 request);
 
-        /// `{"context","owner"|"enterprise","name"}` → the inclusion created.
-        public static GhoStatus ghoidc_add_property_claim(byte[] request)
+        /// Request: `AddPropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_add_property_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -289,12 +209,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
+        /// Request: `RemovePropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_remove_property_claim")]
-        public static extern GhoStatus ghoidc_remove_property_claim(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_remove_property_claim(Sliceu8 request);
 
-        /// `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
-        public static GhoStatus ghoidc_remove_property_claim(byte[] request)
+        /// Request: `RemovePropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_remove_property_claim(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -308,12 +228,31 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// Subject preview: see `ops::resolve_subject` for the request shape.
-        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_resolve_subject")]
-        public static extern GhoStatus ghoidc_resolve_subject(Sliceu8 request);
+        /// Request: `SetEnterpriseIssuerRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_set_enterprise_issuer")]
+        public static extern GhoidcStatus ghoidc_set_enterprise_issuer(Sliceu8 request);
 
-        /// Subject preview: see `ops::resolve_subject` for the request shape.
-        public static GhoStatus ghoidc_resolve_subject(byte[] request)
+        /// Request: `SetEnterpriseIssuerRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_set_enterprise_issuer(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_set_enterprise_issuer(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `ResolveSubjectRequest`. Answer: `PreviewAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_resolve_subject")]
+        public static extern GhoidcStatus ghoidc_resolve_subject(Sliceu8 request);
+
+        /// Request: `ResolveSubjectRequest`. Answer: `PreviewAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_resolve_subject(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -327,12 +266,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"token"}` → header and claims, unverified.
+        /// Request: `DecodeTokenRequest`. Answer: `DecodeTokenAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_decode_token")]
-        public static extern GhoStatus ghoidc_decode_token(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_decode_token(Sliceu8 request);
 
-        /// `{"token"}` → header and claims, unverified.
-        public static GhoStatus ghoidc_decode_token(byte[] request)
+        /// Request: `DecodeTokenRequest`. Answer: `DecodeTokenAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_decode_token(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -346,12 +285,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"context","token","audience"?,"enterprise"?}` → verification report.
+        /// Request: `VerifyTokenRequest`. Answer: `VerificationAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_verify_token")]
-        public static extern GhoStatus ghoidc_verify_token(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_verify_token(Sliceu8 request);
 
-        /// `{"context","token","audience"?,"enterprise"?}` → verification report.
-        public static GhoStatus ghoidc_verify_token(byte[] request)
+        /// Request: `VerifyTokenRequest`. Answer: `VerificationAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_verify_token(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -365,12 +304,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
+        /// Request: `TrustPolicyRequest`. Answer: `TrustPolicyAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_trust_policy")]
-        public static extern GhoStatus ghoidc_trust_policy(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_trust_policy(Sliceu8 request);
 
-        /// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
-        public static GhoStatus ghoidc_trust_policy(byte[] request)
+        /// Request: `TrustPolicyRequest`. Answer: `TrustPolicyAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_trust_policy(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -384,12 +323,12 @@ namespace GitHubOidc.Native
             }
         }
 
-        /// `{}` → `{}`; forgets cached discovery documents and key sets.
+        /// Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_clear_cache")]
-        public static extern GhoStatus ghoidc_clear_cache(Sliceu8 request);
+        public static extern GhoidcStatus ghoidc_clear_cache(Sliceu8 request);
 
-        /// `{}` → `{}`; forgets cached discovery documents and key sets.
-        public static GhoStatus ghoidc_clear_cache(byte[] request)
+        /// Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_clear_cache(byte[] request)
         {
             var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
             var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
@@ -407,7 +346,7 @@ namespace GitHubOidc.Native
 
     /// Status of a call. `Ok` means the result buffer holds the answer; any other value means it
     /// holds an error object `{"kind","code","message",…}`. Values are stable.
-    public enum GhoStatus
+    public enum GhoidcStatus
     {
         /// Success.
         Ok = 0,

@@ -8,77 +8,122 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/*
+ * GitHubOidc C ABI, version 0.1.0.
+ *
+ * Calls. Every ghoidc_* operation takes one request: `request.data` points to `request.len`
+ * bytes of UTF-8 JSON holding one object (NULL with len 0 is the empty request `{}`). The
+ * bytes are borrowed for the duration of the call only; the library keeps no pointer to them.
+ * The operation returns a GhoidcStatus and leaves its JSON answer in a per-thread buffer:
+ * read its size with ghoidc_result_len() and copy it with ghoidc_result_copy() on the same
+ * thread, before that thread's next call. The library never allocates memory for the caller:
+ * there is nothing to free. Calls may be made from any thread, concurrently.
+ *
+ * Requests. Each operation's request and answer are JSON Schema types in bindings/schema.json.
+ * Fields are snake_case; absent and null mean "not given". A field the request type does not
+ * know, a wrong type or a body that is not one JSON object is GhoidcStatus_InvalidArgument,
+ * and the message names the field.
+ *
+ *   operation                      request                      answer
+ *   ghoidc_version                 VersionRequest               VersionAnswer
+ *   ghoidc_context                 ContextRequest               any JSON value
+ *   ghoidc_discover                DiscoverRequest              any JSON value
+ *   ghoidc_claim_keys              ClaimKeysRequest             ClaimKeysAnswer
+ *   ghoidc_get_subject_claim       GetSubjectClaimRequest       any JSON value
+ *   ghoidc_set_subject_claim       SetSubjectClaimRequest       any JSON value
+ *   ghoidc_list_property_claims    ListPropertyClaimsRequest    any JSON value
+ *   ghoidc_add_property_claim      AddPropertyClaimRequest      any JSON value
+ *   ghoidc_remove_property_claim   RemovePropertyClaimRequest   any JSON value
+ *   ghoidc_set_enterprise_issuer   SetEnterpriseIssuerRequest   any JSON value
+ *   ghoidc_resolve_subject         ResolveSubjectRequest        any JSON value
+ *   ghoidc_decode_token            DecodeTokenRequest           DecodeTokenAnswer
+ *   ghoidc_verify_token            VerifyTokenRequest           any JSON value
+ *   ghoidc_trust_policy            TrustPolicyRequest           TrustPolicyAnswer
+ *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
+ *
+ * Errors. On any status but GhoidcStatus_Ok the answer is the error object ErrorObject:
+ * "kind", "code", "message", "status", "github_message", "documentation_url", "errors", "required_permission", "accepted_permissions", "url".
+ * "kind" is the GhoidcStatus name, "code" its value, "message" a sentence for a person; the
+ * GitHub fields appear when GitHub answered. No answer or message ever holds a token.
+ * Panics never cross the boundary: they are GhoidcStatus_Internal.
+ *
+ * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
+ * with GHOIDC_API_HASH to know the library matches this header.
+ */
+#define GHOIDC_API_HASH 12062497107333992372ull
+
+
 /**
  * Status of a call. `Ok` means the result buffer holds the answer; any other value means it
  * holds an error object `{"kind","code","message",…}`. Values are stable.
  */
-typedef enum GhoStatus {
+typedef enum GhoidcStatus {
   /**
    * Success.
    */
-  GhoStatus_Ok = 0,
+  GhoidcStatus_Ok = 0,
   /**
    * Bad input, detected before any request.
    */
-  GhoStatus_InvalidArgument = 1,
+  GhoidcStatus_InvalidArgument = 1,
   /**
    * 404.
    */
-  GhoStatus_NotFound = 2,
+  GhoidcStatus_NotFound = 2,
   /**
    * 401.
    */
-  GhoStatus_Unauthorized = 3,
+  GhoidcStatus_Unauthorized = 3,
   /**
    * 403.
    */
-  GhoStatus_Forbidden = 4,
+  GhoidcStatus_Forbidden = 4,
   /**
    * 400 / 422.
    */
-  GhoStatus_ValidationFailed = 5,
+  GhoidcStatus_ValidationFailed = 5,
   /**
    * 429 or a rate-limited 403.
    */
-  GhoStatus_RateLimited = 6,
+  GhoidcStatus_RateLimited = 6,
   /**
    * 5xx.
    */
-  GhoStatus_ServerError = 7,
+  GhoidcStatus_ServerError = 7,
   /**
    * Connection, TLS, DNS or timeout.
    */
-  GhoStatus_Network = 8,
+  GhoidcStatus_Network = 8,
   /**
    * A response that breaks the contract.
    */
-  GhoStatus_UnexpectedResponse = 9,
+  GhoidcStatus_UnexpectedResponse = 9,
   /**
    * A bug, e.g. a caught panic.
    */
-  GhoStatus_Internal = 10,
-} GhoStatus;
+  GhoidcStatus_Internal = 10,
+} GhoidcStatus;
 
 /**
  * A representation of a mutable array passed over an FFI boundary
  */
-typedef struct FFISliceMut_u8 {
+typedef struct GhoidcSliceMut {
   uint8_t *data;
   uint64_t len;
-} FFISliceMut_u8;
+} GhoidcSliceMut;
 
 /**
  * A representation of an array passed over an FFI boundary
  */
-typedef struct FFISlice_u8 {
+typedef struct GhoidcSlice {
   const uint8_t *data;
   uint64_t len;
-} FFISlice_u8;
+} GhoidcSlice;
 
 /**
  * Holds the API version hash of the given library.
  */
-typedef uint64_t APIVersion;
+typedef uint64_t GhoidcApiVersion;
 
 #ifdef __cplusplus
 extern "C" {
@@ -94,104 +139,87 @@ uint64_t ghoidc_result_len(void);
  * NUL-terminated). Copies at most `buffer.len` bytes and returns the number copied; the
  * caller owns `buffer` and sizes it with [`ghoidc_result_len`].
  */
-uint64_t ghoidc_result_copy(struct FFISliceMut_u8 buffer);
+uint64_t ghoidc_result_copy(struct GhoidcSliceMut buffer);
 
 /**
- * `{}` → `{"version","user_agent","api_version"}`.
+ * Request: `VersionRequest`. Answer: `VersionAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_version(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_version(struct GhoidcSlice request);
 
 /**
- * `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
+ * Request: `ContextRequest`. Answer: `ContextAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_context(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_context(struct GhoidcSlice request);
 
 /**
- * `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
+ * Request: `DiscoverRequest`. Answer: `DiscoverAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_discover(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_discover(struct GhoidcSlice request);
 
 /**
- * `{"context","enterprise"?,"completion"?}` → `{"keys","source","warning"}`: keys a
- * template may use; falls back to the built-in list when discovery fails.
+ * Request: `ClaimKeysRequest`. Answer: `ClaimKeysAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_claim_keys(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_claim_keys(struct GhoidcSlice request);
 
 /**
- * `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
- * keys (syntax, duplicates, known to the instance) without writing anything.
+ * Request: `GetSubjectClaimRequest`. Answer: `TemplateAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_check_claim_keys(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_get_subject_claim(struct GhoidcSlice request);
 
 /**
- * `{"context","owner"}` → the organization's template.
+ * Request: `SetSubjectClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_get_org_subject_claim(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_set_subject_claim(struct GhoidcSlice request);
 
 /**
- * `{"context","owner","repository"}` → the repository's template.
+ * Request: `ListPropertyClaimsRequest`. Answer: `InclusionsAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_get_repo_subject_claim(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_list_property_claims(struct GhoidcSlice request);
 
 /**
- * `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
+ * Request: `AddPropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_set_org_subject_claim(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_add_property_claim(struct GhoidcSlice request);
 
 /**
- * `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
+ * Request: `RemovePropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_set_repo_subject_claim(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_remove_property_claim(struct GhoidcSlice request);
 
 /**
- * `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
+ * Request: `SetEnterpriseIssuerRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_list_property_claims(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_set_enterprise_issuer(struct GhoidcSlice request);
 
 /**
- * `{"context","owner"|"enterprise","name"}` → the inclusion created.
+ * Request: `ResolveSubjectRequest`. Answer: `PreviewAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_add_property_claim(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_resolve_subject(struct GhoidcSlice request);
 
 /**
- * `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
+ * Request: `DecodeTokenRequest`. Answer: `DecodeTokenAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_remove_property_claim(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_decode_token(struct GhoidcSlice request);
 
 /**
- * `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
+ * Request: `VerifyTokenRequest`. Answer: `VerificationAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_set_enterprise_issuer(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_verify_token(struct GhoidcSlice request);
 
 /**
- * Subject preview: see `ops::resolve_subject` for the request shape.
+ * Request: `TrustPolicyRequest`. Answer: `TrustPolicyAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_resolve_subject(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_trust_policy(struct GhoidcSlice request);
 
 /**
- * `{"token"}` → header and claims, unverified.
+ * Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
  */
-enum GhoStatus ghoidc_decode_token(struct FFISlice_u8 request);
-
-/**
- * `{"context","token","audience"?,"enterprise"?}` → verification report.
- */
-enum GhoStatus ghoidc_verify_token(struct FFISlice_u8 request);
-
-/**
- * `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
- */
-enum GhoStatus ghoidc_trust_policy(struct FFISlice_u8 request);
-
-/**
- * `{}` → `{}`; forgets cached discovery documents and key sets.
- */
-enum GhoStatus ghoidc_clear_cache(struct FFISlice_u8 request);
+enum GhoidcStatus ghoidc_clear_cache(struct GhoidcSlice request);
 
 /**
  * Version hash of this API, checked by the generated C# bindings when they load.
  */
-APIVersion ghoidc_api_guard(void);
+GhoidcApiVersion ghoidc_api_guard(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,5 +1,7 @@
-// The facade PowerShell calls: typed methods that build the JSON request, call the generated
-// interop (bindings/Interop.cs), read the answer and turn errors into GitHubOidcException.
+// The facade PowerShell calls: NativeClient.Invoke(request) serialises a generated request
+// class (bindings/Requests.cs, from the Rust contract) with System.Text.Json, calls its export
+// through the generated interop (bindings/Interop.cs), reads the answer and turns errors into
+// GitHubOidcException. No request field is spelled here.
 // Answers come back as case-insensitive Hashtables and object[] arrays, so PowerShell shapes
 // objects without parsing JSON. Operation errors are returned, not thrown (NativeResult.Error):
 // a thrown .NET exception would be recorded in $Error and -ErrorVariable several times on its
@@ -12,43 +14,34 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace GitHubOidc.Native
 {
-    /// <summary>Where to talk to. Every member is optional.</summary>
-    public sealed class GitHubOidcContext
+    /// <summary>Where to talk to (the generated half is in Requests.cs). Every member is optional.</summary>
+    public sealed partial class GitHubOidcContext
     {
-        public string? HostName { get; set; }
-        public string? ApiBaseUri { get; set; }
-        public string? IssuerUri { get; set; }
-        /// <summary>The token in plain text, only for the duration of a call.</summary>
-        public string? Token { get; set; }
-        /// <summary>Where the token came from (Context, GH_TOKEN, GITHUB_TOKEN, gh), for messages.</summary>
+        /// <summary>Where the token came from (Context, GH_TOKEN, GITHUB_TOKEN, gh), for messages; never sent.</summary>
+        [JsonIgnore]
         public string? TokenSource { get; set; }
-        public double? TimeoutSec { get; set; }
-        public int? MaxRetries { get; set; }
-        public double? MaxRetryWaitSec { get; set; }
 
         public override string ToString() => HostName ?? ApiBaseUri ?? "github.com";
+    }
 
-        internal void Write(Utf8JsonWriter w)
-        {
-            w.WriteStartObject("context");
-            NativeClient.WriteString(w, "host_name", HostName);
-            NativeClient.WriteString(w, "api_base_uri", ApiBaseUri);
-            NativeClient.WriteString(w, "issuer_uri", IssuerUri);
-            NativeClient.WriteString(w, "token", Token);
-            if (TimeoutSec.HasValue) w.WriteNumber("timeout_sec", TimeoutSec.Value);
-            if (MaxRetries.HasValue) w.WriteNumber("max_retries", MaxRetries.Value);
-            if (MaxRetryWaitSec.HasValue) w.WriteNumber("max_retry_wait_sec", MaxRetryWaitSec.Value);
-            w.WriteEndObject();
-        }
+    /// <summary>A request to one export; the classes are generated from the Rust contract (Requests.cs).</summary>
+    public interface INativeRequest
+    {
+        /// <summary>The export the request is sent to.</summary>
+        string Export { get; }
+
+        /// <summary>Calls the export with the serialised request.</summary>
+        GhoidcStatus Call(byte[] json);
     }
 
     /// <summary>An error from the native layer, with GitHub's details.</summary>
     public sealed class GitHubOidcException : Exception
     {
-        public GitHubOidcException(GhoStatus status, Hashtable details)
+        public GitHubOidcException(GhoidcStatus status, Hashtable details)
             : base(details["message"] as string ?? status.ToString())
         {
             Status = status;
@@ -56,7 +49,7 @@ namespace GitHubOidc.Native
         }
 
         /// <summary>The stable code (also the ErrorId suffix: GitHubOidc.NotFound, …).</summary>
-        public GhoStatus Status { get; }
+        public GhoidcStatus Status { get; }
         public string Kind => Status.ToString();
         public Hashtable Details { get; }
         public int? StatusCode => Details["status"] is double d ? (int)d : null;
@@ -77,7 +70,7 @@ namespace GitHubOidc.Native
             Error = error;
         }
 
-        /// <summary>The answer: a Hashtable, or a string for TrustPolicy.</summary>
+        /// <summary>The answer: a case-insensitive Hashtable (or an object[] for a JSON array).</summary>
         public object? Value { get; }
         /// <summary>Why the call failed, or null.</summary>
         public GitHubOidcException? Error { get; }
@@ -138,36 +131,25 @@ namespace GitHubOidc.Native
                 "Build it from source with ./build.ps1 (needs Rust and the .NET SDK), or install a release of the module that ships this platform.");
         }
 
-        internal static void WriteString(Utf8JsonWriter w, string name, string? value)
+        /// <summary>How requests are written: the JSON names come from the generated classes, nulls are left out.</summary>
+        private static readonly JsonSerializerOptions Options = new()
         {
-            if (value != null) w.WriteString(name, value);
-        }
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            Converters = { new LooseValueConverter() },
+        };
 
-        private static void WriteStrings(Utf8JsonWriter w, string name, string[]? values)
+        /// <summary>Sends a request to its export and returns the answer or the error (never throws for a failed operation).</summary>
+        public static NativeResult Invoke(INativeRequest request)
         {
-            if (values == null) return;
-            w.WriteStartArray(name);
-            foreach (var v in values) w.WriteStringValue(v);
-            w.WriteEndArray();
-        }
-
-        private static byte[] Request(GitHubOidcContext? ctx, Action<Utf8JsonWriter>? body)
-        {
-            var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartObject();
-                ctx?.Write(w);
-                body?.Invoke(w);
-                w.WriteEndObject();
-            }
-            return buffer.ToArray();
+            if (request == null) throw new ArgumentNullException(nameof(request));
+            return Call(request.Call, JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Options));
         }
 
         /// <summary>Calls a native function and returns its answer or its error.</summary>
-        private static NativeResult Call(Func<byte[], GhoStatus> function, byte[] request)
+        private static NativeResult Call(Func<byte[], GhoidcStatus> function, byte[] request)
         {
-            GhoStatus status;
+            GhoidcStatus status;
             byte[] answer;
             try
             {
@@ -182,7 +164,7 @@ namespace GitHubOidc.Native
             }
             using var doc = JsonDocument.Parse(answer);
             var value = Convert(doc.RootElement);
-            return status == GhoStatus.Ok
+            return status == GhoidcStatus.Ok
                 ? new NativeResult(value, null)
                 : new NativeResult(null, new GitHubOidcException(status, value as Hashtable ?? new Hashtable()));
         }
@@ -207,144 +189,29 @@ namespace GitHubOidc.Native
                 default: return null;
             }
         }
+    }
 
-        public static NativeResult Version() => Call(Interop.ghoidc_version, Request(null, null));
+    /// <summary>
+    /// Writes values typed as object (claim values from a PowerShell hashtable): text, numbers
+    /// and booleans as themselves, anything else (e.g. a PSObject) as its text.
+    /// </summary>
+    internal sealed class LooseValueConverter : JsonConverter<object>
+    {
+        public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Requests are only written.");
 
-        public static NativeResult Context(GitHubOidcContext ctx) => Call(Interop.ghoidc_context, Request(ctx, null));
-
-        public static NativeResult Discover(GitHubOidcContext ctx, string? enterprise) =>
-            Call(Interop.ghoidc_discover, Request(ctx, w => WriteString(w, "enterprise", enterprise)));
-
-        public static NativeResult ClaimKeys(GitHubOidcContext ctx, string? enterprise, bool completion) =>
-            Call(Interop.ghoidc_claim_keys, Request(ctx, w =>
-            {
-                WriteString(w, "enterprise", enterprise);
-                w.WriteBoolean("completion", completion);
-            }));
-
-        /// <summary>Checks a template's keys (syntax, duplicates, known to the instance) without writing.</summary>
-        public static NativeResult CheckClaimKeys(GitHubOidcContext ctx, string[] includeClaimKeys, bool allowUnknownClaimKey) =>
-            Call(Interop.ghoidc_check_claim_keys, Request(ctx, w =>
-            {
-                WriteStrings(w, "include_claim_keys", includeClaimKeys);
-                w.WriteBoolean("allow_unknown_keys", allowUnknownClaimKey);
-            }));
-
-        public static NativeResult GetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository)
+        public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options)
         {
-            var request = Request(ctx, w =>
+            switch (value)
             {
-                w.WriteString("owner", owner);
-                WriteString(w, "repository", repository);
-            });
-            return repository == null
-                ? Call(Interop.ghoidc_get_org_subject_claim, request)
-                : Call(Interop.ghoidc_get_repo_subject_claim, request);
+                case string s: writer.WriteStringValue(s); break;
+                case bool b: writer.WriteBooleanValue(b); break;
+                case int or long or short or byte or uint or ulong or ushort or sbyte:
+                    writer.WriteNumberValue(System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                case double or float or decimal:
+                    writer.WriteNumberValue(System.Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                default: writer.WriteStringValue(System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            }
         }
-
-        public static NativeResult SetSubjectClaim(GitHubOidcContext ctx, string owner, string? repository,
-            bool? useDefault, string[]? includeClaimKeys, bool? useImmutableSubject, bool allowUnknownClaimKey)
-        {
-            var request = Request(ctx, w =>
-            {
-                w.WriteString("owner", owner);
-                WriteString(w, "repository", repository);
-                w.WriteStartObject("update");
-                if (useDefault.HasValue) w.WriteBoolean("use_default", useDefault.Value);
-                WriteStrings(w, "include_claim_keys", includeClaimKeys);
-                if (useImmutableSubject.HasValue) w.WriteBoolean("use_immutable_subject", useImmutableSubject.Value);
-                w.WriteBoolean("allow_unknown_keys", allowUnknownClaimKey);
-                w.WriteEndObject();
-            });
-            return repository == null
-                ? Call(Interop.ghoidc_set_org_subject_claim, request)
-                : Call(Interop.ghoidc_set_repo_subject_claim, request);
-        }
-
-        /// <summary>Custom-property inclusions of an organization (owner) or an enterprise.</summary>
-        public static NativeResult PropertyClaims(GitHubOidcContext ctx, string? owner, string? enterprise) =>
-            Call(Interop.ghoidc_list_property_claims, Request(ctx, w =>
-            {
-                WriteString(w, "owner", owner);
-                WriteString(w, "enterprise", enterprise);
-            }));
-
-        /// <summary>Adds (add = true) or removes a custom-property inclusion.</summary>
-        public static NativeResult SetPropertyClaim(GitHubOidcContext ctx, string? owner, string? enterprise, string name, bool add)
-        {
-            var request = Request(ctx, w =>
-            {
-                WriteString(w, "owner", owner);
-                WriteString(w, "enterprise", enterprise);
-                w.WriteString("name", name);
-            });
-            return add
-                ? Call(Interop.ghoidc_add_property_claim, request)
-                : Call(Interop.ghoidc_remove_property_claim, request);
-        }
-
-        public static NativeResult SetEnterpriseIssuer(GitHubOidcContext ctx, string enterprise, bool includeEnterpriseSlug) =>
-            Call(Interop.ghoidc_set_enterprise_issuer, Request(ctx, w =>
-            {
-                w.WriteString("enterprise", enterprise);
-                w.WriteBoolean("include_enterprise_slug", includeEnterpriseSlug);
-            }));
-
-        /// <summary>Subject preview. `claims` maps claim names to values; `live` reads the repository's template.</summary>
-        public static NativeResult ResolveSubject(GitHubOidcContext? ctx, string? owner, string? repository,
-            IDictionary? claims, string[]? includeClaimKeys, bool useImmutableSubject, string? token)
-        {
-            return Call(Interop.ghoidc_resolve_subject, Request(ctx, w =>
-            {
-                WriteString(w, "owner", owner);
-                WriteString(w, "repository", repository);
-                if (claims != null)
-                {
-                    w.WriteStartObject("claims");
-                    foreach (DictionaryEntry entry in claims)
-                    {
-                        var key = entry.Key?.ToString();
-                        if (key == null) continue;
-                        var v = entry.Value is bool b ? (b ? "true" : "false") : entry.Value?.ToString();
-                        if (v != null) w.WriteString(key, v);
-                    }
-                    w.WriteEndObject();
-                }
-                WriteStrings(w, "include_claim_keys", includeClaimKeys);
-                w.WriteBoolean("use_immutable_subject", useImmutableSubject);
-                WriteString(w, "token", token);
-            }));
-        }
-
-        public static NativeResult DecodeToken(string token) =>
-            Call(Interop.ghoidc_decode_token, Request(null, w => w.WriteString("token", token)));
-
-        public static NativeResult VerifyToken(GitHubOidcContext ctx, string token, string? audience, string? enterprise) =>
-            Call(Interop.ghoidc_verify_token, Request(ctx, w =>
-            {
-                w.WriteString("token", token);
-                WriteString(w, "audience", audience);
-                WriteString(w, "enterprise", enterprise);
-            }));
-
-        /// <summary>A trust policy; Value is a string[] of indented JSON documents (Azure: one per credential).</summary>
-        public static NativeResult TrustPolicy(string provider, string[] subjects, string? audience, string issuer,
-            string? awsAccountId, string? name)
-        {
-            var answer = Call(Interop.ghoidc_trust_policy, Request(null, w =>
-            {
-                w.WriteString("provider", provider);
-                WriteStrings(w, "subjects", subjects);
-                WriteString(w, "audience", audience);
-                w.WriteString("issuer", issuer);
-                WriteString(w, "aws_account_id", awsAccountId);
-                WriteString(w, "name", name);
-            }));
-            if (!answer.Ok) return answer;
-            var documents = (answer.Value as Hashtable)?["documents"] as object[] ?? Array.Empty<object>();
-            return new NativeResult(Array.ConvertAll(documents, d => d?.ToString() ?? ""), null);
-        }
-
-        public static void ClearCache() => _ = Call(Interop.ghoidc_clear_cache, Request(null, null));
     }
 }

@@ -8,6 +8,7 @@
 //! * [`trust`] — AWS / Azure / GCP / Vault trust-policy JSON ([`trust::trust_policy`]).
 
 pub mod subject;
+pub mod text;
 pub mod token;
 pub mod trust;
 

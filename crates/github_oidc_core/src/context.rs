@@ -20,25 +20,28 @@ pub const GITHUB_COM: &str = "github.com";
 /// The github.com OIDC issuer.
 pub const GITHUB_COM_ISSUER: &str = "https://token.actions.githubusercontent.com";
 
-/// What the caller knows about the context; everything is optional.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(default)]
-pub struct ContextOptions {
-    /// `github.com`, `SUBDOMAIN.ghe.com` or a GHES host name (a URL is accepted too).
-    pub host_name: Option<String>,
-    /// Overrides the REST API base URL.
-    pub api_base_uri: Option<String>,
-    /// Overrides the OIDC issuer URL.
-    pub issuer_uri: Option<String>,
-    /// The token (already resolved from the environment by the caller).
-    #[serde(skip_serializing)]
-    pub token: Option<String>,
-    /// Per-request timeout in seconds (default 30).
-    pub timeout_sec: Option<f64>,
-    /// Retries of transient failures (default 3).
-    pub max_retries: Option<u32>,
-    /// Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.
-    pub max_retry_wait_sec: Option<f64>,
+crate::contract_struct! {
+    /// What the caller knows about the context; everything is optional. It is the `context` member
+    /// of every request of the C ABI, so an unknown member is refused, not ignored.
+    #[derive(Debug, Default, Clone, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct ContextOptions {
+        /// `github.com`, `SUBDOMAIN.ghe.com` or a GHES host name (a URL is accepted too).
+        pub host_name: Option<String>,
+        /// Overrides the REST API base URL.
+        pub api_base_uri: Option<String>,
+        /// Overrides the OIDC issuer URL.
+        pub issuer_uri: Option<String>,
+        /// The token (already resolved from the environment by the caller).
+        #[serde(skip_serializing)]
+        pub token: Option<String>,
+        /// Per-request timeout in seconds (default 30).
+        pub timeout_sec: Option<f64>,
+        /// Retries of transient failures (default 3).
+        pub max_retries: Option<u32>,
+        /// Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.
+        pub max_retry_wait_sec: Option<f64>,
+    }
 }
 
 /// The kind of GitHub instance.

@@ -178,22 +178,59 @@ impl Error {
         }
     }
 
-    /// A serialisable view for the ABI.
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut v = serde_json::json!({
-            "kind": self.kind().name(),
-            "code": self.kind() as u32,
-            "message": self.to_string(),
-        });
-        if let Some(api) = self.api() {
-            v["status"] = api.status.into();
-            v["github_message"] = api.message.clone().into();
-            v["documentation_url"] = serde_json::to_value(&api.documentation_url).unwrap_or_default();
-            v["errors"] = serde_json::to_value(&api.errors).unwrap_or_default();
-            v["required_permission"] = serde_json::to_value(&api.required_permission).unwrap_or_default();
-            v["accepted_permissions"] = serde_json::to_value(&api.accepted_permissions).unwrap_or_default();
-            v["url"] = api.url.clone().into();
+    /// The error object the ABI answers (see [`ErrorObject`]).
+    pub fn to_object(&self) -> ErrorObject {
+        let api = self.api();
+        ErrorObject {
+            kind: self.kind().name().to_string(),
+            code: self.kind() as u32,
+            message: self.to_string(),
+            status: api.map(|a| a.status),
+            github_message: api.map(|a| a.message.clone()),
+            documentation_url: api.and_then(|a| a.documentation_url.clone()),
+            errors: api.map(|a| a.errors.clone()),
+            required_permission: api.and_then(|a| a.required_permission.clone()),
+            accepted_permissions: api.and_then(|a| a.accepted_permissions.clone()),
+            url: api.map(|a| a.url.clone()),
         }
-        v
+    }
+
+    /// The error object as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.to_object()).unwrap_or_default()
+    }
+}
+
+crate::contract_struct! {
+    /// The error object every export of the C ABI answers when its status is not Ok.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct ErrorObject {
+        /// The stable kind: InvalidArgument, NotFound, Unauthorized, Forbidden, ValidationFailed, RateLimited, ServerError, Network, UnexpectedResponse or Internal (the ErrorId suffix GitHubOidc.<kind>).
+        pub kind: String,
+        /// The kind's numeric code, equal to the status the export returned.
+        pub code: u32,
+        /// What went wrong and what to do, in one or two sentences; never holds a token.
+        pub message: String,
+        /// GitHub's HTTP status, when GitHub answered.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub status: Option<u16>,
+        /// GitHub's own message, when GitHub answered.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub github_message: Option<String>,
+        /// GitHub's documentation URL for the error.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub documentation_url: Option<String>,
+        /// GitHub's errors[] details.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub errors: Option<Vec<String>>,
+        /// On 401/403: the permission the endpoint needs.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub required_permission: Option<String>,
+        /// On 403: GitHub's X-Accepted-GitHub-Permissions header.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub accepted_permissions: Option<String>,
+        /// The URL that failed (no query string, never a token).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub url: Option<String>,
     }
 }

@@ -14,6 +14,7 @@
 //! | [`template`] | get / set the `sub` customization template of organizations and repositories |
 //! | [`issuer`] | the enterprise issuer policy (`include_enterprise_slug`) |
 //! | [`properties`] | custom-property inclusions (`repo_property_*` claims) of organizations and enterprises |
+//! | [`schema`] | [`contract_struct!`]: serde + JSON Schema from one field list, for the ABI's types |
 //! | [`preview`] | the effective template of a repository and the `sub` it produces; token verification |
 
 pub mod context;
@@ -25,6 +26,7 @@ pub mod keys;
 pub mod names;
 pub mod preview;
 pub mod properties;
+pub mod schema;
 pub mod template;
 
 pub use context::{Context, ContextOptions};

@@ -1,7 +1,7 @@
 //! The C ABI of GitHubOidc.
 //!
 //! Every operation is one exported function that takes a UTF-8 JSON request as a byte slice
-//! and returns a [`GhoStatus`]. The JSON answer (the result on `Ok`, an error object
+//! and returns a [`GhoidcStatus`]. The JSON answer (the result on `Ok`, an error object
 //! otherwise) is kept in a per-thread buffer that the caller copies out with
 //! [`ghoidc_result_len`] and [`ghoidc_result_copy`] on the same thread, before its next call.
 //!
@@ -10,16 +10,19 @@
 //! buffer the caller owns, so there is nothing to free.
 //!
 //! Panics never cross the boundary: every body runs inside `catch_unwind`, and a panic
-//! becomes [`GhoStatus::Internal`] with a message.
+//! becomes [`GhoidcStatus::Internal`] with a message.
 //!
 //! Bindings (`bindings/Interop.cs` via interoptopus, `bindings/github_oidc.h` via cbindgen)
 //! are generated from this file by the `github_oidc_bindgen` crate.
 
+pub mod contract;
 mod ops;
 
 use interoptopus::patterns::api_guard::APIVersion;
 use interoptopus::patterns::slice::{FFISlice, FFISliceMut};
 use interoptopus::{ffi_function, ffi_type, function, Inventory, InventoryBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::cell::RefCell;
 
 /// Status of a call. `Ok` means the result buffer holds the answer; any other value means it
@@ -27,7 +30,7 @@ use std::cell::RefCell;
 #[ffi_type]
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GhoStatus {
+pub enum GhoidcStatus {
     /// Success.
     Ok = 0,
     /// Bad input, detected before any request.
@@ -52,20 +55,20 @@ pub enum GhoStatus {
     Internal = 10,
 }
 
-impl From<github_oidc_core::ErrorKind> for GhoStatus {
+impl From<github_oidc_core::ErrorKind> for GhoidcStatus {
     fn from(k: github_oidc_core::ErrorKind) -> Self {
         use github_oidc_core::ErrorKind as K;
         match k {
-            K::InvalidArgument => GhoStatus::InvalidArgument,
-            K::NotFound => GhoStatus::NotFound,
-            K::Unauthorized => GhoStatus::Unauthorized,
-            K::Forbidden => GhoStatus::Forbidden,
-            K::ValidationFailed => GhoStatus::ValidationFailed,
-            K::RateLimited => GhoStatus::RateLimited,
-            K::ServerError => GhoStatus::ServerError,
-            K::Network => GhoStatus::Network,
-            K::UnexpectedResponse => GhoStatus::UnexpectedResponse,
-            K::Internal => GhoStatus::Internal,
+            K::InvalidArgument => GhoidcStatus::InvalidArgument,
+            K::NotFound => GhoidcStatus::NotFound,
+            K::Unauthorized => GhoidcStatus::Unauthorized,
+            K::Forbidden => GhoidcStatus::Forbidden,
+            K::ValidationFailed => GhoidcStatus::ValidationFailed,
+            K::RateLimited => GhoidcStatus::RateLimited,
+            K::ServerError => GhoidcStatus::ServerError,
+            K::Network => GhoidcStatus::Network,
+            K::UnexpectedResponse => GhoidcStatus::UnexpectedResponse,
+            K::Internal => GhoidcStatus::Internal,
         }
     }
 }
@@ -74,24 +77,46 @@ thread_local! {
     static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs an operation on a JSON request, stores its answer and returns its status.
-fn run(
+/// Parses a request of type `R` straight from the bytes: an empty slice is `{}`; anything else
+/// must be one JSON object whose fields `R` knows at every depth. The error names the field.
+pub fn parse_request<R: DeserializeOwned>(bytes: &[u8]) -> github_oidc_core::Result<R> {
+    let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { bytes };
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(github_oidc_core::Error::invalid("The request is not valid UTF-8."));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let invalid = |what: String, e: serde_json::Error| {
+        github_oidc_core::Error::invalid(format!("{what}: {}.", github_oidc_claims::text::shorten(&e.to_string())))
+    };
+    let parsed: R = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let what = if inner.is_syntax() || inner.is_eof() {
+            "The request is not valid JSON".to_string()
+        } else if path.is_empty() || path == "." {
+            "Invalid request".to_string()
+        } else {
+            format!("Invalid request field `{path}`")
+        };
+        invalid(what, inner)
+    })?;
+    de.end().map_err(|e| invalid("The request is not valid JSON".into(), e))?;
+    Ok(parsed)
+}
+
+/// Runs an operation on a typed request, stores its JSON answer and returns its status.
+/// A panic anywhere (parsing, operation, serialising) becomes [`GhoidcStatus::Internal`].
+fn run<R: DeserializeOwned, A: Serialize>(
     request: FFISlice<u8>,
-    op: fn(&serde_json::Value) -> github_oidc_core::Result<serde_json::Value>,
-) -> GhoStatus {
+    op: fn(R) -> github_oidc_core::Result<A>,
+) -> GhoidcStatus {
     let outcome = std::panic::catch_unwind(|| {
-        let parsed = std::str::from_utf8(request.as_slice())
-            .map_err(|_| github_oidc_core::Error::invalid("The request is not valid UTF-8."))
-            .and_then(|text| {
-                serde_json::from_str::<serde_json::Value>(if text.is_empty() { "{}" } else { text }).map_err(
-                    |e| github_oidc_core::Error::invalid(format!("The request is not valid JSON: {e}")),
-                )
-            });
-        parsed.and_then(|v| op(&v))
+        let answer = parse_request::<R>(request.as_slice()).and_then(op)?;
+        serde_json::to_vec(&answer).map_err(|e| github_oidc_core::Error::Internal(e.to_string()))
     });
     let (status, body) = match outcome {
-        Ok(Ok(value)) => (GhoStatus::Ok, value),
-        Ok(Err(e)) => (GhoStatus::from(e.kind()), e.to_json()),
+        Ok(Ok(bytes)) => (GhoidcStatus::Ok, bytes),
+        Ok(Err(e)) => (GhoidcStatus::from(e.kind()), error_bytes(&e)),
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -99,11 +124,15 @@ fn run(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             let e = github_oidc_core::Error::Internal(format!("the native library panicked: {what}"));
-            (GhoStatus::Internal, e.to_json())
+            (GhoidcStatus::Internal, error_bytes(&e))
         }
     };
-    RESULT.with(|r| *r.borrow_mut() = serde_json::to_vec(&body).unwrap_or_default());
+    RESULT.with(|r| *r.borrow_mut() = body);
     status
+}
+
+fn error_bytes(e: &github_oidc_core::Error) -> Vec<u8> {
+    serde_json::to_vec(&e.to_json()).unwrap_or_default()
 }
 
 /// Length in bytes of the answer of this thread's last call.
@@ -132,133 +161,111 @@ pub extern "C" fn ghoidc_result_copy(mut buffer: FFISliceMut<u8>) -> u64 {
 }
 
 // Each export is written out (not generated by a macro) so that cbindgen, which reads the
-// source without expanding macros, sees every function.
+// source without expanding macros, sees every function. The request and answer types are in
+// `contract.rs` and `bindings/schema.json`; `contract::exports()` lists the same exports.
 
-/// `{}` → `{"version","user_agent","api_version"}`.
+/// Request: `VersionRequest`. Answer: `VersionAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_version(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_version(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::version)
 }
 
-/// `{"context"}` → the resolved host, API base URL, issuer and whether a token is set.
+/// Request: `ContextRequest`. Answer: `ContextAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_context(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_context(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::context)
 }
 
-/// `{"context","enterprise"?}` → the issuer's discovery document (cached per issuer).
+/// Request: `DiscoverRequest`. Answer: `DiscoverAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_discover(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_discover(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::discover)
 }
 
-/// `{"context","enterprise"?,"completion"?}` → `{"keys","source","warning"}`: keys a
-/// template may use; falls back to the built-in list when discovery fails.
+/// Request: `ClaimKeysRequest`. Answer: `ClaimKeysAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_claim_keys(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_claim_keys(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::claim_keys)
 }
 
-/// `{"context","include_claim_keys","allow_unknown_keys"?}` → `{"warning"}`: checks a template's
-/// keys (syntax, duplicates, known to the instance) without writing anything.
+/// Request: `GetSubjectClaimRequest`. Answer: `TemplateAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_check_claim_keys(request: FFISlice<u8>) -> GhoStatus {
-    run(request, ops::check_claim_keys)
+pub extern "C" fn ghoidc_get_subject_claim(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, ops::get_subject_claim)
 }
 
-/// `{"context","owner"}` → the organization's template.
+/// Request: `SetSubjectClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_get_org_subject_claim(request: FFISlice<u8>) -> GhoStatus {
-    run(request, ops::get_org)
+pub extern "C" fn ghoidc_set_subject_claim(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, ops::set_subject_claim)
 }
 
-/// `{"context","owner","repository"}` → the repository's template.
+/// Request: `ListPropertyClaimsRequest`. Answer: `InclusionsAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_get_repo_subject_claim(request: FFISlice<u8>) -> GhoStatus {
-    run(request, ops::get_repo)
-}
-
-/// `{"context","owner","update"}` → `{"sent","warnings"}` after the PUT.
-#[ffi_function]
-#[no_mangle]
-pub extern "C" fn ghoidc_set_org_subject_claim(request: FFISlice<u8>) -> GhoStatus {
-    run(request, ops::set_org)
-}
-
-/// `{"context","owner","repository","update"}` → `{"sent","warnings"}` after the PUT.
-#[ffi_function]
-#[no_mangle]
-pub extern "C" fn ghoidc_set_repo_subject_claim(request: FFISlice<u8>) -> GhoStatus {
-    run(request, ops::set_repo)
-}
-
-/// `{"context","owner"|"enterprise"}` → `[{"custom_property_name","inclusion_source","claim_key"}]`.
-#[ffi_function]
-#[no_mangle]
-pub extern "C" fn ghoidc_list_property_claims(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_list_property_claims(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::list_property_claims)
 }
 
-/// `{"context","owner"|"enterprise","name"}` → the inclusion created.
+/// Request: `AddPropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_add_property_claim(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_add_property_claim(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::add_property_claim)
 }
 
-/// `{"context","owner"|"enterprise","name"}` → `{}` after the DELETE.
+/// Request: `RemovePropertyClaimRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_remove_property_claim(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_remove_property_claim(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::remove_property_claim)
 }
 
-/// `{"context","enterprise","include_enterprise_slug"}` → `{"sent"}` after the PUT.
+/// Request: `SetEnterpriseIssuerRequest`. Answer: `WrittenAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_set_enterprise_issuer(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_set_enterprise_issuer(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::set_enterprise_issuer)
 }
 
-/// Subject preview: see `ops::resolve_subject` for the request shape.
+/// Request: `ResolveSubjectRequest`. Answer: `PreviewAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_resolve_subject(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_resolve_subject(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::resolve_subject)
 }
 
-/// `{"token"}` → header and claims, unverified.
+/// Request: `DecodeTokenRequest`. Answer: `DecodeTokenAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_decode_token(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_decode_token(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::decode_token)
 }
 
-/// `{"context","token","audience"?,"enterprise"?}` → verification report.
+/// Request: `VerifyTokenRequest`. Answer: `VerificationAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_verify_token(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_verify_token(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::verify_token)
 }
 
-/// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` → policy JSON.
+/// Request: `TrustPolicyRequest`. Answer: `TrustPolicyAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_trust_policy(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_trust_policy(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::trust_policy)
 }
 
-/// `{}` → `{}`; forgets cached discovery documents and key sets.
+/// Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
-pub extern "C" fn ghoidc_clear_cache(request: FFISlice<u8>) -> GhoStatus {
+pub extern "C" fn ghoidc_clear_cache(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::clear_cache)
 }
 
@@ -279,15 +286,12 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_context))
         .register(function!(ghoidc_discover))
         .register(function!(ghoidc_claim_keys))
-        .register(function!(ghoidc_check_claim_keys))
-        .register(function!(ghoidc_get_org_subject_claim))
-        .register(function!(ghoidc_get_repo_subject_claim))
-        .register(function!(ghoidc_set_org_subject_claim))
-        .register(function!(ghoidc_set_repo_subject_claim))
-        .register(function!(ghoidc_set_enterprise_issuer))
+        .register(function!(ghoidc_get_subject_claim))
+        .register(function!(ghoidc_set_subject_claim))
         .register(function!(ghoidc_list_property_claims))
         .register(function!(ghoidc_add_property_claim))
         .register(function!(ghoidc_remove_property_claim))
+        .register(function!(ghoidc_set_enterprise_issuer))
         .register(function!(ghoidc_resolve_subject))
         .register(function!(ghoidc_decode_token))
         .register(function!(ghoidc_verify_token))

@@ -1,307 +1,301 @@
-//! The operations behind the exported functions: parse the JSON request, call the core,
-//! shape the JSON answer. Field names are snake_case, as in GitHub's API.
+//! The operations behind the exported functions: take the typed request (see
+//! [`crate::contract`]), call the core, return the typed answer. No JSON is read here: serde
+//! parsed the request before the operation runs.
 
+use crate::contract::*;
+use temp_job::{job_claims, Job};
 use github_oidc_claims::{Provider, TrustRequest};
 use github_oidc_core::preview;
 use github_oidc_core::properties;
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::{discovery, keys, Context, ContextOptions, Error, Result};
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
-/// The resolved `context` member of a request (absent = github.com, no token).
-fn ctx(req: &Value) -> Result<Context> {
-    let opts: ContextOptions = match req.get("context") {
-        None | Some(Value::Null) => ContextOptions::default(),
-        Some(v) => {
-            serde_json::from_value(v.clone()).map_err(|e| Error::invalid(format!("Invalid context: {e}")))?
-        }
-    };
-    Context::resolve(&opts)
-}
+/// The answer of `ghoidc_context`.
+pub type ContextAnswer = serde_json::Value;
+/// The answer of `ghoidc_discover`.
+pub type DiscoverAnswer = serde_json::Value;
+/// The answer of `ghoidc_get_subject_claim`.
+pub type TemplateAnswer = serde_json::Value;
+/// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
+pub type WrittenAnswer = serde_json::Value;
+/// The answer of `ghoidc_list_property_claims`.
+pub type InclusionsAnswer = serde_json::Value;
+/// The answer of `ghoidc_resolve_subject`.
+pub type PreviewAnswer = serde_json::Value;
+/// The answer of `ghoidc_verify_token`.
+pub type VerificationAnswer = serde_json::Value;
 
-fn str_field<'a>(req: &'a Value, name: &str, what: &str) -> Result<&'a str> {
-    match req.get(name) {
-        Some(Value::String(s)) => Ok(s),
-        _ => Err(Error::invalid(format!("{what} is required."))),
+/// The resolved `context` of a request (absent = github.com, no token).
+fn ctx(context: &Option<ContextOptions>) -> Result<Context> {
+    match context {
+        Some(opts) => Context::resolve(opts),
+        None => Context::resolve(&ContextOptions::default()),
     }
 }
 
-fn opt_str<'a>(req: &'a Value, name: &str) -> Option<&'a str> {
-    req.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+/// An optional string that is absent when empty.
+fn given(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.is_empty())
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Result<Value> {
+fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| Error::Internal(e.to_string()))
 }
 
-pub fn version(_: &Value) -> Result<Value> {
-    Ok(json!({
-        "version": github_oidc_core::VERSION,
-        "user_agent": github_oidc_core::http::USER_AGENT.as_str(),
-        "api_version": github_oidc_core::http::API_VERSION,
-    }))
+/// `ghoidc_version`.
+pub fn version(_: VersionRequest) -> Result<VersionAnswer> {
+    Ok(VersionAnswer {
+        version: github_oidc_core::VERSION.to_string(),
+        user_agent: github_oidc_core::http::USER_AGENT.to_string(),
+        api_version: github_oidc_core::http::API_VERSION.to_string(),
+    })
 }
 
-pub fn context(req: &Value) -> Result<Value> {
-    Ok(ctx(req)?.describe())
+/// `ghoidc_context`.
+pub fn context(r: ContextRequest) -> Result<ContextAnswer> {
+    Ok(ctx(&r.context)?.describe())
 }
 
-pub fn discover(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    to_json(&*discovery::discover(&c, opt_str(req, "enterprise"))?)
+/// `ghoidc_discover`.
+pub fn discover(r: DiscoverRequest) -> Result<DiscoverAnswer> {
+    let c = ctx(&r.context)?;
+    to_json(&*discovery::discover(&c, given(&r.enterprise))?)
 }
 
-pub fn claim_keys(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    let enterprise = opt_str(req, "enterprise");
+/// `ghoidc_claim_keys`: discovery's keys, or the built-in list with a warning.
+pub fn claim_keys(r: ClaimKeysRequest) -> Result<ClaimKeysAnswer> {
+    let c = ctx(&r.context)?;
+    let enterprise = given(&r.enterprise);
     let issuer = c.issuer_for(enterprise)?;
-    let completion = req.get("completion").and_then(Value::as_bool).unwrap_or(false);
     let builtin = || {
-        keys::BUILTIN_CLAIMS
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
+        let all: Vec<String> = keys::BUILTIN_CLAIMS.iter().map(|s| s.to_string()).collect();
+        keys::template_keys(&all)
     };
     // Completion never waits on an issuer that failed a moment ago.
-    if completion && discovery::cached(&issuer).is_none() && discovery::recently_failed(&issuer) {
-        return Ok(json!({ "keys": keys::template_keys(&builtin()), "source": "builtin", "issuer": issuer }));
+    if r.completion && discovery::cached(&issuer).is_none() && discovery::recently_failed(&issuer) {
+        return Ok(ClaimKeysAnswer { keys: builtin(), source: "builtin".into(), issuer, warning: None });
     }
-    match discovery::discover(&c, enterprise) {
-        Ok(d) => Ok(
-            json!({ "keys": keys::template_keys(&d.claims_supported), "source": "discovery", "issuer": issuer }),
-        ),
-        Err(e) => Ok(json!({
-            "keys": keys::template_keys(&builtin()),
-            "source": "builtin",
-            "issuer": issuer,
-            "warning": format!("Using the built-in claim list: discovery failed: {e}"),
-        })),
-    }
+    Ok(match discovery::discover(&c, enterprise) {
+        Ok(d) => ClaimKeysAnswer {
+            keys: keys::template_keys(&d.claims_supported),
+            source: "discovery".into(),
+            issuer,
+            warning: None,
+        },
+        Err(e) => ClaimKeysAnswer {
+            keys: builtin(),
+            source: "builtin".into(),
+            issuer,
+            warning: Some(format!("Using the built-in claim list: discovery failed: {e}")),
+        },
+    })
 }
 
-pub fn check_claim_keys(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    let keys = string_list(req, "include_claim_keys", "IncludeClaimKeys")?.unwrap_or_default();
-    let allow_unknown = req
-        .get("allow_unknown_keys")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let warning = template::check_keys(&c, &keys, allow_unknown)?;
-    Ok(json!({ "warning": warning }))
-}
-
-pub fn get_org(req: &Value) -> Result<Value> {
-    to_json(&template::get_org(&ctx(req)?, str_field(req, "owner", "Owner")?)?)
-}
-
-pub fn get_repo(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    to_json(&template::get_repo(
-        &c,
-        str_field(req, "owner", "Owner")?,
-        str_field(req, "repository", "Repository")?,
-    )?)
-}
-
-fn update(req: &Value) -> Result<Update> {
-    match req.get("update") {
-        None | Some(Value::Null) => Ok(Update::default()),
-        Some(u) => {
-            serde_json::from_value(u.clone()).map_err(|e| Error::invalid(format!("Invalid update: {e}")))
-        }
+/// `ghoidc_get_subject_claim`.
+pub fn get_subject_claim(r: GetSubjectClaimRequest) -> Result<TemplateAnswer> {
+    let c = ctx(&r.context)?;
+    match given(&r.repository) {
+        None => to_json(&template::get_org(&c, &r.owner)?),
+        Some(repo) => to_json(&template::get_repo(&c, &r.owner, repo)?),
     }
 }
 
-pub fn set_org(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    to_json(&template::set_org(
-        &c,
-        str_field(req, "owner", "Owner")?,
-        &update(req)?,
-    )?)
+/// `ghoidc_set_subject_claim`.
+pub fn set_subject_claim(r: SetSubjectClaimRequest) -> Result<WrittenAnswer> {
+    let c = ctx(&r.context)?;
+    let update = Update {
+        use_default: r.use_default,
+        include_claim_keys: r.include_claim_keys.clone(),
+        use_immutable_subject: r.use_immutable_subject,
+        allow_unknown_keys: r.allow_unknown_keys,
+    };
+    match given(&r.repository) {
+        None => to_json(&template::set_org(&c, &r.owner, &update)?),
+        Some(repo) => to_json(&template::set_repo(&c, &r.owner, repo, &update)?),
+    }
 }
 
-pub fn set_repo(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    let owner = str_field(req, "owner", "Owner")?;
-    to_json(&template::set_repo(
-        &c,
-        owner,
-        str_field(req, "repository", "Repository")?,
-        &update(req)?,
-    )?)
-}
-
-/// The `owner` (organization) or `enterprise` of a property-inclusion request.
-fn property_scope(req: &Value) -> Result<properties::Scope<'_>> {
-    match (opt_str(req, "owner"), opt_str(req, "enterprise")) {
+/// The organization or enterprise of a property-inclusion request.
+fn property_scope<'a>(owner: &'a Option<String>, enterprise: &'a Option<String>) -> Result<properties::Scope<'a>> {
+    match (given(owner), given(enterprise)) {
         (Some(o), None) => Ok(properties::Scope::Organization(o)),
         (None, Some(e)) => Ok(properties::Scope::Enterprise(e)),
         _ => Err(Error::invalid(
-            "Name either an organization (-Owner) or an enterprise (-Enterprise).",
+            "Name either an organization (owner) or an enterprise (enterprise), not both.",
         )),
     }
 }
 
-pub fn list_property_claims(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    to_json(&properties::list(&c, property_scope(req)?)?)
+/// `ghoidc_list_property_claims`.
+pub fn list_property_claims(r: ListPropertyClaimsRequest) -> Result<InclusionsAnswer> {
+    let c = ctx(&r.context)?;
+    to_json(&properties::list(&c, property_scope(&r.owner, &r.enterprise)?)?)
 }
 
-pub fn add_property_claim(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    to_json(&properties::add(
+/// `ghoidc_add_property_claim`.
+pub fn add_property_claim(r: AddPropertyClaimRequest) -> Result<WrittenAnswer> {
+    let c = ctx(&r.context)?;
+    to_json(&properties::add(&c, property_scope(&r.owner, &r.enterprise)?, &r.name)?)
+}
+
+/// `ghoidc_remove_property_claim`.
+pub fn remove_property_claim(r: RemovePropertyClaimRequest) -> Result<WrittenAnswer> {
+    let c = ctx(&r.context)?;
+    properties::remove(&c, property_scope(&r.owner, &r.enterprise)?, &r.name)?;
+    Ok(serde_json::json!({}))
+}
+
+/// `ghoidc_set_enterprise_issuer`.
+pub fn set_enterprise_issuer(r: SetEnterpriseIssuerRequest) -> Result<WrittenAnswer> {
+    let c = ctx(&r.context)?;
+    to_json(&github_oidc_core::issuer::set_enterprise_issuer(
         &c,
-        property_scope(req)?,
-        str_field(req, "name", "Name")?,
+        &r.enterprise,
+        r.include_enterprise_slug,
     )?)
 }
 
-pub fn remove_property_claim(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    properties::remove(&c, property_scope(req)?, str_field(req, "name", "Name")?)?;
-    Ok(json!({}))
-}
-
-pub fn set_enterprise_issuer(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    let include = req
-        .get("include_enterprise_slug")
-        .and_then(Value::as_bool)
-        .ok_or_else(|| Error::invalid("IncludeEnterpriseSlug is required."))?;
-    let sent = github_oidc_core::issuer::set_enterprise_issuer(
-        &c,
-        str_field(req, "enterprise", "Enterprise")?,
-        include,
-    )?;
-    Ok(json!({ "sent": sent }))
-}
-
-fn string_list(req: &Value, name: &str, what: &str) -> Result<Option<Vec<String>>> {
-    match req.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| Error::invalid(format!("{what} must be strings.")))
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(Some),
-        Some(_) => Err(Error::invalid(format!("{what} must be a list of strings."))),
-    }
-}
-
-/// `claims`: an object of claim name → value; numbers and booleans become text (GitHub
-/// issues every claim as a string).
-fn claims_field(req: &Value) -> Result<std::collections::BTreeMap<String, String>> {
-    match req.get("claims") {
-        None | Some(Value::Null) => Ok(Default::default()),
-        Some(Value::Object(m)) => m
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| match v {
-                Value::String(s) => Ok((k.clone(), s.clone())),
-                Value::Number(n) => Ok((k.clone(), n.to_string())),
-                Value::Bool(b) => Ok((k.clone(), b.to_string())),
-                _ => Err(Error::invalid(format!(
-                    "The value of claim '{k}' must be a string."
-                ))),
-            })
-            .collect(),
-        Some(_) => Err(Error::invalid(
-            "Claim must be a dictionary of claim names and values.",
-        )),
-    }
-}
-
-/// `{"context"?,"owner"?,"repository"?,"claims"?,"include_claim_keys"?,"use_immutable_subject"?,
-/// "token"?}` → the subject preview. Three modes:
-/// * `token`: the token's own claims (no request), with `matches` / `token_subject`;
-/// * `owner` + `repository`: live — the repository's effective template and `sub_claim_prefix`;
-/// * otherwise offline: `claims` with `include_claim_keys` (absent = default), no request.
-pub fn resolve_subject(req: &Value) -> Result<Value> {
-    let keys = string_list(req, "include_claim_keys", "IncludeClaimKeys")?;
-    let immutable = req
-        .get("use_immutable_subject")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let owner = opt_str(req, "owner");
-    let repository = opt_str(req, "repository");
-    if let Some(token) = opt_str(req, "token") {
-        if owner.is_some() || repository.is_some() {
+/// `ghoidc_resolve_subject`: token, live or offline mode.
+pub fn resolve_subject(r: ResolveSubjectRequest) -> Result<PreviewAnswer> {
+    let keys = r.include_claim_keys.as_deref();
+    let owner = given(&r.owner);
+    let repository = given(&r.repository);
+    let text = |s: &Option<String>| given(s).map(str::to_string);
+    let job = Job {
+        branch: text(&r.branch),
+        tag: text(&r.tag),
+        r#ref: text(&r.r#ref),
+        pull_request: r.pull_request,
+        environment: text(&r.environment),
+        event_name: None,
+    };
+    let describes_job = job.branch.is_some()
+        || job.tag.is_some()
+        || job.r#ref.is_some()
+        || job.pull_request.is_some()
+        || job.environment.is_some();
+    if let Some(token) = given(&r.token) {
+        if owner.is_some() || repository.is_some() || describes_job || r.claims.is_some() {
             return Err(Error::invalid(
-                "Use either -Token or -Owner/-Repository, not both.",
+                "A token describes the job itself: use either -Token or -Owner/-Repository/-Claim, not both.",
             ));
         }
-        return to_json(&preview::resolve_token(token, keys.as_deref(), immutable)?);
+        return to_json(&preview::resolve_token(token, keys, r.use_immutable_subject)?);
     }
-    let claims = claims_field(req)?;
+    let mut claims: BTreeMap<String, String> = r
+        .claims
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v.into_text())))
+        .collect();
     match (owner, repository) {
-        (Some(o), Some(r)) => {
+        (Some(o), Some(repo)) => {
             if keys.is_some() {
                 return Err(Error::invalid(
                     "IncludeClaimKeys is for the offline preview; the live preview uses the repository's own template.",
                 ));
             }
-            to_json(&preview::resolve_live(&ctx(req)?, o, r, &claims)?)
+            job_claims(&job, &mut claims).map_err(|e| Error::invalid(format!("{e}.")))?;
+            to_json(&preview::resolve_live(&ctx(&r.context)?, o, repo, &claims)?)
         }
-        (None, None) => to_json(&preview::resolve_offline(&claims, keys.as_deref(), immutable)?),
-        _ => Err(Error::invalid(
-            "The live preview needs both Owner and Repository.",
-        )),
+        (None, None) => {
+            if describes_job {
+                job_claims(&job, &mut claims).map_err(|e| Error::invalid(format!("{e}.")))?;
+            }
+            to_json(&preview::resolve_offline(&claims, keys, r.use_immutable_subject)?)
+        }
+        _ => Err(Error::invalid("The live preview needs both Owner and Repository.")),
     }
 }
 
-/// `{"token"}` → `{"header","claims","verified":false}`; no request, no verification.
-pub fn decode_token(req: &Value) -> Result<Value> {
-    let jwt = str_field(req, "token", "Token")?;
-    let d = github_oidc_claims::token::decode(jwt)
+/// `ghoidc_decode_token`: no request, no verification.
+pub fn decode_token(r: DecodeTokenRequest) -> Result<DecodeTokenAnswer> {
+    let d = github_oidc_claims::token::decode(&r.token)
         .map_err(|e| Error::invalid(format!("The token cannot be decoded: {e}.")))?;
-    Ok(json!({ "header": d.header, "claims": d.claims, "verified": false }))
+    Ok(DecodeTokenAnswer {
+        header: to_json(&d.header)?,
+        claims: to_json(&d.claims)?,
+        verified: false,
+    })
 }
 
-/// `{"context","token","audience"?,"enterprise"?}` → the verification report.
-pub fn verify_token(req: &Value) -> Result<Value> {
-    let c = ctx(req)?;
-    let jwt = str_field(req, "token", "Token")?;
-    to_json(&preview::verify_token(
-        &c,
-        jwt,
-        opt_str(req, "audience"),
-        opt_str(req, "enterprise"),
-    )?)
+/// `ghoidc_verify_token`.
+pub fn verify_token(r: VerifyTokenRequest) -> Result<VerificationAnswer> {
+    let c = ctx(&r.context)?;
+    to_json(&preview::verify_token(&c, &r.token, given(&r.audience), given(&r.enterprise))?)
 }
 
-/// `{"provider","subjects","audience"?,"issuer","aws_account_id"?,"name"?}` →
-/// `{"json": "<indented JSON text>"}`.
-pub fn trust_policy(req: &Value) -> Result<Value> {
-    let provider: Provider = str_field(req, "provider", "Provider")?
+/// `ghoidc_trust_policy`: the issuer is the one given, else the context's (enterprise-scoped
+/// with `enterprise`).
+pub fn trust_policy(r: TrustPolicyRequest) -> Result<TrustPolicyAnswer> {
+    let provider: Provider = r
+        .provider
         .parse()
         .map_err(|e: github_oidc_claims::TrustError| Error::invalid(e.to_string()))?;
-    let subjects = string_list(req, "subjects", "Subject")?.unwrap_or_default();
-    let issuer = str_field(req, "issuer", "Issuer")?;
+    let issuer = match (given(&r.issuer), given(&r.enterprise)) {
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid("Give either an issuer or an enterprise, not both."))
+        }
+        (Some(i), None) => i.trim_end_matches('/').to_string(),
+        (None, enterprise) => ctx(&r.context)?.issuer_for(enterprise)?,
+    };
     let policy = github_oidc_claims::trust_policy(&TrustRequest {
         provider,
-        subjects: &subjects,
-        audience: opt_str(req, "audience"),
-        issuer,
-        aws_account_id: opt_str(req, "aws_account_id"),
-        name: opt_str(req, "name"),
+        subjects: &r.subjects,
+        audience: given(&r.audience),
+        issuer: &issuer,
+        aws_account_id: given(&r.aws_account_id),
+        name: given(&r.name),
     })
     .map_err(|e| Error::invalid(format!("Cannot build the {provider} trust policy: {e}.")))?;
     // One document per thing the provider takes: Azure creates one federated identity
     // credential per request (`az ad app federated-credential create --parameters`).
-    let pretty = |v: &Value| serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()));
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()));
     let documents = match (&provider, &policy) {
-        (Provider::Azure, Value::Array(items)) => items.iter().map(pretty).collect::<Result<Vec<_>>>()?,
+        (Provider::Azure, serde_json::Value::Array(items)) => items.iter().map(pretty).collect::<Result<Vec<_>>>()?,
         _ => vec![pretty(&policy)?],
     };
-    Ok(json!({ "json": pretty(&policy)?, "documents": documents }))
+    Ok(TrustPolicyAnswer { documents, issuer })
 }
 
-pub fn clear_cache(_: &Value) -> Result<Value> {
+/// `ghoidc_clear_cache`.
+pub fn clear_cache(_: ClearCacheRequest) -> Result<EmptyAnswer> {
     discovery::clear_cache();
-    Ok(json!({}))
+    Ok(EmptyAnswer {})
+}
+
+// TEMP until the claims crate's Job lands.
+mod temp_job {
+    use std::collections::BTreeMap;
+    pub struct Job {
+        pub branch: Option<String>,
+        pub tag: Option<String>,
+        pub r#ref: Option<String>,
+        pub pull_request: Option<u64>,
+        pub environment: Option<String>,
+        pub event_name: Option<String>,
+    }
+    pub fn job_claims(job: &Job, claims: &mut BTreeMap<String, String>) -> Result<(), String> {
+        if let Some(b) = &job.branch {
+            claims.insert("ref".into(), format!("refs/heads/{b}"));
+            claims.entry("event_name".into()).or_insert("push".into());
+        }
+        if let Some(t) = &job.tag {
+            claims.insert("ref".into(), format!("refs/tags/{t}"));
+            claims.entry("event_name".into()).or_insert("push".into());
+        }
+        if let Some(r) = &job.r#ref {
+            claims.insert("ref".into(), r.clone());
+        }
+        if let Some(n) = job.pull_request {
+            claims.insert("ref".into(), format!("refs/pull/{n}/merge"));
+            claims.insert("event_name".into(), "pull_request".into());
+        }
+        if let Some(e) = &job.environment {
+            claims.insert("environment".into(), e.clone());
+        }
+        let _ = &job.event_name;
+        Ok(())
+    }
 }

@@ -1,0 +1,453 @@
+//! The typed contract of the C ABI: one request type and one answer type per export.
+//!
+//! Every export takes one UTF-8 JSON object and answers one JSON value. The request types below
+//! are the only place their field names are written: `bindings/schema.json` (JSON Schema of every
+//! request and answer) and the C# request classes in `bindings/Requests.cs` are generated from
+//! them by `github_oidc_bindgen`, and the C header names each export's request and answer type.
+//!
+//! Requests are parsed straight from the bytes with `#[serde(deny_unknown_fields)]` at every
+//! depth (the `context` object included): an unknown field, a wrong type or a body that is not
+//! an object is `InvalidArgument`, and the message names the field (`context.host_nam`).
+//!
+//! Conventions: field names are snake_case, as in GitHub's API; an absent optional field and
+//! `null` mean the same ("not given"); booleans default to `false`.
+
+use crate::ops;
+use github_oidc_core::ContextOptions;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_version`: no fields.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct VersionRequest { }
+}
+
+github_oidc_core::contract_struct! {
+    /// The version of the native library and what it sends to GitHub.
+    #[derive(Debug, Serialize)]
+    pub struct VersionAnswer {
+        /// The library (and module) version.
+        pub version: String,
+        /// The `User-Agent` header sent to GitHub.
+        pub user_agent: String,
+        /// The `X-GitHub-Api-Version` header sent to GitHub.
+        pub api_version: String,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_context`: resolve a context without any request.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ContextRequest {
+        /// Where to talk to; absent = github.com without a token.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_discover`: the issuer's discovery document.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct DiscoverRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// GitHub Enterprise Cloud: read the enterprise-scoped issuer of this enterprise slug.
+        #[serde(default)]
+        pub enterprise: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_claim_keys`: the keys a subject template may use.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ClaimKeysRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// GitHub Enterprise Cloud: the enterprise-scoped issuer of this enterprise slug.
+        #[serde(default)]
+        pub enterprise: Option<String>,
+        /// For argument completion: never wait on an issuer that failed a moment ago.
+        #[serde(default)]
+        pub completion: bool,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// Keys a template may use, and where the list came from.
+    #[derive(Debug, Serialize)]
+    pub struct ClaimKeysAnswer {
+        /// Claim keys, in discovery order (registered JWT claims last).
+        pub keys: Vec<String>,
+        /// `discovery` or `builtin`.
+        pub source: String,
+        /// The issuer the keys are for.
+        pub issuer: String,
+        /// Why the built-in list was used, when it was.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub warning: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_get_subject_claim`: an organization's (no `repository`) or a repository's template.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct GetSubjectClaimRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// Organization or user.
+        pub owner: String,
+        /// Repository name; absent = the organization's template.
+        #[serde(default)]
+        pub repository: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_set_subject_claim`: write an organization's (no `repository`) or a repository's
+    /// template, or with `dry_run` answer the exact body that would be sent, without writing.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct SetSubjectClaimRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// Organization or user.
+        pub owner: String,
+        /// Repository name; absent = the organization's template.
+        #[serde(default)]
+        pub repository: Option<String>,
+        /// Repository only: `true` resets to GitHub's default, `false` uses its own keys or the
+        /// organization's template; absent keeps the current value.
+        #[serde(default)]
+        pub use_default: Option<bool>,
+        /// The template's keys; absent keeps the current keys (repository) or sends none.
+        #[serde(default)]
+        pub include_claim_keys: Option<Vec<String>>,
+        /// GitHub's immutable-subject opt-in flag; absent leaves it out of the request.
+        #[serde(default)]
+        pub use_immutable_subject: Option<bool>,
+        /// Send keys the issuer's discovery document does not list.
+        #[serde(default)]
+        pub allow_unknown_keys: bool,
+        /// Check everything and answer the body, but send no write.
+        #[serde(default)]
+        pub dry_run: bool,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_list_property_claims`: custom-property inclusions of an organization or enterprise.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ListPropertyClaimsRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// The organization (exactly one of `owner` and `enterprise`).
+        #[serde(default)]
+        pub owner: Option<String>,
+        /// The enterprise slug (exactly one of `owner` and `enterprise`).
+        #[serde(default)]
+        pub enterprise: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_add_property_claim`: include a custom property in the tokens' claims.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct AddPropertyClaimRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// The organization (exactly one of `owner` and `enterprise`).
+        #[serde(default)]
+        pub owner: Option<String>,
+        /// The enterprise slug (exactly one of `owner` and `enterprise`).
+        #[serde(default)]
+        pub enterprise: Option<String>,
+        /// The custom property's name.
+        pub name: String,
+        /// Check everything and answer the body, but send no write.
+        #[serde(default)]
+        pub dry_run: bool,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_remove_property_claim`: stop including a custom property in the tokens' claims.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RemovePropertyClaimRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// The organization (exactly one of `owner` and `enterprise`).
+        #[serde(default)]
+        pub owner: Option<String>,
+        /// The enterprise slug (exactly one of `owner` and `enterprise`).
+        #[serde(default)]
+        pub enterprise: Option<String>,
+        /// The custom property's name.
+        pub name: String,
+        /// Check everything and answer what would be sent, but send no write.
+        #[serde(default)]
+        pub dry_run: bool,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_set_enterprise_issuer`: whether tokens of an enterprise carry the enterprise-scoped
+    /// issuer (GitHub Enterprise Cloud only).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct SetEnterpriseIssuerRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// The enterprise slug.
+        pub enterprise: String,
+        /// `true`: tokens use `https://token.actions.githubusercontent.com/<enterprise>`.
+        pub include_enterprise_slug: bool,
+        /// Check everything and answer the body, but send no write.
+        #[serde(default)]
+        pub dry_run: bool,
+    }
+}
+
+/// A claim value as a caller may give it: GitHub issues every claim as text, so numbers and
+/// booleans are turned into text (`true`, `42`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ClaimValue {
+    /// Text, as GitHub issues it.
+    Text(String),
+    /// A number, e.g. `run_attempt`.
+    Number(serde_json::Number),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl JsonSchema for ClaimValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClaimValue".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A claim value: text, or a number or boolean that is sent as text.",
+            "type": ["string", "number", "boolean"]
+        })
+    }
+}
+
+impl ClaimValue {
+    /// The value as GitHub issues it.
+    pub fn into_text(self) -> String {
+        match self {
+            ClaimValue::Text(s) => s,
+            ClaimValue::Number(n) => n.to_string(),
+            ClaimValue::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_resolve_subject`: the `sub` a job's token gets. Three modes: `token` (the token's
+    /// own claims, no request); `owner` + `repository` (live: the repository's effective template);
+    /// otherwise offline (`claims` with `include_claim_keys`, absent = GitHub's default).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ResolveSubjectRequest {
+        /// Where to talk to (live mode).
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// Live mode: the organization or user.
+        #[serde(default)]
+        pub owner: Option<String>,
+        /// Live mode: the repository.
+        #[serde(default)]
+        pub repository: Option<String>,
+        /// Claim name → value for the job (`ref`, `environment`, `job_workflow_ref`, …).
+        #[serde(default)]
+        pub claims: Option<BTreeMap<String, Option<ClaimValue>>>,
+        /// Offline and token modes: the template's keys (absent = GitHub's default template).
+        #[serde(default)]
+        pub include_claim_keys: Option<Vec<String>>,
+        /// Offline and token modes: the repository uses immutable subjects.
+        #[serde(default)]
+        pub use_immutable_subject: bool,
+        /// Token mode: an Actions OIDC token (JWT) whose claims describe the job.
+        #[serde(default)]
+        pub token: Option<String>,
+        /// Live mode: the job runs on this branch (`ref` = `refs/heads/<branch>`).
+        #[serde(default)]
+        pub branch: Option<String>,
+        /// Live mode: the job runs on this tag (`ref` = `refs/tags/<tag>`).
+        #[serde(default)]
+        pub tag: Option<String>,
+        /// Live mode: the job's full `ref`.
+        #[serde(default)]
+        pub r#ref: Option<String>,
+        /// Live mode: the job runs for this pull request number.
+        #[serde(default)]
+        pub pull_request: Option<u64>,
+        /// Live mode: the job's deployment environment.
+        #[serde(default)]
+        pub environment: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_decode_token`: a JWT's header and claims, unverified.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct DecodeTokenRequest {
+        /// The token (JWT).
+        pub token: String,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// A decoded token: header and claims as they are, never verified.
+    #[derive(Debug, Serialize)]
+    pub struct DecodeTokenAnswer {
+        /// The JOSE header.
+        pub header: serde_json::Value,
+        /// The claims.
+        pub claims: serde_json::Value,
+        /// Always `false`: decoding checks nothing.
+        pub verified: bool,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_verify_token`: verify a token against its issuer's keys.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct VerifyTokenRequest {
+        /// Where to talk to (which issuers are allowed).
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// The token (JWT).
+        pub token: String,
+        /// The audience the token must carry.
+        #[serde(default)]
+        pub audience: Option<String>,
+        /// Allow this enterprise's enterprise-scoped issuer too.
+        #[serde(default)]
+        pub enterprise: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_trust_policy`: a trust policy for a cloud provider that admits the subjects.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TrustPolicyRequest {
+        /// `Aws`, `Azure`, `Gcp` or `Vault` (case-insensitive).
+        pub provider: String,
+        /// The subjects to admit (wildcards allowed where the provider has them).
+        pub subjects: Vec<String>,
+        /// The audience; absent = the provider's default.
+        #[serde(default)]
+        pub audience: Option<String>,
+        /// The issuer; absent = the context's issuer (with `enterprise`: its enterprise-scoped issuer).
+        #[serde(default)]
+        pub issuer: Option<String>,
+        /// Where the issuer comes from when `issuer` is absent.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// Use this enterprise's enterprise-scoped issuer (GitHub Enterprise Cloud).
+        #[serde(default)]
+        pub enterprise: Option<String>,
+        /// AWS: the account of the OIDC provider.
+        #[serde(default)]
+        pub aws_account_id: Option<String>,
+        /// Azure and Vault: the name of the credential or role.
+        #[serde(default)]
+        pub name: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The policy documents: one per thing the provider takes (Azure: one per credential).
+    #[derive(Debug, Serialize)]
+    pub struct TrustPolicyAnswer {
+        /// Indented JSON documents.
+        pub documents: Vec<String>,
+        /// The issuer the documents trust.
+        pub issuer: String,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_clear_cache`: no fields.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ClearCacheRequest { }
+}
+
+github_oidc_core::contract_struct! {
+    /// An answer with no content.
+    #[derive(Debug, Default, Serialize)]
+    pub struct EmptyAnswer { }
+}
+
+/// One export: its name, the schema of its request and answer, and how to call it from Rust.
+pub struct Export {
+    /// The exported symbol.
+    pub name: &'static str,
+    /// Name of the request type (a definition in `bindings/schema.json`).
+    pub request: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
+    /// The answer type.
+    pub answer: fn(&mut schemars::SchemaGenerator) -> schemars::Schema,
+    /// What it does, for the schema and the generated C#.
+    pub summary: &'static str,
+    /// Whether it may make a request to GitHub.
+    pub talks_to_github: bool,
+}
+
+macro_rules! export {
+    ($name:literal, $req:ty, $ans:ty, $talks:literal, $summary:literal) => {
+        Export {
+            name: $name,
+            request: |g| g.subschema_for::<$req>(),
+            answer: |g| g.subschema_for::<$ans>(),
+            summary: $summary,
+            talks_to_github: $talks,
+        }
+    };
+}
+
+/// Every operation export, in the order of the C header. `ghoidc_api_guard`,
+/// `ghoidc_result_len` and `ghoidc_result_copy` are the envelope, not operations.
+pub fn exports() -> Vec<Export> {
+    vec![
+        export!("ghoidc_version", VersionRequest, VersionAnswer, false, "The library version and the headers it sends."),
+        export!("ghoidc_context", ContextRequest, ops::ContextAnswer, false, "Resolves a context: host kind, API base URL, issuer, token variables; no request."),
+        export!("ghoidc_discover", DiscoverRequest, ops::DiscoverAnswer, true, "The issuer's OpenID discovery document (cached per issuer)."),
+        export!("ghoidc_claim_keys", ClaimKeysRequest, ClaimKeysAnswer, true, "Keys a subject template may use; the built-in list when discovery fails."),
+        export!("ghoidc_get_subject_claim", GetSubjectClaimRequest, ops::TemplateAnswer, true, "An organization's or repository's subject template."),
+        export!("ghoidc_set_subject_claim", SetSubjectClaimRequest, ops::WrittenAnswer, true, "Writes a subject template; with dry_run answers the exact body without writing."),
+        export!("ghoidc_list_property_claims", ListPropertyClaimsRequest, ops::InclusionsAnswer, true, "Custom-property inclusions of an organization or enterprise."),
+        export!("ghoidc_add_property_claim", AddPropertyClaimRequest, ops::WrittenAnswer, true, "Includes a custom property in the claims; with dry_run writes nothing."),
+        export!("ghoidc_remove_property_claim", RemovePropertyClaimRequest, ops::WrittenAnswer, true, "Stops including a custom property; with dry_run writes nothing."),
+        export!("ghoidc_set_enterprise_issuer", SetEnterpriseIssuerRequest, ops::WrittenAnswer, true, "Sets whether an enterprise's tokens use the enterprise-scoped issuer; with dry_run writes nothing."),
+        export!("ghoidc_resolve_subject", ResolveSubjectRequest, ops::PreviewAnswer, true, "The sub a job's token gets: offline, live or from a token."),
+        export!("ghoidc_decode_token", DecodeTokenRequest, DecodeTokenAnswer, false, "A token's header and claims, unverified."),
+        export!("ghoidc_verify_token", VerifyTokenRequest, ops::VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
+        export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
+        export!("ghoidc_clear_cache", ClearCacheRequest, EmptyAnswer, false, "Forgets cached discovery documents and key sets."),
+    ]
+}
