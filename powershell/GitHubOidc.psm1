@@ -14,7 +14,7 @@ if (-not ('GitHubOidc.Native.NativeClient' -as [type])) {
 # One cheap native call, so a missing or mismatched native library fails here with a clear
 # message instead of at first use.
 try {
-    $version = [GitHubOidc.Native.NativeClient]::Version()
+    $version = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.VersionRequest]::new())
     if (-not $version.Ok) { throw $version.Error }
 } catch {
     $reason = $_.Exception

@@ -42,7 +42,9 @@ $script:GitHubOidcClaimKeyCompleter = {
         # Completion must be quick: bounded waits unless the context says otherwise.
         if ($null -eq $context.TimeoutSec) { $context.TimeoutSec = 3 }
         if ($null -eq $context.MaxRetries) { $context.MaxRetries = 0 }
-        $answer = [GitHubOidc.Native.NativeClient]::ClaimKeys($context, [NullString]::Value, $true).Value
+        # Straight to the facade, not through Invoke-GitHubOidcNative: a completer writes no error
+        # records, and this saves a function call on every Tab.
+        $answer = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.ClaimKeysRequest]@{ Context = $context; Completion = $true }).Value
         if ($null -eq $answer) { return }
         $source = if ($answer['source'] -eq 'discovery') {
             "from the discovery document of $($answer['issuer'])"

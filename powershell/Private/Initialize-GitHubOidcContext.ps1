@@ -4,8 +4,13 @@ function Initialize-GitHubOidcContext {
         Resolves -Context once per command (begin block) and checks it with the native layer.
 
         .DESCRIPTION
-        Returns an object with Context (the GitHubOidcContext to pass to the facade), Info (the
+        Returns an object with Context (the GitHubOidcContext to pass in requests), Info (the
         resolved host name, kind, API base and issuer, from Rust) and Target (the host name).
+        When the context carries no token (and -NoToken is not given), the token comes from the
+        environment variables the native layer names for this kind of host (GitHub Enterprise
+        Server: GH_ENTERPRISE_TOKEN and GITHUB_ENTERPRISE_TOKEN first, then GH_TOKEN and
+        GITHUB_TOKEN), then from 'gh auth token --hostname HOST' when gh is installed.
+        TokenSource records where it came from; the token is never written to any stream.
         Returns an ErrorRecord (GitHubOidc.InvalidArgument, ...) instead when the context cannot be
         used; with -Cmdlet that record is thrown as the calling command's terminating error. With
         -RequireToken a context without a token fails here, before any request, with a message
@@ -49,23 +54,23 @@ function Initialize-GitHubOidcContext {
     if ($resolved -is [System.Management.Automation.ErrorRecord]) {
         return $resolved
     }
-    $info = Invoke-GitHubOidcNative -Method Context -ArgumentList $resolved
+    $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
     if ($info -is [System.Exception]) {
-        return New-GitHubOidcErrorRecord -Exception $info -TargetObject "$resolved" -Secret $resolved.Token
+        # Not the context's text as the target: a host name that is really a token must not be echoed.
+        return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token, $resolved.HostName
+    }
+    if (-not $NoToken -and -not $resolved.Token) {
+        Find-GitHubOidcToken -Context $resolved -Variable ([string[]]@($info['token_variables'])) -GhHost ([string]$info['gh_host'])
     }
 
     $hostName = [string]$info['host_name']
-    if ($RequireToken -and -not $info['has_token']) {
+    if ($RequireToken -and -not $resolved.Token) {
+        $variables = @($info['token_variables']) -join ' or '
         $message = "No GitHub token for $hostName. Pass -Context @{ HostName = '$hostName'; Token = <token> } (a string or a SecureString), " +
-        "set GH_TOKEN or GITHUB_TOKEN, or run 'gh auth login --hostname $hostName'."
-        $record = [System.Management.Automation.ErrorRecord]::new(
-            [System.ArgumentException]::new($message),
-            'GitHubOidc.InvalidArgument',
-            [System.Management.Automation.ErrorCategory]::AuthenticationError,
-            $hostName)
-        $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($message)
-        $record.ErrorDetails.RecommendedAction = "Set GH_TOKEN, pass -Context @{ Token = ... }, or run 'gh auth login --hostname $hostName'."
-        return $record
+        "set $variables, or run 'gh auth login --hostname $hostName'."
+        return New-GitHubOidcErrorRecord -Message $message -TargetObject $hostName `
+            -Category ([System.Management.Automation.ErrorCategory]::AuthenticationError) `
+            -RecommendedAction "Set GH_TOKEN, pass -Context @{ Token = ... }, or run 'gh auth login --hostname $hostName'."
     }
 
     $source = if ($resolved.TokenSource) { " (token from $($resolved.TokenSource))" } else { '' }

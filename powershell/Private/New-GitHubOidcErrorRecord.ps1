@@ -7,29 +7,59 @@ function New-GitHubOidcErrorRecord {
         ErrorId is 'GitHubOidc.<Kind>' (GitHubOidc.NotFound, GitHubOidc.Forbidden, ...). The message
         is the native message, which already holds GitHub's message, the documentation URL and,
         for 401/403, the permission the endpoint needs. Any other exception becomes
-        GitHubOidc.Internal (or GitHubOidc.InvalidArgument for argument exceptions).
+        GitHubOidc.Internal (or GitHubOidc.InvalidArgument for argument exceptions). With -Message
+        instead of -Exception it makes the record for a problem the script layer found itself
+        (GitHubOidc.<Kind>, InvalidArgument by default). Every error record of the module is made here.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute(
         'PSUseShouldProcessForStateChangingFunctions', '',
         Justification = 'Creates an in-memory ErrorRecord; it changes no state.'
     )]
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'Exception')]
     [OutputType([System.Management.Automation.ErrorRecord])]
     param(
         # The exception, as caught (wrappers such as MethodInvocationException are unwrapped).
-        [Parameter(Mandatory)]
+        [Parameter(Mandatory, ParameterSetName = 'Exception')]
         [System.Exception] $Exception,
+
+        # A problem found by the script layer: the message (never holding a token).
+        [Parameter(Mandatory, ParameterSetName = 'Message')]
+        [string] $Message,
+
+        # With -Message: the ErrorId suffix.
+        [Parameter(ParameterSetName = 'Message')]
+        [ValidateSet('InvalidArgument', 'Internal')]
+        [string] $Kind = 'InvalidArgument',
+
+        # With -Message: the category (InvalidArgument by default).
+        [Parameter(ParameterSetName = 'Message')]
+        [System.Management.Automation.ErrorCategory] $Category = [System.Management.Automation.ErrorCategory]::InvalidArgument,
+
+        # With -Message: what to do about it.
+        [Parameter(ParameterSetName = 'Message')]
+        [string] $RecommendedAction,
 
         # What the operation was about: 'owner/repo', the owner, or the host name.
         [Parameter()]
         [AllowNull()]
         [object] $TargetObject,
 
-        # Text that must never appear in the message (the token), replaced by '***'.
+        # Texts that must never appear in the message (tokens), replaced by '***'.
         [Parameter()]
         [AllowNull()]
-        [string] $Secret
+        [AllowEmptyCollection()]
+        [string[]] $Secret
     )
+
+    if ($PSCmdlet.ParameterSetName -eq 'Message') {
+        $record = [System.Management.Automation.ErrorRecord]::new(
+            [System.ArgumentException]::new($Message), "GitHubOidc.$Kind", $Category, $TargetObject)
+        $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($Message)
+        if ($RecommendedAction) {
+            $record.ErrorDetails.RecommendedAction = $RecommendedAction
+        }
+        return $record
+    }
 
     $inner = $Exception
     while ($inner -isnot [GitHubOidc.Native.GitHubOidcException] -and $null -ne $inner.InnerException) {
@@ -79,11 +109,13 @@ function New-GitHubOidcErrorRecord {
     }
 
     $exception = $inner
-    if ($Secret -and $message -and $message.Contains($Secret)) {
-        # Defence in depth (the native layer never puts a token in a message): redact it, and
-        # do not keep the original exception, whose Message would still hold it.
-        $message = $message.Replace($Secret, '***')
-        $exception = [System.InvalidOperationException]::new($message)
+    foreach ($text in @($Secret)) {
+        if ($text -and $message -and $message.Contains($text)) {
+            # Defence in depth (the native layer never puts a token in a message): redact it, and
+            # do not keep the original exception, whose Message would still hold it.
+            $message = $message.Replace($text, '***')
+            $exception = [System.InvalidOperationException]::new($message)
+        }
     }
 
     $record = [System.Management.Automation.ErrorRecord]::new($exception, "GitHubOidc.$kind", $category, $TargetObject)

@@ -9,17 +9,16 @@ function Resolve-GitHubOidcContext {
         SecureString), TimeoutSec, MaxRetries and MaxRetryWaitSec. PSModule/GitHub context objects
         carry HostName, ApiBaseUri and Token and work as they are.
 
-        When the context has no token and -NoToken is not given, the token comes from GH_TOKEN,
-        then GITHUB_TOKEN (for a GitHub Enterprise Server host, GH_ENTERPRISE_TOKEN and
-        GITHUB_ENTERPRISE_TOKEN come first), then 'gh auth token --hostname HOST' when gh is installed. TokenSource
-        records where it came from. The token itself is never written to any stream.
+        This only shapes what the user gave: which host it is, where its token comes from and
+        whether a host name looks like a token are decided by the native layer
+        (Initialize-GitHubOidcContext asks it). The token itself is never written to any stream.
 
         An invalid context is returned as an ErrorRecord (GitHubOidc.InvalidArgument), not thrown:
         an exception caught on its way out of a nested function would be recorded in $Error and
         -ErrorVariable several times.
 
-        With -NoToken no token is looked up and any token in the context is dropped: discovery
-        and argument completion never need one, and must never run gh.
+        With -NoToken any token in the context is dropped: discovery and argument completion
+        never need one.
     #>
     [CmdletBinding()]
     [OutputType([GitHubOidc.Native.GitHubOidcContext], [System.Management.Automation.ErrorRecord])]
@@ -29,7 +28,7 @@ function Resolve-GitHubOidcContext {
         [AllowNull()]
         [object] $Context,
 
-        # Do not look up or keep a token.
+        # Do not keep a token.
         [Parameter()]
         [switch] $NoToken
     )
@@ -46,11 +45,6 @@ function Resolve-GitHubOidcContext {
         if ([string]::IsNullOrWhiteSpace($value)) {
             return Get-GitHubOidcContextError (
                 'The context is an empty string. Pass a host name such as github.com, an object with HostName/ApiBaseUri/Token, or omit -Context.')
-        }
-        if ($value.Trim() -match '^(gh[pousr]_|github_pat_)|^[0-9a-fA-F]{40}$') {
-            # Never echo it, never send it anywhere as a host name.
-            return Get-GitHubOidcContextError (
-                'The context looks like a token, not a host name. Pass -Context @{ HostName = ...; Token = <token> } or set GH_TOKEN.')
         }
         $result.HostName = $value.Trim()
     } elseif ($value -is [GitHubOidc.Native.GitHubOidcContext]) {
@@ -108,100 +102,6 @@ function Resolve-GitHubOidcContext {
         # NullString: assigning $null to a .NET string property would store ''.
         $result.Token = [NullString]::Value
         $result.TokenSource = [NullString]::Value
-        return $result
-    }
-
-    if (-not $result.Token) {
-        # As the GitHub CLI: GitHub Enterprise Server hosts look at GH_ENTERPRISE_TOKEN and
-        # GITHUB_ENTERPRISE_TOKEN first, so a github.com token in GH_TOKEN is not their first choice.
-        $names = [System.Collections.Generic.List[string]]::new()
-        $isGhes = $result.HostName -and $result.HostName -notmatch '^(https?://)?((api\.)?github\.com|([^./]+\.)?[^./]+\.ghe\.com)(/|$)'
-        if ($isGhes) {
-            $names.AddRange([string[]]@('GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN'))
-        }
-        $names.AddRange([string[]]@('GH_TOKEN', 'GITHUB_TOKEN'))
-        foreach ($name in $names) {
-            $fromEnvironment = [System.Environment]::GetEnvironmentVariable($name)
-            if ($fromEnvironment) {
-                $result.Token = $fromEnvironment
-                $result.TokenSource = $name
-                break
-            }
-        }
-        if (-not $result.Token) {
-            $gh = Get-Command -Name 'gh' -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-            if ($gh) {
-                $ghHost = if ($result.HostName) { $result.HostName } else { ([uri]$result.ApiBaseUri).Host }
-                Write-Verbose "GitHubOidc: asking the GitHub CLI for a token for $ghHost."
-                $previousPrompt = $env:GH_PROMPT_DISABLED
-                try {
-                    $env:GH_PROMPT_DISABLED = '1'
-                    $output = & $gh.Source auth token --hostname $ghHost 2>$null
-                    if ($LASTEXITCODE -eq 0 -and $output) {
-                        $candidate = (@($output) -join '').Trim()
-                        if ($candidate) {
-                            $result.Token = $candidate
-                            $result.TokenSource = 'gh'
-                        }
-                    }
-                } catch {
-                    Write-Verbose "GitHubOidc: the GitHub CLI gave no token for $ghHost."
-                } finally {
-                    $env:GH_PROMPT_DISABLED = $previousPrompt
-                }
-            }
-        }
     }
     $result
-}
-
-function Get-GitHubOidcContextMember {
-    <#
-        .SYNOPSIS
-        Reads one member of a context given as a hashtable or as any object; $null when absent.
-    #>
-    [CmdletBinding()]
-    [OutputType([object])]
-    param(
-        # The hashtable or object.
-        [Parameter(Mandatory)]
-        [object] $InputObject,
-
-        # The member name (case-insensitive).
-        [Parameter(Mandatory)]
-        [string] $Name
-    )
-
-    if ($InputObject -is [System.Collections.IDictionary]) {
-        foreach ($key in $InputObject.Keys) {
-            if ($key -is [string] -and $key -eq $Name) {
-                return $InputObject[$key]
-            }
-        }
-        return $null
-    }
-    $property = [System.Management.Automation.PSObject]::AsPSObject($InputObject).PSObject.Properties[$Name]
-    if ($property) {
-        try {
-            return $property.Value
-        } catch {
-            return $null
-        }
-    }
-    $null
-}
-
-function Get-GitHubOidcContextError {
-    <#
-        .SYNOPSIS
-        The GitHubOidc.InvalidArgument ErrorRecord for a context that cannot be used.
-    #>
-    [CmdletBinding()]
-    [OutputType([System.Management.Automation.ErrorRecord])]
-    param(
-        # What is wrong and how to fix it (never the context's value: it may hold a token).
-        [Parameter(Mandatory, Position = 0)]
-        [string] $Message
-    )
-    New-GitHubOidcErrorRecord -Exception ([System.ArgumentException]::new($Message)) -TargetObject 'Context'
 }

@@ -74,13 +74,11 @@ function Add-GitHubOidcPropertyClaim {
     process {
         $scope = if ($Owner) { "organization [$Owner]" } else { "enterprise [$Enterprise]" }
         foreach ($property in $Name) {
-            if (-not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", 'Add')) {
-                continue
-            }
-            $answer = Invoke-GitHubOidcNative -Method SetPropertyClaim -ArgumentList @($state.Context, $Owner, $Enterprise, $property, $true) `
-                -Cmdlet $PSCmdlet -TargetObject $property -Secret $state.Context.Token
+            $request = [GitHubOidc.Native.AddPropertyClaimRequest]@{ Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property }
+            $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $property `
+                -What "OIDC custom property claim [$property] of $scope" -Action 'Add'
             if ($null -eq $answer) { continue }
-            ConvertTo-GitHubOidcPropertyClaim -Answer $answer -Owner $Owner -Enterprise $Enterprise
+            ConvertTo-GitHubOidcPropertyClaim -Answer $answer['result'] -Owner $Owner -Enterprise $Enterprise
         }
     }
 }

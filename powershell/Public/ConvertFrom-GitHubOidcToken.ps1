@@ -50,7 +50,7 @@ function ConvertFrom-GitHubOidcToken {
     )
 
     process {
-        $answer = Invoke-GitHubOidcNative -Method DecodeToken -ArgumentList @($Token) -Cmdlet $PSCmdlet -TargetObject 'Token' -Secret $Token
+        $answer = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.DecodeTokenRequest]@{ Token = $Token }) -Cmdlet $PSCmdlet -TargetObject 'Token'
         if ($null -eq $answer) { return }
         $header = ConvertTo-GitHubOidcTokenObject -Table $answer['header']
         $claims = ConvertTo-GitHubOidcTokenObject -Table $answer['claims']

@@ -74,9 +74,9 @@ function Get-GitHubOidcClaim {
 
     $state = Initialize-GitHubOidcContext -Context $Context -NoToken -Cmdlet $PSCmdlet
 
-    $slug = if ($Enterprise) { $Enterprise } else { $null }
     Write-Verbose "GitHubOidc: reading the OIDC discovery document of $($state.Target) from $($state.Info['discovery_uri'])."
-    $answer = Invoke-GitHubOidcNative -Method Discover -ArgumentList $state.Context, $slug -Cmdlet $PSCmdlet -TargetObject $state.Target
+    $request = [GitHubOidc.Native.DiscoverRequest]@{ Context = $state.Context; Enterprise = $Enterprise }
+    $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $state.Target
     if ($null -eq $answer) { return }
     [string[]]@($answer['claims_supported'])
 }

@@ -70,8 +70,8 @@ function Get-GitHubOidcPropertyClaim {
 
     process {
         $target = if ($Owner) { $Owner } else { $Enterprise }
-        $answer = Invoke-GitHubOidcNative -Method PropertyClaims -ArgumentList @($state.Context, $Owner, $Enterprise) `
-            -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+        $request = [GitHubOidc.Native.ListPropertyClaimsRequest]@{ Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise }
+        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target
         if ($null -eq $answer) { return }
         foreach ($item in @($answer)) {
             ConvertTo-GitHubOidcPropertyClaim -Answer $item -Owner $Owner -Enterprise $Enterprise

@@ -110,8 +110,8 @@ function Get-GitHubOidcSubjectClaim {
         $what = if ($isRepository) { "repository [$target]" } else { "organization [$target]" }
         Write-Verbose "GitHubOidc: getting the OIDC subject claim template of $what on $($state.Target)."
         $repositoryName = if ($isRepository) { $Repository } else { $null }
-        $answer = Invoke-GitHubOidcNative -Method GetSubjectClaim -ArgumentList $state.Context, $Owner, $repositoryName `
-            -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+        $request = [GitHubOidc.Native.GetSubjectClaimRequest]@{ Context = $state.Context; Owner = $Owner; Repository = $repositoryName }
+        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target
         if ($null -eq $answer) { return }
         if (-not $isRepository -and -not $answer['customized']) {
             Write-Verbose "GitHubOidc: organization [$Owner] has no custom template; its repositories that opt in get the default keys repo, context."

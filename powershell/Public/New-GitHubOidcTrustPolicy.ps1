@@ -148,13 +148,9 @@ function New-GitHubOidcTrustPolicy {
                 $subjects.Add("$Value")
             }
         }
-        $issuerUri = $Issuer
+        $state = $null
         if ($PSCmdlet.ParameterSetName -eq 'Context') {
             $state = Initialize-GitHubOidcContext -Context $Context -NoToken -Cmdlet $PSCmdlet
-            $issuerUri = [string]$state.Info['issuer_uri']
-            if ($Enterprise) {
-                $issuerUri = "$issuerUri/$Enterprise"
-            }
         }
     }
 
@@ -168,10 +164,8 @@ function New-GitHubOidcTrustPolicy {
             $object = [System.Management.Automation.PSObject]::AsPSObject($item)
             $main = $object.PSObject.Properties['Subject']
             if (-not $main) {
-                $record = [System.Management.Automation.ErrorRecord]::new(
-                    [System.ArgumentException]::new("A subject must be a string or an object with a Subject property (from Resolve-GitHubOidcSubject), not [$($value.GetType().FullName)]."),
-                    'GitHubOidc.InvalidArgument', [System.Management.Automation.ErrorCategory]::InvalidArgument, $item)
-                $PSCmdlet.WriteError($record)
+                $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -TargetObject $item -Message (
+                            "A subject must be a string or an object with a Subject property (from Resolve-GitHubOidcSubject), not [$($value.GetType().FullName)].")))
                 continue
             }
             & $add $main.Value
@@ -188,13 +182,20 @@ function New-GitHubOidcTrustPolicy {
 
     end {
         if ($subjects.Count -eq 0) {
-            $record = [System.Management.Automation.ErrorRecord]::new(
-                [System.ArgumentException]::new('No subject was given: pass -Subject or pipe strings or Resolve-GitHubOidcSubject output.'),
-                'GitHubOidc.InvalidArgument', [System.Management.Automation.ErrorCategory]::InvalidArgument, $null)
-            $PSCmdlet.ThrowTerminatingError($record)
+            $PSCmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message 'No subject was given: pass -Subject or pipe strings or Resolve-GitHubOidcSubject output.'))
         }
-        Write-Verbose "GitHubOidc: $Provider trust for $($subjects.Count) subject(s), issuer $issuerUri."
-        Invoke-GitHubOidcNative -Method TrustPolicy -ArgumentList @($Provider, [string[]]$subjects.ToArray(), $Audience, $issuerUri, $AwsAccountId, $Name) `
-            -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
+        $request = [GitHubOidc.Native.TrustPolicyRequest]@{
+            Provider     = $Provider
+            Subjects     = [string[]]$subjects.ToArray()
+            Audience     = $Audience
+            Issuer       = $Issuer
+            Context      = if ($state) { $state.Context } else { $null }
+            Enterprise   = $Enterprise
+            AwsAccountId = $AwsAccountId
+            Name         = $Name
+        }
+        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
+        Write-Verbose "GitHubOidc: $Provider trust for $($subjects.Count) subject(s), issuer $($answer['issuer'])."
+        [string[]]@($answer['documents'])
     }
 }

@@ -74,11 +74,9 @@ function Remove-GitHubOidcPropertyClaim {
     process {
         $scope = if ($Owner) { "organization [$Owner]" } else { "enterprise [$Enterprise]" }
         foreach ($property in $Name) {
-            if (-not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", 'Remove')) {
-                continue
-            }
-            $answer = Invoke-GitHubOidcNative -Method SetPropertyClaim -ArgumentList @($state.Context, $Owner, $Enterprise, $property, $false) `
-                -Cmdlet $PSCmdlet -TargetObject $property -Secret $state.Context.Token
+            $request = [GitHubOidc.Native.RemovePropertyClaimRequest]@{ Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property }
+            $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $property `
+                -What "OIDC custom property claim [$property] of $scope" -Action 'Remove'
             if ($null -eq $answer) { continue }
             Write-Verbose "GitHubOidc: removed the OIDC custom property claim [$property] of $scope."
         }

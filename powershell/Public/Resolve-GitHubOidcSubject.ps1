@@ -180,39 +180,10 @@ function Resolve-GitHubOidcSubject {
     process {
         $set = $PSCmdlet.ParameterSetName
         $keys = if ($IncludeClaimKeys) { [string[]]$IncludeClaimKeys } else { $null }
-        $claims = [ordered]@{}
+        $claims = [System.Collections.Generic.Dictionary[string, object]]::new()
         if ($Claim) {
             foreach ($key in $Claim.Keys) {
                 $claims["$key"] = $Claim[$key]
-            }
-        }
-
-        if ($set -eq 'Live') {
-            $refs = @('Branch', 'Tag', 'Ref', 'PullRequest') | Where-Object { $PSBoundParameters.ContainsKey($_) }
-            if (@($refs).Count -gt 1) {
-                $record = [System.Management.Automation.ErrorRecord]::new(
-                    [System.ArgumentException]::new("Use only one of -Branch, -Tag, -Ref and -PullRequest (got -$($refs -join ', -'))."),
-                    'GitHubOidc.InvalidArgument', [System.Management.Automation.ErrorCategory]::InvalidArgument, "$Owner/$Repository")
-                $PSCmdlet.WriteError($record)
-                return
-            }
-            if ($Branch) {
-                $claims['ref'] = "refs/heads/$Branch"
-                if (-not $claims.Contains('event_name')) { $claims['event_name'] = 'push' }
-            }
-            if ($Tag) {
-                $claims['ref'] = "refs/tags/$Tag"
-                if (-not $claims.Contains('event_name')) { $claims['event_name'] = 'push' }
-            }
-            if ($Ref) {
-                $claims['ref'] = $Ref
-            }
-            if ($PSBoundParameters.ContainsKey('PullRequest')) {
-                $claims['ref'] = "refs/pull/$PullRequest/merge"
-                $claims['event_name'] = 'pull_request'
-            }
-            if ($Environment) {
-                $claims['environment'] = $Environment
             }
         }
 
@@ -221,28 +192,28 @@ function Resolve-GitHubOidcSubject {
             'Token' { 'Token' }
             default { 'Claim' }
         }
-        $secret = if ($state) { $state.Context.Token } elseif ($set -eq 'Token') { $Token } else { $null }
-        try {
-            $answer = switch ($set) {
-                'Live' {
-                    Write-Verbose "GitHubOidc: reading the effective subject template of $target on $($state.Target)."
-                    Invoke-GitHubOidcNative -Method ResolveSubject -ArgumentList @($state.Context, $Owner, $Repository, $claims, $null, $false, $null)
-                }
-                'Token' {
-                    Invoke-GitHubOidcNative -Method ResolveSubject -ArgumentList @($null, $null, $null, $null, $keys, $UseImmutableSubject.IsPresent, $Token)
-                }
-                default {
-                    Invoke-GitHubOidcNative -Method ResolveSubject -ArgumentList @($null, $null, $null, $claims, $keys, $UseImmutableSubject.IsPresent, $null)
-                }
-            }
-        } catch {
-            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $_.Exception -TargetObject $target -Secret $secret))
-            return
+        # The job's ref and event (-Branch, -Tag, -Ref, -PullRequest, -Environment) are turned
+        # into claims by the native layer, which knows how GitHub fills them.
+        $request = [GitHubOidc.Native.ResolveSubjectRequest]@{
+            Claims              = if ($set -ne 'Token') { $claims } else { $null }
+            IncludeClaimKeys    = $keys
+            UseImmutableSubject = $UseImmutableSubject.IsPresent
         }
-        if ($answer -is [GitHubOidc.Native.GitHubOidcException]) {
-            $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $answer -TargetObject $target -Secret $secret))
-            return
+        if ($set -eq 'Live') {
+            Write-Verbose "GitHubOidc: reading the effective subject template of $target on $($state.Target)."
+            $request.Context = $state.Context
+            $request.Owner = $Owner
+            $request.Repository = $Repository
+            $request.Branch = $Branch
+            $request.Tag = $Tag
+            $request.Ref = $Ref
+            $request.Environment = $Environment
+            if ($PSBoundParameters.ContainsKey('PullRequest')) { $request.PullRequest = $PullRequest }
+        } elseif ($set -eq 'Token') {
+            $request.Token = $Token
         }
+        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target
+        if ($null -eq $answer) { return }
 
         $warnings = [string[]]@($answer['warnings'] | Where-Object { $_ })
         foreach ($warning in $warnings) {

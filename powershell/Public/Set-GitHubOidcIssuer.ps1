@@ -101,25 +101,18 @@ function Set-GitHubOidcIssuer {
     }
 
     process {
-        $base = [string]$state.Info['issuer_uri']
-        $issuer = if ($IncludeEnterpriseSlug) { "$base/$Enterprise" } else { $base }
-        $action = "Set include_enterprise_slug to $($IncludeEnterpriseSlug.ToString().ToLowerInvariant()) (tokens will use the issuer $issuer)"
-        if (-not $PSCmdlet.ShouldProcess("OIDC issuer policy for enterprise [$Enterprise]", $action)) {
-            return
+        $request = [GitHubOidc.Native.SetEnterpriseIssuerRequest]@{
+            Context = $state.Context; Enterprise = $Enterprise; IncludeEnterpriseSlug = $IncludeEnterpriseSlug
         }
-        Write-Verbose "GitHubOidc: setting the OIDC issuer policy of enterprise $Enterprise on $($state.Target)."
-        $answer = Invoke-GitHubOidcNative -Method SetEnterpriseIssuer -ArgumentList @($state.Context, $Enterprise, $IncludeEnterpriseSlug) `
-            -Cmdlet $PSCmdlet -TargetObject $Enterprise -Secret $state.Context.Token
+        $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $Enterprise `
+            -What "OIDC issuer policy for enterprise [$Enterprise]" -Action 'Set'
         if ($null -eq $answer) { return }
-        if ($IncludeEnterpriseSlug) {
-            Write-Warning "Tokens of enterprise $Enterprise now use the issuer $issuer. Relying parties that trust only $base (for example npm and PyPI trusted publishing) will reject them with 401; update cloud trust policies to the new issuer."
-        }
         if ($PassThru) {
             [pscustomobject][ordered]@{
                 PSTypeName            = 'GitHubOidc.Issuer'
                 Enterprise            = $Enterprise
                 IncludeEnterpriseSlug = $IncludeEnterpriseSlug
-                Issuer                = $issuer
+                Issuer                = [string]$answer['issuer']
             }
         }
     }

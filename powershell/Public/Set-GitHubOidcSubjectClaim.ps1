@@ -175,44 +175,24 @@ function Set-GitHubOidcSubjectClaim {
         $keys = if ($null -ne $IncludeClaimKeys -and $IncludeClaimKeys.Count -gt 0) { [string[]]$IncludeClaimKeys } else { $null }
         $immutable = if ($PSBoundParameters.ContainsKey('UseImmutableSubject')) { $UseImmutableSubject } else { $null }
 
-        # Check the keys before asking, so -WhatIf and -Confirm never approve a template GitHub would reject.
-        if ($keys -and $useDefaultValue -ne $true) {
-            $checked = Invoke-GitHubOidcNative -Method CheckClaimKeys -ArgumentList @($state.Context, $keys, $AllowUnknownClaimKey.IsPresent) `
-                -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
-            if ($null -eq $checked) { return }
+        # The native layer checks the keys and builds the exact body first (a dry run), so -WhatIf
+        # and -Confirm show what would be sent and never approve a template GitHub would reject.
+        $request = [GitHubOidc.Native.SetSubjectClaimRequest]@{
+            Context             = $state.Context
+            Owner               = $Owner
+            Repository          = $repositoryName
+            UseDefault          = $useDefaultValue
+            IncludeClaimKeys    = $keys
+            UseImmutableSubject = $immutable
+            AllowUnknownKeys    = $AllowUnknownClaimKey.IsPresent
         }
-
-        if (-not $PSCmdlet.ShouldProcess("OIDC subject claim for $what", 'Set')) {
-            return
-        }
-
-        $describe = @(
-            if ($null -ne $useDefaultValue) { "UseDefault=$useDefaultValue" }
-            if ($keys) { "IncludeClaimKeys=$($keys -join ',')" }
-            if ($null -ne $immutable) { "UseImmutableSubject=$immutable" }
-        ) -join '; '
-        Write-Verbose "GitHubOidc: setting the OIDC subject claim template of $what on $($state.Target): $describe."
-        $arguments = @($state.Context, $Owner, $repositoryName, $useDefaultValue, $keys, $immutable, $AllowUnknownClaimKey.IsPresent)
-        $answer = Invoke-GitHubOidcNative -Method SetSubjectClaim -ArgumentList $arguments `
-            -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+        $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $target `
+            -What "OIDC subject claim for $what" -Action 'Set'
         if ($null -eq $answer) { return }
-        foreach ($warning in @($answer['warnings'])) {
-            if ($warning) {
-                Write-Warning $warning
-            }
-        }
-        $sent = $answer['sent']
-        if ($sent -is [System.Collections.IDictionary]) {
-            $parts = foreach ($name in @($sent.Keys | Sort-Object)) {
-                $value = $sent[$name]
-                if ($value -is [array]) { "$name=[$($value -join ',')]" } else { "$name=$value" }
-            }
-            Write-Verbose "GitHubOidc: sent $($parts -join '; ') to $what."
-        }
 
         if ($PassThru) {
-            $readBack = Invoke-GitHubOidcNative -Method GetSubjectClaim -ArgumentList $state.Context, $Owner, $repositoryName `
-                -Cmdlet $PSCmdlet -TargetObject $target -Secret $state.Context.Token
+            $readBack = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.GetSubjectClaimRequest]@{ Context = $state.Context; Owner = $Owner; Repository = $repositoryName }) `
+                -Cmdlet $PSCmdlet -TargetObject $target
             if ($null -eq $readBack) { return }
             ConvertTo-GitHubOidcSubjectClaim -Answer $readBack -HostName $state.Target
         }

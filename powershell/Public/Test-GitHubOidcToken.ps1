@@ -100,8 +100,8 @@ function Test-GitHubOidcToken {
 
     process {
         Write-Verbose "GitHubOidc: verifying a token against the issuers of $($state.Target) ($($state.Info['issuer_uri']))."
-        $answer = Invoke-GitHubOidcNative -Method VerifyToken -ArgumentList @($state.Context, $Token, $Audience, $Enterprise) `
-            -Cmdlet $PSCmdlet -TargetObject $state.Target -Secret $Token
+        $request = [GitHubOidc.Native.VerifyTokenRequest]@{ Context = $state.Context; Token = $Token; Audience = $Audience; Enterprise = $Enterprise }
+        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $state.Target
         if ($null -eq $answer) { return }
 
         $warnings = [string[]]@($answer['warnings'] | Where-Object { $_ })
