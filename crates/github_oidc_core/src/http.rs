@@ -16,6 +16,7 @@
 //! header; URLs and errors never contain them.
 
 use crate::context::Context;
+use crate::endpoints::Endpoint;
 use crate::error::{ApiError, Error, Result};
 use once_cell::sync::Lazy;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
@@ -54,13 +55,26 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     RUNTIME.block_on(f)
 }
 
-/// A successful response: status and parsed body (`Null` for an empty body).
+/// A successful response: status, URL and parsed body (`Null` for an empty body).
 #[derive(Debug)]
 pub struct Response {
     /// HTTP status.
     pub status: u16,
+    /// The request URL.
+    pub url: String,
     /// Body as JSON, `Null` when empty.
     pub body: serde_json::Value,
+}
+
+impl Response {
+    /// The body as a typed model; a body of another shape is an
+    /// [`Error::UnexpectedResponse`] naming the URL and serde's message.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        T::deserialize(&self.body).map_err(|e| Error::UnexpectedResponse {
+            url: self.url.clone(),
+            message: format!("the body does not have the expected shape ({e})"),
+        })
+    }
 }
 
 /// A request to send.
@@ -212,6 +226,7 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                     };
                     return Ok(Response {
                         status: status.as_u16(),
+                        url: req.url.clone(),
                         body,
                     });
                 }
@@ -251,27 +266,27 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
     }
 }
 
-/// An authenticated REST API call: fails before any request without a token, sends `path`
-/// under the context's API base with GitHub's headers and retries, and names `permission` (what
-/// the endpoint needs) in 401/403 errors.
+/// An authenticated REST API call to one of the [`crate::endpoints`]: fails before any request
+/// without a token, fills the endpoint's path with `args` (validated and percent-encoded),
+/// sends it under the context's API base with GitHub's headers, the endpoint's API version and
+/// retries, and names the endpoint's permission in 401/403 errors.
 pub fn api(
     ctx: &Context,
-    method: Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-    permission: &str,
-    api_version: Option<&'static str>,
+    endpoint: &Endpoint,
+    args: &[&str],
+    body: Option<&serde_json::Value>,
 ) -> Result<Response> {
+    let url = endpoint.url(ctx, args)?;
     ctx.require_token()?;
     block_on(send(Request {
-        method,
-        url: ctx.api_url(path),
-        body,
+        method: endpoint.method.clone(),
+        url,
+        body: body.cloned(),
         auth: true,
         ctx,
-        api_version,
+        api_version: endpoint.api_version,
     }))
-    .map_err(|e| with_permission(e, permission))
+    .map_err(|e| with_permission(e, endpoint.permission))
 }
 
 /// Attaches the permission an endpoint needs to 401/403 errors, so the user knows what kind of

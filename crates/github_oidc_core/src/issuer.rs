@@ -4,16 +4,13 @@
 //! `{"include_enterprise_slug": bool}` answers 204. With the slug, tokens carry
 //! `iss: https://token.actions.githubusercontent.com/<slug>`; relying parties that trust only
 //! the standard issuer (npm and PyPI trusted publishing, for example) then reject them.
-//! There is no GET for this setting. Needs a classic token with `admin:enterprise`.
+//! There is no GET for this setting. Endpoint and permission:
+//! [`endpoints::SET_ENTERPRISE_ISSUER`].
 
 use crate::context::Context;
+use crate::endpoints;
 use crate::error::Result;
 use crate::http;
-use crate::names::segment;
-use reqwest::Method;
-
-const ENTERPRISE_WRITE: &str =
-    "a classic token with the admin:enterprise scope (GitHub Apps and fine-grained tokens cannot use this endpoint)";
 
 /// Sets whether tokens of the enterprise use the enterprise-scoped issuer. Returns the body sent.
 pub fn set_enterprise_issuer(
@@ -21,19 +18,9 @@ pub fn set_enterprise_issuer(
     enterprise: &str,
     include_enterprise_slug: bool,
 ) -> Result<serde_json::Value> {
-    let path = format!(
-        "/enterprises/{}/actions/oidc/customization/issuer",
-        segment("Enterprise", enterprise)?
-    );
+    endpoints::SET_ENTERPRISE_ISSUER.path(&[enterprise])?;
     ctx.require_cloud("The enterprise OIDC issuer policy")?;
     let body = serde_json::json!({ "include_enterprise_slug": include_enterprise_slug });
-    http::api(
-        ctx,
-        Method::PUT,
-        &path,
-        Some(body.clone()),
-        ENTERPRISE_WRITE,
-        None,
-    )?;
+    http::api(ctx, &endpoints::SET_ENTERPRISE_ISSUER, &[enterprise], Some(&body))?;
     Ok(body)
 }

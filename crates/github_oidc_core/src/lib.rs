@@ -6,6 +6,7 @@
 //! | Module | What it does |
 //! | --- | --- |
 //! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
+//! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
 //! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
 //! | [`names`] | validation and percent-encoding of owner / repository / enterprise names |
@@ -18,6 +19,7 @@
 
 pub mod context;
 pub mod discovery;
+pub mod endpoints;
 pub mod error;
 pub mod http;
 pub mod issuer;

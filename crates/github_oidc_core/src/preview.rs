@@ -25,7 +25,6 @@ use crate::names::segment;
 use crate::template;
 use github_oidc_claims::subject::{compute_subject, Subject, SubjectRequest, DEFAULT_TEMPLATE};
 use github_oidc_claims::token::{self, Verification, VerifyOptions, DEFAULT_LEEWAY_SECS};
-use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -210,20 +209,8 @@ pub struct RepositoryInfo {
 
 /// Reads names and IDs of a repository (`GET /repos/{owner}/{repo}`).
 pub fn repository_info(ctx: &Context, owner: &str, repo: &str) -> Result<RepositoryInfo> {
-    let path = format!(
-        "/repos/{}/{}",
-        segment("Owner", owner)?,
-        segment("Repository", repo)?
-    );
-    let url = ctx.api_url(&path);
-    let r = http::api(
-        ctx,
-        Method::GET,
-        &path,
-        None,
-        "the fine-grained permission \"Metadata\" repository (read) or the classic scope repo",
-        None,
-    )?;
+    let r = http::api(ctx, &crate::endpoints::GET_REPOSITORY, &[owner, repo], None)?;
+    let url = r.url.clone();
     let id = |v: Option<&Value>| match v {
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),

@@ -1,24 +1,17 @@
 //! OIDC custom-property inclusions: which repository custom properties GitHub adds to tokens as
 //! `repo_property_<name>` claims (contract §2.6; github.com and GitHub Enterprise Cloud).
 //!
-//! | Call | Endpoint | Permission (fine-grained / classic) |
-//! | --- | --- | --- |
-//! | [`list`] | `GET /{orgs|enterprises}/{owner}/actions/oidc/customization/properties/repo` | Administration org (read) / `read:org`; enterprise: `admin:enterprise` |
-//! | [`add`] | `POST …/properties/repo` `{"custom_property_name"}` → 201 | Administration org (write) / `admin:org`; enterprise: `admin:enterprise` |
-//! | [`remove`] | `DELETE …/properties/repo/{custom_property_name}` → 204 | as `add` |
-//!
-//! These endpoints are documented under API version 2026-03-10, which these requests name.
+//! [`list`], [`add`] (`POST {"custom_property_name"}` → 201) and [`remove`] (`DELETE` → 204)
+//! call the `*_PROPERTY_INCLUSION*` entries of [`crate::endpoints`] (org and enterprise), which
+//! name their paths, permissions and API version (2026-03-10).
 
 use crate::context::Context;
+use crate::endpoints::{self, Endpoint};
 use crate::error::{Error, Result};
 use crate::http;
 use crate::keys::PROPERTY_PREFIX;
 use crate::names::segment;
-use reqwest::Method;
 use serde::Serialize;
-
-/// The API version that documents these endpoints.
-const API_VERSION: &str = "2026-03-10";
 
 /// Where inclusions are defined.
 #[derive(Debug, Clone, Copy)]
@@ -40,35 +33,29 @@ pub struct Inclusion {
     pub claim_key: String,
 }
 
-fn base(ctx: &Context, scope: Scope) -> Result<(String, &'static str, &'static str)> {
+/// The (list, add, remove) endpoints and the owner argument of a scope.
+fn endpoints_of<'a>(
+    ctx: &Context,
+    scope: Scope<'a>,
+) -> Result<(&'static Endpoint, &'static Endpoint, &'static Endpoint, &'a str)> {
     Ok(match scope {
         Scope::Organization(org) => (
-            format!("/orgs/{}/actions/oidc/customization/properties/repo", segment("Owner", org)?),
-            "the fine-grained permission \"Administration\" organization (read) or the classic scope read:org",
-            "the fine-grained permission \"Administration\" organization (write) or the classic scope admin:org",
+            &endpoints::LIST_ORG_PROPERTY_INCLUSIONS,
+            &endpoints::ADD_ORG_PROPERTY_INCLUSION,
+            &endpoints::REMOVE_ORG_PROPERTY_INCLUSION,
+            org,
         ),
         Scope::Enterprise(slug) => {
+            segment("Enterprise", slug)?;
             ctx.require_cloud("OIDC custom-property inclusions")?;
             (
-                format!(
-                    "/enterprises/{}/actions/oidc/customization/properties/repo",
-                    segment("Enterprise", slug)?
-                ),
-                "a classic token with the admin:enterprise scope (fine-grained tokens are not supported)",
-                "a classic token with the admin:enterprise scope (fine-grained tokens are not supported)",
+                &endpoints::LIST_ENTERPRISE_PROPERTY_INCLUSIONS,
+                &endpoints::ADD_ENTERPRISE_PROPERTY_INCLUSION,
+                &endpoints::REMOVE_ENTERPRISE_PROPERTY_INCLUSION,
+                slug,
             )
         }
     })
-}
-
-fn call(
-    ctx: &Context,
-    method: Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-    perm: &str,
-) -> Result<http::Response> {
-    http::api(ctx, method, path, body, perm, Some(API_VERSION))
 }
 
 fn inclusion(v: &serde_json::Value, default_source: &str) -> Option<Inclusion> {
@@ -93,10 +80,10 @@ fn source_of(scope: Scope) -> &'static str {
 
 /// Lists the inclusions of an organization (with those it inherits) or an enterprise.
 pub fn list(ctx: &Context, scope: Scope) -> Result<Vec<Inclusion>> {
-    let (path, read, _) = base(ctx, scope)?;
-    let r = call(ctx, Method::GET, &path, None, read)?;
+    let (list, _, _, owner) = endpoints_of(ctx, scope)?;
+    let r = http::api(ctx, list, &[owner], None)?;
     let items = r.body.as_array().ok_or_else(|| Error::UnexpectedResponse {
-        url: ctx.api_url(&path),
+        url: r.url.clone(),
         message: "the list of inclusions is not a JSON array".into(),
     })?;
     Ok(items
@@ -114,14 +101,9 @@ fn property_name(name: &str) -> Result<&str> {
 /// Adds an inclusion; a name given as `repo_property_<name>` is accepted too.
 pub fn add(ctx: &Context, scope: Scope, name: &str) -> Result<Inclusion> {
     let name = property_name(name)?;
-    let (path, _, write) = base(ctx, scope)?;
-    let r = call(
-        ctx,
-        Method::POST,
-        &path,
-        Some(serde_json::json!({ "custom_property_name": name })),
-        write,
-    )?;
+    let (_, add, _, owner) = endpoints_of(ctx, scope)?;
+    let body = serde_json::json!({ "custom_property_name": name });
+    let r = http::api(ctx, add, &[owner], Some(&body))?;
     Ok(inclusion(&r.body, source_of(scope)).unwrap_or(Inclusion {
         custom_property_name: name.to_string(),
         inclusion_source: source_of(scope).to_string(),
@@ -132,13 +114,7 @@ pub fn add(ctx: &Context, scope: Scope, name: &str) -> Result<Inclusion> {
 /// Removes an inclusion; a name given as `repo_property_<name>` is accepted too.
 pub fn remove(ctx: &Context, scope: Scope, name: &str) -> Result<()> {
     let name = property_name(name)?;
-    let (path, _, write) = base(ctx, scope)?;
-    call(
-        ctx,
-        Method::DELETE,
-        &format!("{path}/{}", segment("Name", name)?),
-        None,
-        write,
-    )?;
+    let (_, _, remove, owner) = endpoints_of(ctx, scope)?;
+    http::api(ctx, remove, &[owner, name], None)?;
     Ok(())
 }

@@ -1,11 +1,9 @@
 //! The OIDC `sub` customization template of organizations and repositories.
 //!
-//! | Call | Endpoint | Permission (fine-grained / classic) |
-//! | --- | --- | --- |
-//! | [`get_org`] | `GET /orgs/{org}/actions/oidc/customization/sub` | Administration org (read) / `read:org` |
-//! | [`set_org`] | `PUT /orgs/{org}/actions/oidc/customization/sub` | Administration org (write) / `write:org` |
-//! | [`get_repo`] | `GET /repos/{owner}/{repo}/actions/oidc/customization/sub` | Actions repo (read) / `repo` |
-//! | [`set_repo`] | `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub` | Actions repo (write) / `repo` |
+//! [`get_org`], [`set_org`], [`get_repo`] and [`set_repo`] call
+//! [`endpoints::GET_ORG_TEMPLATE`], [`endpoints::SET_ORG_TEMPLATE`],
+//! [`endpoints::GET_REPO_TEMPLATE`] and [`endpoints::SET_REPO_TEMPLATE`] (paths and
+//! permissions are in [`crate::endpoints`]).
 //!
 //! An organization that never customised its template answers 404 with "No Actions OIDC
 //! custom sub claim template found…": that is reported as `customized: false` with the default
@@ -13,11 +11,10 @@
 
 use crate::context::Context;
 use crate::discovery;
+use crate::endpoints;
 use crate::error::{Error, Result};
 use crate::http;
 use crate::keys;
-use crate::names::segment;
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 /// A template as GitHub reports it, plus where it came from.
@@ -54,24 +51,6 @@ pub struct Update {
     pub allow_unknown_keys: bool,
 }
 
-const ORG_READ: &str =
-    "the fine-grained permission \"Administration\" organization (read) or the classic scope read:org";
-const ORG_WRITE: &str =
-    "the fine-grained permission \"Administration\" organization (write) or the classic scope write:org";
-const REPO_READ: &str = "the fine-grained permission \"Actions\" repository (read) or the classic scope repo";
-const REPO_WRITE: &str =
-    "the fine-grained permission \"Actions\" repository (write) or the classic scope repo";
-
-fn call(
-    ctx: &Context,
-    method: Method,
-    path: String,
-    body: Option<serde_json::Value>,
-    perm: &str,
-) -> Result<http::Response> {
-    http::api(ctx, method, &path, body, perm, None)
-}
-
 fn string_list(v: &serde_json::Value, url: &str) -> Result<Option<Vec<String>>> {
     match v.get("include_claim_keys") {
         None | Some(serde_json::Value::Null) => Ok(None),
@@ -96,9 +75,8 @@ fn string_list(v: &serde_json::Value, url: &str) -> Result<Option<Vec<String>>> 
 
 /// Reads an organization's template.
 pub fn get_org(ctx: &Context, org: &str) -> Result<Template> {
-    let path = format!("/orgs/{}/actions/oidc/customization/sub", segment("Owner", org)?);
-    let url = ctx.api_url(&path);
-    match call(ctx, Method::GET, path, None, ORG_READ) {
+    let url = endpoints::GET_ORG_TEMPLATE.url(ctx, &[org])?;
+    match http::api(ctx, &endpoints::GET_ORG_TEMPLATE, &[org], None) {
         Ok(r) => Ok(Template {
             owner: org.to_string(),
             include_claim_keys: string_list(&r.body, &url)?,
@@ -123,13 +101,8 @@ fn is_no_template(message: &str) -> bool {
 
 /// Reads a repository's template.
 pub fn get_repo(ctx: &Context, owner: &str, repo: &str) -> Result<Template> {
-    let path = format!(
-        "/repos/{}/{}/actions/oidc/customization/sub",
-        segment("Owner", owner)?,
-        segment("Repository", repo)?
-    );
-    let url = ctx.api_url(&path);
-    let r = call(ctx, Method::GET, path, None, REPO_READ)?;
+    let url = endpoints::GET_REPO_TEMPLATE.url(ctx, &[owner, repo])?;
+    let r = http::api(ctx, &endpoints::GET_REPO_TEMPLATE, &[owner, repo], None)?;
     Ok(Template {
         owner: owner.to_string(),
         repository: Some(repo.to_string()),
@@ -175,7 +148,7 @@ pub struct Written {
 
 /// Writes an organization's template. `use_default: Some(true)` resets it to `repo,context`.
 pub fn set_org(ctx: &Context, org: &str, update: &Update) -> Result<Written> {
-    let path = format!("/orgs/{}/actions/oidc/customization/sub", segment("Owner", org)?);
+    endpoints::SET_ORG_TEMPLATE.path(&[org])?;
     ctx.require_token()?;
     let mut warnings = Vec::new();
     let mut body = serde_json::Map::new();
@@ -200,17 +173,13 @@ pub fn set_org(ctx: &Context, org: &str, update: &Update) -> Result<Written> {
         ));
     }
     let sent = serde_json::Value::Object(body);
-    call(ctx, Method::PUT, path, Some(sent.clone()), ORG_WRITE)?;
+    http::api(ctx, &endpoints::SET_ORG_TEMPLATE, &[org], Some(&sent))?;
     Ok(Written { sent, warnings })
 }
 
 /// Writes a repository's template. Fields left `None` keep their current value (read first).
 pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Result<Written> {
-    let path = format!(
-        "/repos/{}/{}/actions/oidc/customization/sub",
-        segment("Owner", owner)?,
-        segment("Repository", repo)?
-    );
+    endpoints::SET_REPO_TEMPLATE.path(&[owner, repo])?;
     ctx.require_token()?;
     if update.use_default.is_none()
         && update.include_claim_keys.is_none()
@@ -269,7 +238,7 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Resu
         body.insert("use_immutable_subject".into(), i.into());
     }
     let sent = serde_json::Value::Object(body);
-    call(ctx, Method::PUT, path, Some(sent.clone()), REPO_WRITE)?;
+    http::api(ctx, &endpoints::SET_REPO_TEMPLATE, &[owner, repo], Some(&sent))?;
     Ok(Written { sent, warnings })
 }
 
