@@ -273,6 +273,13 @@ impl Context {
         }
     }
 
+    /// The enterprise-scoped issuer `ISSUER/<slug>` (slug validated and percent-encoded).
+    /// Enterprise-scoped issuers exist on GitHub Enterprise Cloud only: a GHES host refuses
+    /// one with `InvalidArgument` (unless the issuer was given explicitly).
+    pub fn enterprise_issuer(&self, enterprise: &str) -> Result<String> {
+        self.issuer_for(Some(enterprise))
+    }
+
     /// Refuses enterprise-level calls on GitHub Enterprise Server hosts.
     pub fn require_cloud(&self, what: &str) -> Result<()> {
         if self.kind == HostKind::Ghes && !self.issuer_overridden {

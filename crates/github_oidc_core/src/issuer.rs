@@ -10,17 +10,38 @@
 use crate::context::Context;
 use crate::endpoints;
 use crate::error::Result;
-use crate::http;
+use crate::models::IssuerPolicyBody;
+use crate::write::{perform, to_body, Written};
 
-/// Sets whether tokens of the enterprise use the enterprise-scoped issuer. Returns the body sent.
+/// Sets whether tokens of the enterprise use the enterprise-scoped issuer (or, with `dry_run`,
+/// only plans it). The answer's `issuer` is the issuer the enterprise's tokens carry afterwards.
 pub fn set_enterprise_issuer(
     ctx: &Context,
     enterprise: &str,
     include_enterprise_slug: bool,
-) -> Result<serde_json::Value> {
+    dry_run: bool,
+) -> Result<Written> {
     endpoints::SET_ENTERPRISE_ISSUER.path(&[enterprise])?;
     ctx.require_cloud("The enterprise OIDC issuer policy")?;
-    let body = serde_json::json!({ "include_enterprise_slug": include_enterprise_slug });
-    http::api(ctx, &endpoints::SET_ENTERPRISE_ISSUER, &[enterprise], Some(&body))?;
-    Ok(body)
+    let scoped = ctx.enterprise_issuer(enterprise)?;
+    let standard = ctx.issuer();
+    let mut warnings = Vec::new();
+    if include_enterprise_slug {
+        warnings.push(format!(
+            "Tokens of enterprise {enterprise} will use the issuer {scoped}. Relying parties that trust only {standard} (for example npm and PyPI trusted publishing) will reject them with 401; update cloud trust policies to the new issuer."
+        ));
+    }
+    let body = to_body(&IssuerPolicyBody {
+        include_enterprise_slug,
+    })?;
+    let (mut written, _) = perform(
+        ctx,
+        &endpoints::SET_ENTERPRISE_ISSUER,
+        &[enterprise],
+        Some(body),
+        warnings,
+        dry_run,
+    )?;
+    written.issuer = Some(if include_enterprise_slug { scoped } else { standard });
+    Ok(written)
 }

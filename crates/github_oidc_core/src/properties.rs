@@ -7,10 +7,12 @@
 
 use crate::context::Context;
 use crate::endpoints::{self, Endpoint};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http;
 use crate::keys::PROPERTY_PREFIX;
+use crate::models::{InclusionBody, InclusionResponse};
 use crate::names::segment;
+use crate::write::{perform, to_body, Written};
 use serde::Serialize;
 
 /// Where inclusions are defined.
@@ -58,17 +60,12 @@ fn endpoints_of<'a>(
     })
 }
 
-fn inclusion(v: &serde_json::Value, default_source: &str) -> Option<Inclusion> {
-    let name = v.get("custom_property_name")?.as_str()?.to_string();
-    Some(Inclusion {
-        claim_key: format!("{PROPERTY_PREFIX}{name}"),
-        inclusion_source: v
-            .get("inclusion_source")
-            .and_then(|s| s.as_str())
-            .unwrap_or(default_source)
-            .to_string(),
-        custom_property_name: name,
-    })
+fn inclusion(v: InclusionResponse, scope: Scope) -> Inclusion {
+    Inclusion {
+        claim_key: format!("{PROPERTY_PREFIX}{}", v.custom_property_name),
+        inclusion_source: v.inclusion_source.unwrap_or_else(|| source_of(scope).to_string()),
+        custom_property_name: v.custom_property_name,
+    }
 }
 
 fn source_of(scope: Scope) -> &'static str {
@@ -81,15 +78,8 @@ fn source_of(scope: Scope) -> &'static str {
 /// Lists the inclusions of an organization (with those it inherits) or an enterprise.
 pub fn list(ctx: &Context, scope: Scope) -> Result<Vec<Inclusion>> {
     let (list, _, _, owner) = endpoints_of(ctx, scope)?;
-    let r = http::api(ctx, list, &[owner], None)?;
-    let items = r.body.as_array().ok_or_else(|| Error::UnexpectedResponse {
-        url: r.url.clone(),
-        message: "the list of inclusions is not a JSON array".into(),
-    })?;
-    Ok(items
-        .iter()
-        .filter_map(|v| inclusion(v, source_of(scope)))
-        .collect())
+    let items: Vec<InclusionResponse> = http::api(ctx, list, &[owner], None)?.parse()?;
+    Ok(items.into_iter().map(|v| inclusion(v, scope)).collect())
 }
 
 fn property_name(name: &str) -> Result<&str> {
@@ -98,23 +88,35 @@ fn property_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
-/// Adds an inclusion; a name given as `repo_property_<name>` is accepted too.
-pub fn add(ctx: &Context, scope: Scope, name: &str) -> Result<Inclusion> {
+/// Adds an inclusion (or, with `dry_run`, only plans it); a name given as
+/// `repo_property_<name>` is accepted too. The answer's `result` is the [`Inclusion`] GitHub
+/// created.
+pub fn add(ctx: &Context, scope: Scope, name: &str, dry_run: bool) -> Result<Written> {
     let name = property_name(name)?;
     let (_, add, _, owner) = endpoints_of(ctx, scope)?;
-    let body = serde_json::json!({ "custom_property_name": name });
-    let r = http::api(ctx, add, &[owner], Some(&body))?;
-    Ok(inclusion(&r.body, source_of(scope)).unwrap_or(Inclusion {
-        custom_property_name: name.to_string(),
-        inclusion_source: source_of(scope).to_string(),
-        claim_key: format!("{PROPERTY_PREFIX}{name}"),
-    }))
+    let body = to_body(&InclusionBody {
+        custom_property_name: name,
+    })?;
+    let (mut written, response) = perform(ctx, add, &[owner], Some(body), Vec::new(), dry_run)?;
+    if let Some(r) = response {
+        let created = if r.body.is_null() {
+            InclusionResponse {
+                custom_property_name: name.to_string(),
+                inclusion_source: None,
+            }
+        } else {
+            r.parse()?
+        };
+        written.result = Some(to_body(&inclusion(created, scope))?);
+    }
+    Ok(written)
 }
 
-/// Removes an inclusion; a name given as `repo_property_<name>` is accepted too.
-pub fn remove(ctx: &Context, scope: Scope, name: &str) -> Result<()> {
+/// Removes an inclusion (or, with `dry_run`, only plans it); a name given as
+/// `repo_property_<name>` is accepted too.
+pub fn remove(ctx: &Context, scope: Scope, name: &str, dry_run: bool) -> Result<Written> {
     let name = property_name(name)?;
     let (_, _, remove, owner) = endpoints_of(ctx, scope)?;
-    http::api(ctx, remove, &[owner, name], None)?;
-    Ok(())
+    let (written, _) = perform(ctx, remove, &[owner, name], None, Vec::new(), dry_run)?;
+    Ok(written)
 }
