@@ -149,6 +149,12 @@ pub fn normalize_host(input: &str) -> Result<String> {
             shorten(input.trim()).escape_debug()
         )));
     }
+    if h.len() > 253 {
+        return Err(Error::invalid(format!(
+            "The host name '{}' is longer than 253 characters.",
+            shorten(&h)
+        )));
+    }
     if h == "api.github.com" || h == "www.github.com" {
         return Ok(GITHUB_COM.to_string());
     }
@@ -607,6 +613,13 @@ mod tests {
     #[test]
     fn rejects_bad_hosts_and_hides_token() {
         assert!(normalize_host("bad host").is_err());
+        let long = format!("{}.example.com", "h".repeat(100_000));
+        let e = normalize_host(&long).unwrap_err().to_string();
+        assert!(e.len() < 400 && e.contains("253"), "{e}");
+        let e = normalize_host(&format!("{} é", "h".repeat(100_000)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 400, "{e}");
         assert!(normalize_host("").is_err());
         let c = Context::resolve(&ContextOptions {
             token: Some("s3cret-value".into()),
