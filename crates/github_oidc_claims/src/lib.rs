@@ -6,6 +6,7 @@
 //! * [`subject`] — the `sub` claim GitHub would issue ([`subject::compute_subject`]).
 //! * [`token`] — decode ([`token::decode`]) and verify ([`token::verify`]) ID tokens.
 //! * [`trust`] — AWS / Azure / GCP / Vault trust-policy JSON ([`trust::trust_policy`]).
+//! * [`text`] — user values cut to a safe length for error messages ([`text::shorten`]).
 
 pub mod subject;
 pub mod text;

@@ -1,14 +1,16 @@
-//! Text helpers for messages that echo what a caller gave.
+//! Echoing user input safely: values quoted in error messages are cut to a readable length on
+//! a character boundary, so a 100,000-character argument does not become a 100,000-character
+//! error and a multi-byte character is never split.
 
-/// At most this many characters of a caller's value are echoed in a message.
-pub const ECHO_LIMIT: usize = 100;
+/// The most characters of a value that [`shorten`] keeps.
+pub const MAX_ECHO_CHARS: usize = 100;
 
-/// A caller's value as a message may echo it: at most [`ECHO_LIMIT`] characters, then `…`.
-/// Cuts on a character boundary, never inside a multi-byte character.
+/// `s` unchanged when it has at most [`MAX_ECHO_CHARS`] characters, else its first
+/// [`MAX_ECHO_CHARS`] characters followed by `…`.
 pub fn shorten(s: &str) -> String {
-    match s.char_indices().nth(ECHO_LIMIT) {
-        Some((i, _)) => format!("{}…", &s[..i]),
+    match s.char_indices().nth(MAX_ECHO_CHARS) {
         None => s.to_string(),
+        Some((cut, _)) => format!("{}…", &s[..cut]),
     }
 }
 
@@ -17,12 +19,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn short_values_are_kept() {
+        assert_eq!(shorten(""), "");
+        assert_eq!(shorten("octo-org"), "octo-org");
+        let exactly = "é".repeat(MAX_ECHO_CHARS);
+        assert_eq!(shorten(&exactly), exactly);
+    }
+
+    #[test]
     fn long_values_are_cut_on_a_character_boundary() {
-        assert_eq!(shorten("abc"), "abc");
-        let long = "é".repeat(150);
-        let short = shorten(&long);
-        assert_eq!(short.chars().count(), ECHO_LIMIT + 1);
-        assert!(short.ends_with('…'));
-        assert_eq!(shorten(&"x".repeat(100)), "x".repeat(100));
+        let long = format!("{}{}", "a".repeat(99), "é".repeat(100_000));
+        let s = shorten(&long);
+        assert_eq!(s.chars().count(), MAX_ECHO_CHARS + 1);
+        assert!(s.starts_with(&"a".repeat(99)));
+        assert!(s.ends_with("é…"), "{s}");
+        let emoji = "😀".repeat(MAX_ECHO_CHARS + 1);
+        assert_eq!(shorten(&emoji), format!("{}…", "😀".repeat(MAX_ECHO_CHARS)));
     }
 }

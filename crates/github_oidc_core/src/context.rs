@@ -6,10 +6,17 @@
 //! | `SUBDOMAIN.ghe.com` | `https://api.SUBDOMAIN.ghe.com` | `https://token.actions.SUBDOMAIN.ghe.com` |
 //! | any other host (GHES) | `https://HOST/api/v3` | `https://HOST/_services/token` |
 //!
+//! [`host_kind`] is the one place that decides the kind. GHE.com hosts are exactly one label
+//! under `ghe.com` (contract §6.2); `api.SUBDOMAIN.ghe.com` is read as `SUBDOMAIN.ghe.com`, and
+//! any other name under `ghe.com` (`x.y.ghe.com`) is refused rather than guessed.
+//! [`Context::describe`] tells callers which environment variables hold the token for the
+//! kind ([`HostKind::token_variables`]) and which host to ask `gh auth token --hostname` for.
+//!
 //! An explicit `api_base_uri` / `issuer_uri` overrides the derivation (tests point both at a
 //! local fake server). The token is held as a [`SecretString`] and never printed.
 
 use crate::error::{Error, Result};
+use github_oidc_claims::text::shorten;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -44,15 +51,41 @@ crate::contract_struct! {
     }
 }
 
-/// The kind of GitHub instance.
+/// The kind of GitHub instance; serialised as `github.com`, `ghe.com` or `ghes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum HostKind {
     /// github.com
+    #[serde(rename = "github.com")]
     GitHubCom,
     /// GHE.com (data residency), `SUBDOMAIN.ghe.com`
+    #[serde(rename = "ghe.com")]
     GheCom,
     /// GitHub Enterprise Server
+    #[serde(rename = "ghes")]
     Ghes,
+}
+
+impl HostKind {
+    /// The environment variables that may hold a token for this kind of host, in the order to
+    /// try them (as the GitHub CLI: GHES hosts look at the enterprise variables first, so a
+    /// github.com token in `GH_TOKEN` is not their first choice).
+    pub fn token_variables(self) -> &'static [&'static str] {
+        match self {
+            HostKind::Ghes => &[
+                "GH_ENTERPRISE_TOKEN",
+                "GITHUB_ENTERPRISE_TOKEN",
+                "GH_TOKEN",
+                "GITHUB_TOKEN",
+            ],
+            HostKind::GitHubCom | HostKind::GheCom => &["GH_TOKEN", "GITHUB_TOKEN"],
+        }
+    }
+}
+
+/// The `SUBDOMAIN` of a GHE.com host `SUBDOMAIN.ghe.com` (one DNS label), else `None`.
+fn ghe_com_subdomain(host: &str) -> Option<&str> {
+    let sub = host.strip_suffix(".ghe.com")?;
+    (!sub.is_empty() && !sub.contains('.')).then_some(sub)
 }
 
 /// A resolved context.
@@ -115,26 +148,50 @@ pub fn normalize_host(input: &str) -> Result<String> {
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == ':' || c == '[' || c == ']');
     if !valid {
         return Err(Error::invalid(format!(
-            "'{input}' is not a valid host name. Use github.com, SUBDOMAIN.ghe.com or your GitHub Enterprise Server host name."
+            "'{}' is not a valid host name. Use github.com, SUBDOMAIN.ghe.com or your GitHub Enterprise Server host name.",
+            shorten(input.trim()).escape_debug()
+        )));
+    }
+    if h.len() > 253 {
+        return Err(Error::invalid(format!(
+            "The host name '{}' is longer than 253 characters.",
+            shorten(&h)
         )));
     }
     if h == "api.github.com" || h == "www.github.com" {
         return Ok(GITHUB_COM.to_string());
     }
-    if h.ends_with(".ghe.com") {
-        if let Some(rest) = h.strip_prefix("api.") {
-            return Ok(rest.to_string());
+    if h == "ghe.com" || h.ends_with(".ghe.com") {
+        let web = h
+            .strip_prefix("api.")
+            .filter(|w| ghe_com_subdomain(w).is_some())
+            .unwrap_or(&h);
+        if ghe_com_subdomain(web).is_none() {
+            return Err(Error::invalid(format!(
+                "'{}' is not a GHE.com host: GHE.com hosts are SUBDOMAIN.ghe.com (one name before .ghe.com), for example octocorp.ghe.com.",
+                shorten(&h)
+            )));
         }
+        return Ok(web.to_string());
     }
     Ok(h)
 }
 
 fn parse_url(what: &str, s: &str) -> Result<Url> {
+    if looks_like_token(s) {
+        // Never echo it.
+        return Err(Error::invalid(format!(
+            "{what} looks like a token. Pass the token as -Context @{{ Token = ... }} or in GH_TOKEN, and an http(s) URL here."
+        )));
+    }
     let trimmed = s.trim().trim_end_matches('/');
+    let shown = shorten(s.trim());
     let url = Url::parse(trimmed)
-        .map_err(|e| Error::invalid(format!("{what} '{s}' is not an absolute URL: {e}")))?;
+        .map_err(|e| Error::invalid(format!("{what} '{shown}' is not an absolute URL: {e}")))?;
     if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(Error::invalid(format!("{what} '{s}' must be an http(s) URL.")));
+        return Err(Error::invalid(format!(
+            "{what} '{shown}' must be an http(s) URL."
+        )));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::invalid(format!("{what} must not contain credentials.")));
@@ -142,20 +199,44 @@ fn parse_url(what: &str, s: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// Whether a string looks like a GitHub token (classic, fine-grained, app, OAuth) rather than a name.
+/// Whether a string looks like a credential rather than a name: a GitHub token (classic
+/// `ghp_`, OAuth `gho_`, user-to-server `ghu_`, installation `ghs_`, refresh `ghr_`,
+/// fine-grained `github_pat_`, or a legacy 40-hex token) or a JWT (`eyJ….….…`, such as an
+/// Actions ID token). A `Bearer ` or `token ` prefix is looked through.
 pub fn looks_like_token(s: &str) -> bool {
-    let s = s.trim();
+    let mut s = s.trim();
+    for scheme in ["Bearer ", "bearer ", "token ", "Token "] {
+        if let Some(rest) = s.strip_prefix(scheme) {
+            s = rest.trim_start();
+        }
+    }
+    let b64url = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    // The shortest JOSE header, `{"alg":"none"}`, is 19 characters of base64url: a host name
+    // label starting with `eyJ` is not mistaken for one.
+    let jwt = s.starts_with("eyJ") && {
+        let parts: Vec<&str> = s.split('.').collect();
+        parts.len() == 3
+            && parts[0].len() >= 16
+            && parts[..2].iter().all(|p| b64url(p))
+            && (parts[2].is_empty() || b64url(parts[2]))
+    };
     ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
         .iter()
         .any(|p| s.starts_with(p))
         || (s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        || jwt
 }
 
 /// The kind of instance a normalised host name belongs to.
 pub fn host_kind(host: &str) -> HostKind {
     if host == GITHUB_COM {
         HostKind::GitHubCom
-    } else if host.ends_with(".ghe.com") {
+    } else if ghe_com_subdomain(host).is_some() {
         HostKind::GheCom
     } else {
         HostKind::Ghes
@@ -167,7 +248,7 @@ pub fn derive_endpoints(host: &str) -> (String, String) {
     match host_kind(host) {
         HostKind::GitHubCom => ("https://api.github.com".into(), GITHUB_COM_ISSUER.into()),
         HostKind::GheCom => {
-            let sub = host.trim_end_matches(".ghe.com");
+            let sub = ghe_com_subdomain(host).unwrap_or(host);
             (
                 format!("https://api.{sub}.ghe.com"),
                 format!("https://token.actions.{sub}.ghe.com"),
@@ -276,6 +357,13 @@ impl Context {
         }
     }
 
+    /// The enterprise-scoped issuer `ISSUER/<slug>` (slug validated and percent-encoded).
+    /// Enterprise-scoped issuers exist on GitHub Enterprise Cloud only: a GHES host refuses
+    /// one with `InvalidArgument` (unless the issuer was given explicitly).
+    pub fn enterprise_issuer(&self, enterprise: &str) -> Result<String> {
+        self.issuer_for(Some(enterprise))
+    }
+
     /// Refuses enterprise-level calls on GitHub Enterprise Server hosts.
     pub fn require_cloud(&self, what: &str) -> Result<()> {
         if self.kind == HostKind::Ghes && !self.issuer_overridden {
@@ -292,11 +380,21 @@ impl Context {
         format!("{}{}", self.api_base_uri.as_str().trim_end_matches('/'), path)
     }
 
-    /// A JSON description without the token (for `Get-GitHubOidcContext`).
+    /// The host to ask the GitHub CLI for a token (`gh auth token --hostname`): the web host
+    /// name, also when the context was given only an API URL.
+    pub fn gh_host(&self) -> &str {
+        &self.host_name
+    }
+
+    /// A JSON description without the token (for `Get-GitHubOidcContext` and for callers that
+    /// look up a token): `kind` is `github.com`, `ghe.com` or `ghes`; `token_variables` are the
+    /// environment variables to try, in order; `gh_host` is the host for `gh auth token`.
     pub fn describe(&self) -> serde_json::Value {
         serde_json::json!({
             "host_name": self.host_name,
             "kind": self.kind,
+            "token_variables": self.kind.token_variables(),
+            "gh_host": self.gh_host(),
             "api_base_uri": self.api_base_uri.as_str().trim_end_matches('/'),
             "issuer_uri": self.issuer(),
             "discovery_uri": format!("{}/.well-known/openid-configuration", self.issuer()),
@@ -391,8 +489,140 @@ mod tests {
     }
 
     #[test]
+    fn every_token_shape_is_refused_and_not_echoed() {
+        let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJyZXBvOm8vcjpyZWY6cmVmcy9oZWFkcy9tYWluIn0.c2lnbmF0dXJl";
+        let samples = [
+            format!("ghp_{}", "A1b2".repeat(9)),
+            format!("gho_{}", "x".repeat(36)),
+            format!("ghu_{}", "x".repeat(36)),
+            format!("ghs_{}", "x".repeat(36)),
+            format!("ghr_{}", "x".repeat(36)),
+            format!("github_pat_11ABC_{}", "y".repeat(59)),
+            "0123456789abcdef0123456789ABCDEF01234567".to_string(),
+            jwt.to_string(),
+            format!("Bearer {jwt}"),
+        ];
+        for t in &samples {
+            assert!(looks_like_token(t), "{t}");
+            let e = normalize_host(t).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+            assert!(!e.to_string().contains(t.trim_start_matches("Bearer ")), "{e}");
+            let e = Context::resolve(&ContextOptions {
+                host_name: Some(t.clone()),
+                ..Default::default()
+            })
+            .unwrap_err();
+            assert!(!e.to_string().contains(&t[4..]), "{e}");
+            let e = Context::resolve(&ContextOptions {
+                api_base_uri: Some(t.clone()),
+                ..Default::default()
+            })
+            .unwrap_err();
+            assert!(!e.to_string().contains(&t[4..]), "{e}");
+        }
+        for host in [
+            "github.com",
+            "eyJ.example.com",
+            "octocorp.ghe.com",
+            "ghes.corp:8443",
+            "deadbeef.example.com",
+        ] {
+            assert!(!looks_like_token(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn one_function_decides_the_kind() {
+        assert_eq!(host_kind("github.com"), HostKind::GitHubCom);
+        assert_eq!(host_kind("octocorp.ghe.com"), HostKind::GheCom);
+        assert_eq!(host_kind("github.example.com"), HostKind::Ghes);
+        assert_eq!(host_kind("x.y.z.ghe.com"), HostKind::Ghes);
+        assert_eq!(ctx("api.octocorp.ghe.com").kind, HostKind::GheCom);
+        for bad in ["x.y.z.ghe.com", "x.y.ghe.com", "ghe.com", "api.x.y.ghe.com"] {
+            let e = normalize_host(bad).unwrap_err().to_string();
+            assert!(e.contains("SUBDOMAIN.ghe.com"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn describe_names_kind_token_variables_and_gh_host() {
+        let d = ctx("github.com").describe();
+        assert_eq!(d["kind"], "github.com");
+        assert_eq!(
+            d["token_variables"],
+            serde_json::json!(["GH_TOKEN", "GITHUB_TOKEN"])
+        );
+        assert_eq!(d["gh_host"], "github.com");
+        let d = ctx("https://api.octocorp.ghe.com/").describe();
+        assert_eq!(d["kind"], "ghe.com");
+        assert_eq!(
+            d["token_variables"],
+            serde_json::json!(["GH_TOKEN", "GITHUB_TOKEN"])
+        );
+        assert_eq!(d["gh_host"], "octocorp.ghe.com");
+        let d = ctx("GitHub.Example.com").describe();
+        assert_eq!(d["kind"], "ghes");
+        assert_eq!(
+            d["token_variables"],
+            serde_json::json!([
+                "GH_ENTERPRISE_TOKEN",
+                "GITHUB_ENTERPRISE_TOKEN",
+                "GH_TOKEN",
+                "GITHUB_TOKEN"
+            ])
+        );
+        assert_eq!(d["gh_host"], "github.example.com");
+        // Only an API URL: the host for gh comes from it.
+        let only_api = |api: &str| {
+            Context::resolve(&ContextOptions {
+                api_base_uri: Some(api.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .describe()
+        };
+        assert_eq!(only_api("https://api.github.com")["gh_host"], "github.com");
+        assert_eq!(
+            only_api("https://api.octocorp.ghe.com")["gh_host"],
+            "octocorp.ghe.com"
+        );
+        let d = only_api("https://ghes.corp/api/v3");
+        assert_eq!(d["gh_host"], "ghes.corp");
+        assert_eq!(d["kind"], "ghes");
+    }
+
+    #[test]
+    fn enterprise_issuer_is_encoded_and_cloud_only() {
+        assert_eq!(
+            ctx("github.com").enterprise_issuer("octocat-inc").unwrap(),
+            "https://token.actions.githubusercontent.com/octocat-inc"
+        );
+        assert_eq!(
+            ctx("octocorp.ghe.com").enterprise_issuer("octocorp").unwrap(),
+            "https://token.actions.octocorp.ghe.com/octocorp"
+        );
+        let e = ctx("github.example.com").enterprise_issuer("acme").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(e.to_string().contains("Enterprise Server"), "{e}");
+        assert!(ctx("github.com").enterprise_issuer("a/b").is_err());
+        let long = "é".repeat(100_000);
+        let e = ctx("github.com")
+            .enterprise_issuer(&long)
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 500, "the slug is not echoed whole: {} bytes", e.len());
+    }
+
+    #[test]
     fn rejects_bad_hosts_and_hides_token() {
         assert!(normalize_host("bad host").is_err());
+        let long = format!("{}.example.com", "h".repeat(100_000));
+        let e = normalize_host(&long).unwrap_err().to_string();
+        assert!(e.len() < 400 && e.contains("253"), "{e}");
+        let e = normalize_host(&format!("{} é", "h".repeat(100_000)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 400, "{e}");
         assert!(normalize_host("").is_err());
         let c = Context::resolve(&ContextOptions {
             token: Some("s3cret-value".into()),

@@ -8,6 +8,7 @@
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::{self, Request};
+use crate::models::{DiscoveryDocument, JwksDocument};
 use once_cell::sync::Lazy;
 use reqwest::Method;
 use serde::Serialize;
@@ -81,7 +82,7 @@ pub fn discover(ctx: &Context, enterprise: Option<&str>) -> Result<Arc<Discovery
         ctx,
         api_version: None,
     }))
-    .and_then(|r| parse(&uri, &r.body));
+    .and_then(|r| parse(&r));
     let mut c = cache();
     match result {
         Ok(d) => {
@@ -103,34 +104,13 @@ pub fn recently_failed(issuer: &str) -> bool {
     matches!(c.failures.get(&discovery_uri(issuer)), Some((t, _)) if t.elapsed() < NEGATIVE_TTL)
 }
 
-fn parse(uri: &str, body: &serde_json::Value) -> Result<Discovery> {
-    let bad = |m: &str| Error::UnexpectedResponse {
-        url: uri.to_string(),
-        message: m.to_string(),
-    };
-    let obj = body
-        .as_object()
-        .ok_or_else(|| bad("the discovery document is not a JSON object"))?;
-    let issuer = obj
-        .get("issuer")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| bad("`issuer` is missing"))?;
-    let claims = obj
-        .get("claims_supported")
-        .and_then(|v| v.as_array())
-        .ok_or_else(|| bad("`claims_supported` is missing"))?;
+fn parse(response: &http::Response) -> Result<Discovery> {
+    let d: DiscoveryDocument = response.parse()?;
     Ok(Discovery {
-        issuer: issuer.to_string(),
-        jwks_uri: obj
-            .get("jwks_uri")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string(),
-        claims_supported: claims
-            .iter()
-            .filter_map(|c| c.as_str().map(str::to_string))
-            .collect(),
-        discovery_uri: uri.to_string(),
+        issuer: d.issuer,
+        jwks_uri: d.jwks_uri,
+        claims_supported: d.claims_supported,
+        discovery_uri: response.url.clone(),
     })
 }
 
@@ -155,12 +135,7 @@ pub fn jwks(ctx: &Context, discovery: &Discovery, refresh: bool) -> Result<Arc<S
         ctx,
         api_version: None,
     }))?;
-    if resp.body.get("keys").and_then(|k| k.as_array()).is_none() {
-        return Err(Error::UnexpectedResponse {
-            url: discovery.jwks_uri.clone(),
-            message: "the JWKS has no `keys` array".into(),
-        });
-    }
+    resp.parse::<JwksDocument>()?;
     let text = Arc::new(resp.body.to_string());
     cache().jwks.insert(discovery.jwks_uri.clone(), text.clone());
     Ok(text)

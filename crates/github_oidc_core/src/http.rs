@@ -2,7 +2,7 @@
 //! bounded timeouts and retries.
 //!
 //! Retry policy (after reqwest-retry's classification and octocrab's rate-limit rules):
-//! - connect errors and timeouts, 5xx, 429, and 403 responses that are rate limits (a
+//! - connect errors and timeouts, 5xx, 408, 429, and 403 responses that are rate limits (a
 //!   `retry-after` header, `x-ratelimit-remaining: 0`, or a message about a rate limit, as
 //!   secondary limits may have no headers) are transient and retried up to
 //!   `Context::max_retries` times; every other 4xx is returned at once;
@@ -16,7 +16,9 @@
 //! header; URLs and errors never contain them.
 
 use crate::context::Context;
+use crate::endpoints::Endpoint;
 use crate::error::{ApiError, Error, Result};
+use crate::models::ErrorBody;
 use once_cell::sync::Lazy;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
@@ -54,13 +56,26 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
     RUNTIME.block_on(f)
 }
 
-/// A successful response: status and parsed body (`Null` for an empty body).
+/// A successful response: status, URL and parsed body (`Null` for an empty body).
 #[derive(Debug)]
 pub struct Response {
     /// HTTP status.
     pub status: u16,
+    /// The request URL.
+    pub url: String,
     /// Body as JSON, `Null` when empty.
     pub body: serde_json::Value,
+}
+
+impl Response {
+    /// The body as a typed model; a body of another shape is an
+    /// [`Error::UnexpectedResponse`] naming the URL and serde's message.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        T::deserialize(&self.body).map_err(|e| Error::UnexpectedResponse {
+            url: self.url.clone(),
+            message: format!("the body does not have the expected shape ({e})"),
+        })
+    }
 }
 
 /// A request to send.
@@ -121,32 +136,22 @@ fn is_rate_limited(status: StatusCode, h: &HeaderMap, message: &str) -> bool {
                 || message.to_ascii_lowercase().contains("rate limit")))
 }
 
+/// Whether an error status is worth retrying: 5xx, 408 Request Timeout (as reqwest-retry
+/// classifies it) and rate limits.
+fn is_transient(status: StatusCode, rate_limited: bool) -> bool {
+    status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT || rate_limited
+}
+
 /// GitHub's advice for a secondary rate limit that names no wait: at least one minute.
 const SECONDARY_LIMIT_WAIT_SECS: u64 = 60;
 
 fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, body: &[u8]) -> ApiError {
-    let json: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
-    let message = json
-        .get("message")
-        .and_then(|m| m.as_str())
-        .map(str::to_string)
+    // A body that is not a GitHub error object still gives a useful error: the reason phrase.
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    let message = parsed
+        .message
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
-    let errors = json
-        .get("errors")
-        .and_then(|e| e.as_array())
-        .map(|a| {
-            a.iter()
-                .map(|e| match e {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other
-                        .get("message")
-                        .and_then(|m| m.as_str())
-                        .map(str::to_string)
-                        .unwrap_or_else(|| other.to_string()),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let errors = parsed.errors.iter().map(ToString::to_string).collect();
     let rate_limited = is_rate_limited(status, h, &message);
     let retry_after_secs = requested_wait(h)
         .or_else(|| (rate_limited && status == StatusCode::FORBIDDEN).then_some(SECONDARY_LIMIT_WAIT_SECS));
@@ -155,10 +160,7 @@ fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, bo
         method: method.to_string(),
         url: url.to_string(),
         message,
-        documentation_url: json
-            .get("documentation_url")
-            .and_then(|d| d.as_str())
-            .map(str::to_string),
+        documentation_url: parsed.documentation_url,
         errors,
         accepted_permissions: h
             .get("x-accepted-github-permissions")
@@ -212,11 +214,12 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                     };
                     return Ok(Response {
                         status: status.as_u16(),
+                        url: req.url.clone(),
                         body,
                     });
                 }
                 let err = parse_error(&req.method, &req.url, status, &headers, &bytes);
-                let transient = status.is_server_error() || err.rate_limited;
+                let transient = is_transient(status, err.rate_limited);
                 if !transient || attempt >= ctx.max_retries {
                     return Err(Error::Api(Box::new(err)));
                 }
@@ -251,27 +254,27 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
     }
 }
 
-/// An authenticated REST API call: fails before any request without a token, sends `path`
-/// under the context's API base with GitHub's headers and retries, and names `permission` (what
-/// the endpoint needs) in 401/403 errors.
+/// An authenticated REST API call to one of the [`crate::endpoints`]: fails before any request
+/// without a token, fills the endpoint's path with `args` (validated and percent-encoded),
+/// sends it under the context's API base with GitHub's headers, the endpoint's API version and
+/// retries, and names the endpoint's permission in 401/403 errors.
 pub fn api(
     ctx: &Context,
-    method: Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-    permission: &str,
-    api_version: Option<&'static str>,
+    endpoint: &Endpoint,
+    args: &[&str],
+    body: Option<&serde_json::Value>,
 ) -> Result<Response> {
+    let url = endpoint.url(ctx, args)?;
     ctx.require_token()?;
     block_on(send(Request {
-        method,
-        url: ctx.api_url(path),
-        body,
+        method: endpoint.method.clone(),
+        url,
+        body: body.cloned(),
         auth: true,
         ctx,
-        api_version,
+        api_version: endpoint.api_version,
     }))
-    .map_err(|e| with_permission(e, permission))
+    .map_err(|e| with_permission(e, endpoint.permission))
 }
 
 /// Attaches the permission an endpoint needs to 401/403 errors, so the user knows what kind of
@@ -350,6 +353,16 @@ mod tests {
         );
         let w = requested_wait(&h).unwrap();
         assert!((29..=32).contains(&w), "{w}");
+    }
+
+    #[test]
+    fn transient_statuses() {
+        assert!(is_transient(StatusCode::REQUEST_TIMEOUT, false));
+        assert!(is_transient(StatusCode::BAD_GATEWAY, false));
+        assert!(is_transient(StatusCode::FORBIDDEN, true));
+        assert!(!is_transient(StatusCode::FORBIDDEN, false));
+        assert!(!is_transient(StatusCode::NOT_FOUND, false));
+        assert!(!is_transient(StatusCode::UNPROCESSABLE_ENTITY, false));
     }
 
     #[test]

@@ -4,36 +4,44 @@
 //! `{"include_enterprise_slug": bool}` answers 204. With the slug, tokens carry
 //! `iss: https://token.actions.githubusercontent.com/<slug>`; relying parties that trust only
 //! the standard issuer (npm and PyPI trusted publishing, for example) then reject them.
-//! There is no GET for this setting. Needs a classic token with `admin:enterprise`.
+//! There is no GET for this setting. Endpoint and permission:
+//! [`endpoints::SET_ENTERPRISE_ISSUER`].
 
 use crate::context::Context;
+use crate::endpoints;
 use crate::error::Result;
-use crate::http;
-use crate::names::segment;
-use reqwest::Method;
+use crate::models::IssuerPolicyBody;
+use crate::write::{perform, to_body, Written};
 
-const ENTERPRISE_WRITE: &str =
-    "a classic token with the admin:enterprise scope (GitHub Apps and fine-grained tokens cannot use this endpoint)";
-
-/// Sets whether tokens of the enterprise use the enterprise-scoped issuer. Returns the body sent.
+/// Sets whether tokens of the enterprise use the enterprise-scoped issuer (or, with `dry_run`,
+/// only plans it). The answer's `issuer` is the issuer the enterprise's tokens carry afterwards.
 pub fn set_enterprise_issuer(
     ctx: &Context,
     enterprise: &str,
     include_enterprise_slug: bool,
-) -> Result<serde_json::Value> {
-    let path = format!(
-        "/enterprises/{}/actions/oidc/customization/issuer",
-        segment("Enterprise", enterprise)?
-    );
+    dry_run: bool,
+) -> Result<Written> {
+    endpoints::SET_ENTERPRISE_ISSUER.path(&[enterprise])?;
     ctx.require_cloud("The enterprise OIDC issuer policy")?;
-    let body = serde_json::json!({ "include_enterprise_slug": include_enterprise_slug });
-    http::api(
+    let scoped = ctx.enterprise_issuer(enterprise)?;
+    let standard = ctx.issuer();
+    let mut warnings = Vec::new();
+    if include_enterprise_slug {
+        warnings.push(format!(
+            "Tokens of enterprise {enterprise} will use the issuer {scoped}. Relying parties that trust only {standard} (for example npm and PyPI trusted publishing) will reject them with 401; update cloud trust policies to the new issuer."
+        ));
+    }
+    let body = to_body(&IssuerPolicyBody {
+        include_enterprise_slug,
+    })?;
+    let (mut written, _) = perform(
         ctx,
-        Method::PUT,
-        &path,
-        Some(body.clone()),
-        ENTERPRISE_WRITE,
-        None,
+        &endpoints::SET_ENTERPRISE_ISSUER,
+        &[enterprise],
+        Some(body),
+        warnings,
+        dry_run,
     )?;
-    Ok(body)
+    written.issuer = Some(if include_enterprise_slug { scoped } else { standard });
+    Ok(written)
 }

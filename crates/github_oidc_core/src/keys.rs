@@ -7,6 +7,7 @@
 //! that discovery does not list yet.
 
 use crate::error::{Error, Result};
+use github_oidc_claims::text::shorten;
 
 /// Keys that only exist in `include_claim_keys` templates.
 pub const TEMPLATE_KEYS: &[&str] = &["repo", "context"];
@@ -110,12 +111,13 @@ pub fn validate(keys: &[String], known: Option<&[String]>) -> Result<()> {
         if !is_valid_syntax(key) {
             return Err(Error::invalid(format!(
                 "Claim key '{}' is not valid: claim keys contain only letters, digits and underscores.",
-                key.escape_debug()
+                shorten(key).escape_debug()
             )));
         }
         if seen.contains(&key.as_str()) {
             return Err(Error::invalid(format!(
-                "Claim key '{key}' appears more than once; keys must be unique."
+                "Claim key '{}' appears more than once; keys must be unique.",
+                shorten(key)
             )));
         }
         seen.push(key);
@@ -128,7 +130,12 @@ pub fn validate(keys: &[String], known: Option<&[String]>) -> Result<()> {
             {
                 continue;
             }
-            let close = suggestions(key, &allowed);
+            // No key is that long: a suggestion would only cost time.
+            let close = if key.len() > 100 {
+                Vec::new()
+            } else {
+                suggestions(key, &allowed)
+            };
             let hint = if close.is_empty() {
                 String::new()
             } else {
@@ -142,7 +149,8 @@ pub fn validate(keys: &[String], known: Option<&[String]>) -> Result<()> {
                 )
             };
             return Err(Error::invalid(format!(
-                "Claim key '{key}' is not supported by this GitHub instance.{hint} Use -AllowUnknownClaimKey to send it anyway."
+                "Claim key '{}' is not supported by this GitHub instance.{hint} Use -AllowUnknownClaimKey to send it anyway.",
+                shorten(key)
             )));
         }
     }
@@ -180,6 +188,24 @@ mod tests {
             .contains("more than once"));
         assert!(validate(&keys(&[""]), None).is_err());
         assert!(validate(&keys(&["repo_property_"]), Some(&known())).is_err());
+    }
+
+    #[test]
+    fn long_keys_are_not_echoed_whole() {
+        let a = "a".repeat(100_000);
+        let b = "b".repeat(100_000);
+        for (key, known, shown) in [
+            (a.clone(), Some(known()), "a"),
+            (format!("{a} "), None, "a"),
+            (format!("{b}é"), None, "b"),
+            (b.clone(), Some(known()), "b"),
+        ] {
+            let e = validate(&[key], known.as_deref()).unwrap_err().to_string();
+            assert!(e.len() < 600, "{} bytes", e.len());
+            assert!(e.contains(&format!("'{}…'", shown.repeat(100))), "{e}");
+        }
+        let e = validate(&[a.clone(), a], None).unwrap_err().to_string();
+        assert!(e.contains("more than once") && e.len() < 600, "{e}");
     }
 
     #[test]

@@ -6,28 +6,34 @@
 //! | Module | What it does |
 //! | --- | --- |
 //! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
+//! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
 //! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
 //! | [`names`] | validation and percent-encoding of owner / repository / enterprise names |
 //! | [`discovery`] | OIDC discovery documents and JWKS, cached per issuer |
+//! | [`models`] | GitHub's request and response bodies as typed serde models |
 //! | [`keys`] | claim-key validation with suggestions, the built-in key list |
 //! | [`template`] | get / set the `sub` customization template of organizations and repositories |
 //! | [`issuer`] | the enterprise issuer policy (`include_enterprise_slug`) |
 //! | [`properties`] | custom-property inclusions (`repo_property_*` claims) of organizations and enterprises |
 //! | [`schema`] | [`contract_struct!`]: serde + JSON Schema from one field list, for the ABI's types |
+//! | [`write`] | every write planned (dry run) or applied, answered as [`write::Written`] |
 //! | [`preview`] | the effective template of a repository and the `sub` it produces; token verification |
 
 pub mod context;
 pub mod discovery;
+pub mod endpoints;
 pub mod error;
 pub mod http;
 pub mod issuer;
 pub mod keys;
+pub mod models;
 pub mod names;
 pub mod preview;
 pub mod properties;
 pub mod schema;
 pub mod template;
+pub mod write;
 
 pub use context::{Context, ContextOptions};
 pub use error::{Error, ErrorKind, Result};

@@ -6,6 +6,7 @@
 //! percent-encoded as one path segment, so nothing can change the request path.
 
 use crate::error::{Error, Result};
+use github_oidc_claims::text::shorten;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Characters left as they are in a path segment.
@@ -16,10 +17,12 @@ pub fn segment(what: &str, name: &str) -> Result<String> {
     if name.is_empty() {
         return Err(Error::invalid(format!("{what} must not be empty.")));
     }
-    if name.len() > 100 {
+    if name.chars().count() > 100 {
+        // Cut on a character boundary: slicing bytes panics inside a multi-byte character.
+        let head: String = name.chars().take(20).collect();
         return Err(Error::invalid(format!(
             "{what} '{}…' is longer than 100 characters.",
-            &name[..20]
+            head.escape_debug()
         )));
     }
     if name == "." || name == ".." {
@@ -39,7 +42,7 @@ pub fn segment(what: &str, name: &str) -> Result<String> {
         };
         return Err(Error::invalid(format!(
             "{what} '{}' contains '{shown}'; GitHub names use only letters, digits, '-', '_' and '.'.{hint}",
-            name.escape_debug()
+            shorten(name).escape_debug()
         )));
     }
     Ok(utf8_percent_encode(name, SEGMENT).to_string())
@@ -67,5 +70,16 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("-Repository"));
+    }
+
+    #[test]
+    fn long_names_with_multibyte_characters_do_not_panic() {
+        // Byte 20 falls inside 'é': slicing there used to panic.
+        let name = format!("{}é{}", "a".repeat(19), "b".repeat(100));
+        let e = segment("Owner", &name).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+        let m = e.to_string();
+        assert!(m.contains(&format!("'{}é…'", "a".repeat(19))), "{m}");
+        assert!(!m.contains(&"b".repeat(100)), "{m}");
     }
 }

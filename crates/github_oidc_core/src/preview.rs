@@ -21,11 +21,11 @@ use crate::context::Context;
 use crate::discovery;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http;
+use crate::models::RepositoryResponse;
 use crate::names::segment;
 use crate::template;
 use github_oidc_claims::subject::{compute_subject, Subject, SubjectRequest, DEFAULT_TEMPLATE};
 use github_oidc_claims::token::{self, Verification, VerifyOptions, DEFAULT_LEEWAY_SECS};
-use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -210,43 +210,15 @@ pub struct RepositoryInfo {
 
 /// Reads names and IDs of a repository (`GET /repos/{owner}/{repo}`).
 pub fn repository_info(ctx: &Context, owner: &str, repo: &str) -> Result<RepositoryInfo> {
-    let path = format!(
-        "/repos/{}/{}",
-        segment("Owner", owner)?,
-        segment("Repository", repo)?
-    );
-    let url = ctx.api_url(&path);
-    let r = http::api(
-        ctx,
-        Method::GET,
-        &path,
-        None,
-        "the fine-grained permission \"Metadata\" repository (read) or the classic scope repo",
-        None,
-    )?;
-    let id = |v: Option<&Value>| match v {
-        Some(Value::Number(n)) => Some(n.to_string()),
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        _ => None,
-    };
-    let text = |v: Option<&Value>| {
-        v.and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let owner_obj = r.body.get("owner");
-    match (id(owner_obj.and_then(|o| o.get("id"))), id(r.body.get("id"))) {
-        (Some(owner_id), Some(id)) => Ok(RepositoryInfo {
-            owner: text(owner_obj.and_then(|o| o.get("login"))).unwrap_or_else(|| owner.to_string()),
-            name: text(r.body.get("name")).unwrap_or_else(|| repo.to_string()),
-            owner_id,
-            id,
-        }),
-        _ => Err(Error::UnexpectedResponse {
-            url,
-            message: "the repository has no `id` or `owner.id`".into(),
-        }),
-    }
+    let r: RepositoryResponse =
+        http::api(ctx, &crate::endpoints::GET_REPOSITORY, &[owner, repo], None)?.parse()?;
+    let text = |v: Option<String>| v.filter(|s| !s.is_empty());
+    Ok(RepositoryInfo {
+        owner: text(r.owner.login).unwrap_or_else(|| owner.to_string()),
+        name: text(r.name).unwrap_or_else(|| repo.to_string()),
+        owner_id: r.owner.id.to_string(),
+        id: r.id.to_string(),
+    })
 }
 
 /// Computes the `sub` GitHub would issue for a job of `owner/repo` with the given claims

@@ -1,24 +1,19 @@
 //! OIDC custom-property inclusions: which repository custom properties GitHub adds to tokens as
 //! `repo_property_<name>` claims (contract §2.6; github.com and GitHub Enterprise Cloud).
 //!
-//! | Call | Endpoint | Permission (fine-grained / classic) |
-//! | --- | --- | --- |
-//! | [`list`] | `GET /{orgs|enterprises}/{owner}/actions/oidc/customization/properties/repo` | Administration org (read) / `read:org`; enterprise: `admin:enterprise` |
-//! | [`add`] | `POST …/properties/repo` `{"custom_property_name"}` → 201 | Administration org (write) / `admin:org`; enterprise: `admin:enterprise` |
-//! | [`remove`] | `DELETE …/properties/repo/{custom_property_name}` → 204 | as `add` |
-//!
-//! These endpoints are documented under API version 2026-03-10, which these requests name.
+//! [`list`], [`add`] (`POST {"custom_property_name"}` → 201) and [`remove`] (`DELETE` → 204)
+//! call the `*_PROPERTY_INCLUSION*` entries of [`crate::endpoints`] (org and enterprise), which
+//! name their paths, permissions and API version (2026-03-10).
 
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::endpoints::{self, Endpoint};
+use crate::error::Result;
 use crate::http;
 use crate::keys::PROPERTY_PREFIX;
+use crate::models::{InclusionBody, InclusionResponse};
 use crate::names::segment;
-use reqwest::Method;
+use crate::write::{perform, to_body, Written};
 use serde::Serialize;
-
-/// The API version that documents these endpoints.
-const API_VERSION: &str = "2026-03-10";
 
 /// Where inclusions are defined.
 #[derive(Debug, Clone, Copy)]
@@ -40,48 +35,37 @@ pub struct Inclusion {
     pub claim_key: String,
 }
 
-fn base(ctx: &Context, scope: Scope) -> Result<(String, &'static str, &'static str)> {
+/// The (list, add, remove) endpoints and the owner argument of a scope.
+fn endpoints_of<'a>(
+    ctx: &Context,
+    scope: Scope<'a>,
+) -> Result<(&'static Endpoint, &'static Endpoint, &'static Endpoint, &'a str)> {
     Ok(match scope {
         Scope::Organization(org) => (
-            format!("/orgs/{}/actions/oidc/customization/properties/repo", segment("Owner", org)?),
-            "the fine-grained permission \"Administration\" organization (read) or the classic scope read:org",
-            "the fine-grained permission \"Administration\" organization (write) or the classic scope admin:org",
+            &endpoints::LIST_ORG_PROPERTY_INCLUSIONS,
+            &endpoints::ADD_ORG_PROPERTY_INCLUSION,
+            &endpoints::REMOVE_ORG_PROPERTY_INCLUSION,
+            org,
         ),
         Scope::Enterprise(slug) => {
+            segment("Enterprise", slug)?;
             ctx.require_cloud("OIDC custom-property inclusions")?;
             (
-                format!(
-                    "/enterprises/{}/actions/oidc/customization/properties/repo",
-                    segment("Enterprise", slug)?
-                ),
-                "a classic token with the admin:enterprise scope (fine-grained tokens are not supported)",
-                "a classic token with the admin:enterprise scope (fine-grained tokens are not supported)",
+                &endpoints::LIST_ENTERPRISE_PROPERTY_INCLUSIONS,
+                &endpoints::ADD_ENTERPRISE_PROPERTY_INCLUSION,
+                &endpoints::REMOVE_ENTERPRISE_PROPERTY_INCLUSION,
+                slug,
             )
         }
     })
 }
 
-fn call(
-    ctx: &Context,
-    method: Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-    perm: &str,
-) -> Result<http::Response> {
-    http::api(ctx, method, path, body, perm, Some(API_VERSION))
-}
-
-fn inclusion(v: &serde_json::Value, default_source: &str) -> Option<Inclusion> {
-    let name = v.get("custom_property_name")?.as_str()?.to_string();
-    Some(Inclusion {
-        claim_key: format!("{PROPERTY_PREFIX}{name}"),
-        inclusion_source: v
-            .get("inclusion_source")
-            .and_then(|s| s.as_str())
-            .unwrap_or(default_source)
-            .to_string(),
-        custom_property_name: name,
-    })
+fn inclusion(v: InclusionResponse, scope: Scope) -> Inclusion {
+    Inclusion {
+        claim_key: format!("{PROPERTY_PREFIX}{}", v.custom_property_name),
+        inclusion_source: v.inclusion_source.unwrap_or_else(|| source_of(scope).to_string()),
+        custom_property_name: v.custom_property_name,
+    }
 }
 
 fn source_of(scope: Scope) -> &'static str {
@@ -93,16 +77,9 @@ fn source_of(scope: Scope) -> &'static str {
 
 /// Lists the inclusions of an organization (with those it inherits) or an enterprise.
 pub fn list(ctx: &Context, scope: Scope) -> Result<Vec<Inclusion>> {
-    let (path, read, _) = base(ctx, scope)?;
-    let r = call(ctx, Method::GET, &path, None, read)?;
-    let items = r.body.as_array().ok_or_else(|| Error::UnexpectedResponse {
-        url: ctx.api_url(&path),
-        message: "the list of inclusions is not a JSON array".into(),
-    })?;
-    Ok(items
-        .iter()
-        .filter_map(|v| inclusion(v, source_of(scope)))
-        .collect())
+    let (list, _, _, owner) = endpoints_of(ctx, scope)?;
+    let items: Vec<InclusionResponse> = http::api(ctx, list, &[owner], None)?.parse()?;
+    Ok(items.into_iter().map(|v| inclusion(v, scope)).collect())
 }
 
 fn property_name(name: &str) -> Result<&str> {
@@ -111,34 +88,35 @@ fn property_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
-/// Adds an inclusion; a name given as `repo_property_<name>` is accepted too.
-pub fn add(ctx: &Context, scope: Scope, name: &str) -> Result<Inclusion> {
+/// Adds an inclusion (or, with `dry_run`, only plans it); a name given as
+/// `repo_property_<name>` is accepted too. The answer's `result` is the [`Inclusion`] GitHub
+/// created.
+pub fn add(ctx: &Context, scope: Scope, name: &str, dry_run: bool) -> Result<Written> {
     let name = property_name(name)?;
-    let (path, _, write) = base(ctx, scope)?;
-    let r = call(
-        ctx,
-        Method::POST,
-        &path,
-        Some(serde_json::json!({ "custom_property_name": name })),
-        write,
-    )?;
-    Ok(inclusion(&r.body, source_of(scope)).unwrap_or(Inclusion {
-        custom_property_name: name.to_string(),
-        inclusion_source: source_of(scope).to_string(),
-        claim_key: format!("{PROPERTY_PREFIX}{name}"),
-    }))
+    let (_, add, _, owner) = endpoints_of(ctx, scope)?;
+    let body = to_body(&InclusionBody {
+        custom_property_name: name,
+    })?;
+    let (mut written, response) = perform(ctx, add, &[owner], Some(body), Vec::new(), dry_run)?;
+    if let Some(r) = response {
+        let created = if r.body.is_null() {
+            InclusionResponse {
+                custom_property_name: name.to_string(),
+                inclusion_source: None,
+            }
+        } else {
+            r.parse()?
+        };
+        written.result = Some(to_body(&inclusion(created, scope))?);
+    }
+    Ok(written)
 }
 
-/// Removes an inclusion; a name given as `repo_property_<name>` is accepted too.
-pub fn remove(ctx: &Context, scope: Scope, name: &str) -> Result<()> {
+/// Removes an inclusion (or, with `dry_run`, only plans it); a name given as
+/// `repo_property_<name>` is accepted too.
+pub fn remove(ctx: &Context, scope: Scope, name: &str, dry_run: bool) -> Result<Written> {
     let name = property_name(name)?;
-    let (path, _, write) = base(ctx, scope)?;
-    call(
-        ctx,
-        Method::DELETE,
-        &format!("{path}/{}", segment("Name", name)?),
-        None,
-        write,
-    )?;
-    Ok(())
+    let (_, _, remove, owner) = endpoints_of(ctx, scope)?;
+    let (written, _) = perform(ctx, remove, &[owner, name], None, Vec::new(), dry_run)?;
+    Ok(written)
 }

@@ -1,24 +1,29 @@
 //! The OIDC `sub` customization template of organizations and repositories.
 //!
-//! | Call | Endpoint | Permission (fine-grained / classic) |
-//! | --- | --- | --- |
-//! | [`get_org`] | `GET /orgs/{org}/actions/oidc/customization/sub` | Administration org (read) / `read:org` |
-//! | [`set_org`] | `PUT /orgs/{org}/actions/oidc/customization/sub` | Administration org (write) / `write:org` |
-//! | [`get_repo`] | `GET /repos/{owner}/{repo}/actions/oidc/customization/sub` | Actions repo (read) / `repo` |
-//! | [`set_repo`] | `PUT /repos/{owner}/{repo}/actions/oidc/customization/sub` | Actions repo (write) / `repo` |
+//! [`get_org`], [`set_org`], [`get_repo`] and [`set_repo`] call
+//! [`endpoints::GET_ORG_TEMPLATE`], [`endpoints::SET_ORG_TEMPLATE`],
+//! [`endpoints::GET_REPO_TEMPLATE`] and [`endpoints::SET_REPO_TEMPLATE`] (paths and
+//! permissions are in [`crate::endpoints`]).
 //!
 //! An organization that never customised its template answers 404 with "No Actions OIDC
 //! custom sub claim template found…": that is reported as `customized: false` with the default
 //! keys, not as an error. A 404 with any other message means the organization is missing.
+//!
+//! Writes take `dry_run`: a dry run makes every check and every read the write makes (key
+//! validation against discovery, the repository's current template, …) and returns the exact
+//! body and the same warnings, but sends no write.
 
 use crate::context::Context;
 use crate::discovery;
+use crate::endpoints;
 use crate::error::{Error, Result};
 use crate::http;
 use crate::keys;
-use crate::names::segment;
-use reqwest::Method;
+use crate::models::{OrgTemplateBody, OrgTemplateResponse, RepoTemplateBody, RepoTemplateResponse};
+use crate::write::{perform, to_body};
 use serde::{Deserialize, Serialize};
+
+pub use crate::write::Written;
 
 /// A template as GitHub reports it, plus where it came from.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -54,58 +59,19 @@ pub struct Update {
     pub allow_unknown_keys: bool,
 }
 
-const ORG_READ: &str =
-    "the fine-grained permission \"Administration\" organization (read) or the classic scope read:org";
-const ORG_WRITE: &str =
-    "the fine-grained permission \"Administration\" organization (write) or the classic scope write:org";
-const REPO_READ: &str = "the fine-grained permission \"Actions\" repository (read) or the classic scope repo";
-const REPO_WRITE: &str =
-    "the fine-grained permission \"Actions\" repository (write) or the classic scope repo";
-
-fn call(
-    ctx: &Context,
-    method: Method,
-    path: String,
-    body: Option<serde_json::Value>,
-    perm: &str,
-) -> Result<http::Response> {
-    http::api(ctx, method, &path, body, perm, None)
-}
-
-fn string_list(v: &serde_json::Value, url: &str) -> Result<Option<Vec<String>>> {
-    match v.get("include_claim_keys") {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::Array(a)) => a
-            .iter()
-            .map(|k| {
-                k.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| Error::UnexpectedResponse {
-                        url: url.to_string(),
-                        message: "`include_claim_keys` holds a non-string".into(),
-                    })
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(Some),
-        Some(_) => Err(Error::UnexpectedResponse {
-            url: url.to_string(),
-            message: "`include_claim_keys` is not an array".into(),
-        }),
-    }
-}
-
 /// Reads an organization's template.
 pub fn get_org(ctx: &Context, org: &str) -> Result<Template> {
-    let path = format!("/orgs/{}/actions/oidc/customization/sub", segment("Owner", org)?);
-    let url = ctx.api_url(&path);
-    match call(ctx, Method::GET, path, None, ORG_READ) {
-        Ok(r) => Ok(Template {
-            owner: org.to_string(),
-            include_claim_keys: string_list(&r.body, &url)?,
-            use_immutable_subject: r.body.get("use_immutable_subject").and_then(|v| v.as_bool()),
-            customized: true,
-            ..Default::default()
-        }),
+    match http::api(ctx, &endpoints::GET_ORG_TEMPLATE, &[org], None) {
+        Ok(r) => {
+            let t: OrgTemplateResponse = r.parse()?;
+            Ok(Template {
+                owner: org.to_string(),
+                include_claim_keys: t.include_claim_keys,
+                use_immutable_subject: t.use_immutable_subject,
+                customized: true,
+                ..Default::default()
+            })
+        }
         Err(Error::Api(api)) if api.status == 404 && is_no_template(&api.message) => Ok(Template {
             owner: org.to_string(),
             include_claim_keys: Some(vec!["repo".into(), "context".into()]),
@@ -123,24 +89,15 @@ fn is_no_template(message: &str) -> bool {
 
 /// Reads a repository's template.
 pub fn get_repo(ctx: &Context, owner: &str, repo: &str) -> Result<Template> {
-    let path = format!(
-        "/repos/{}/{}/actions/oidc/customization/sub",
-        segment("Owner", owner)?,
-        segment("Repository", repo)?
-    );
-    let url = ctx.api_url(&path);
-    let r = call(ctx, Method::GET, path, None, REPO_READ)?;
+    let t: RepoTemplateResponse =
+        http::api(ctx, &endpoints::GET_REPO_TEMPLATE, &[owner, repo], None)?.parse()?;
     Ok(Template {
         owner: owner.to_string(),
         repository: Some(repo.to_string()),
-        use_default: r.body.get("use_default").and_then(|v| v.as_bool()),
-        include_claim_keys: string_list(&r.body, &url)?,
-        use_immutable_subject: r.body.get("use_immutable_subject").and_then(|v| v.as_bool()),
-        sub_claim_prefix: r
-            .body
-            .get("sub_claim_prefix")
-            .and_then(|v| v.as_str())
-            .map(str::to_string),
+        use_default: t.use_default,
+        include_claim_keys: t.include_claim_keys,
+        use_immutable_subject: t.use_immutable_subject,
+        sub_claim_prefix: t.sub_claim_prefix,
         customized: true,
     })
 }
@@ -164,21 +121,12 @@ pub fn check_keys(ctx: &Context, keys_in: &[String], allow_unknown: bool) -> Res
     }
 }
 
-/// The outcome of a write: what was sent, and warnings.
-#[derive(Debug, Clone, Serialize)]
-pub struct Written {
-    /// The JSON body that was sent.
-    pub sent: serde_json::Value,
-    /// Things the caller should tell the user.
-    pub warnings: Vec<String>,
-}
-
-/// Writes an organization's template. `use_default: Some(true)` resets it to `repo,context`.
-pub fn set_org(ctx: &Context, org: &str, update: &Update) -> Result<Written> {
-    let path = format!("/orgs/{}/actions/oidc/customization/sub", segment("Owner", org)?);
+/// Writes an organization's template (or, with `dry_run`, only plans it).
+/// `use_default: Some(true)` resets it to `repo,context`.
+pub fn set_org(ctx: &Context, org: &str, update: &Update, dry_run: bool) -> Result<Written> {
+    endpoints::SET_ORG_TEMPLATE.path(&[org])?;
     ctx.require_token()?;
     let mut warnings = Vec::new();
-    let mut body = serde_json::Map::new();
     let keys = if update.use_default == Some(true) {
         if update.include_claim_keys.is_some() {
             warnings.push("IncludeClaimKeys is ignored with -UseDefault: the organization template is reset to repo, context.".to_string());
@@ -187,30 +135,33 @@ pub fn set_org(ctx: &Context, org: &str, update: &Update) -> Result<Written> {
     } else {
         update.include_claim_keys.clone()
     };
-    if let Some(k) = &keys {
-        warnings.extend(check_keys(ctx, k, update.allow_unknown_keys)?);
-        body.insert("include_claim_keys".into(), serde_json::json!(k));
-    }
-    if let Some(i) = update.use_immutable_subject {
-        body.insert("use_immutable_subject".into(), i.into());
-    }
-    if body.is_empty() {
+    if keys.is_none() && update.use_immutable_subject.is_none() {
         return Err(Error::invalid(
             "Nothing to set for the organization: pass -IncludeClaimKeys, -UseImmutableSubject or -UseDefault.",
         ));
     }
-    let sent = serde_json::Value::Object(body);
-    call(ctx, Method::PUT, path, Some(sent.clone()), ORG_WRITE)?;
-    Ok(Written { sent, warnings })
+    if let Some(k) = &keys {
+        warnings.extend(check_keys(ctx, k, update.allow_unknown_keys)?);
+    }
+    let body = to_body(&OrgTemplateBody {
+        include_claim_keys: keys.as_deref(),
+        use_immutable_subject: update.use_immutable_subject,
+    })?;
+    let (written, _) = perform(
+        ctx,
+        &endpoints::SET_ORG_TEMPLATE,
+        &[org],
+        Some(body),
+        warnings,
+        dry_run,
+    )?;
+    Ok(written)
 }
 
-/// Writes a repository's template. Fields left `None` keep their current value (read first).
-pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Result<Written> {
-    let path = format!(
-        "/repos/{}/{}/actions/oidc/customization/sub",
-        segment("Owner", owner)?,
-        segment("Repository", repo)?
-    );
+/// Writes a repository's template (or, with `dry_run`, only plans it). Fields left `None`
+/// keep their current value (read first, in a dry run too).
+pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update, dry_run: bool) -> Result<Written> {
+    endpoints::SET_REPO_TEMPLATE.path(&[owner, repo])?;
     ctx.require_token()?;
     if update.use_default.is_none()
         && update.include_claim_keys.is_none()
@@ -260,17 +211,20 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update) -> Resu
     if let (Some(k), false) = (&keys, update.include_claim_keys.is_none()) {
         warnings.extend(check_keys(ctx, k, update.allow_unknown_keys)?);
     }
-    let mut body = serde_json::Map::new();
-    body.insert("use_default".into(), use_default.into());
-    if let Some(k) = keys {
-        body.insert("include_claim_keys".into(), serde_json::json!(k));
-    }
-    if let Some(i) = update.use_immutable_subject {
-        body.insert("use_immutable_subject".into(), i.into());
-    }
-    let sent = serde_json::Value::Object(body);
-    call(ctx, Method::PUT, path, Some(sent.clone()), REPO_WRITE)?;
-    Ok(Written { sent, warnings })
+    let body = to_body(&RepoTemplateBody {
+        use_default,
+        include_claim_keys: keys.as_deref(),
+        use_immutable_subject: update.use_immutable_subject,
+    })?;
+    let (written, _) = perform(
+        ctx,
+        &endpoints::SET_REPO_TEMPLATE,
+        &[owner, repo],
+        Some(body),
+        warnings,
+        dry_run,
+    )?;
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -83,18 +83,18 @@ fn writes_repository_templates() {
         include_claim_keys: Some(keys(&["repo", "context", "job_workflow_ref"])),
         ..Default::default()
     };
-    template::set_repo(&c, "octo-org", "octo-repo", &custom).unwrap();
+    template::set_repo(&c, "octo-org", "octo-repo", &custom, false).unwrap();
     let opt_in = Update {
         use_default: Some(false),
         ..Default::default()
     };
-    template::set_repo(&c, "octo-org", "octo-repo", &opt_in).unwrap();
+    template::set_repo(&c, "octo-org", "octo-repo", &opt_in, false).unwrap();
     let reset = Update {
         use_default: Some(true),
         include_claim_keys: Some(keys(&["repo"])),
         ..Default::default()
     };
-    let w = template::set_repo(&c, "octo-org", "octo-repo", &reset).unwrap();
+    let w = template::set_repo(&c, "octo-org", "octo-repo", &reset, false).unwrap();
     assert_eq!(
         w.warnings.len(),
         1,
@@ -119,7 +119,7 @@ fn immutable_flag_alone_keeps_the_template() {
         use_immutable_subject: Some(true),
         ..Default::default()
     };
-    template::set_repo(&c, "custom-org", "own-template", &update).unwrap();
+    template::set_repo(&c, "custom-org", "own-template", &update, false).unwrap();
     let put = s.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(
         put.body.unwrap(),
@@ -135,7 +135,7 @@ fn writes_organization_templates() {
         include_claim_keys: Some(keys(&["repository_owner_id", "context"])),
         ..Default::default()
     };
-    template::set_org(&c, "octo-org", &update).unwrap();
+    template::set_org(&c, "octo-org", &update, false).unwrap();
     let org = template::get_org(&c, "octo-org").unwrap();
     assert!(org.customized);
     assert_eq!(
@@ -146,10 +146,10 @@ fn writes_organization_templates() {
         use_default: Some(true),
         ..Default::default()
     };
-    let w = template::set_org(&c, "octo-org", &reset).unwrap();
+    let w = template::set_org(&c, "octo-org", &reset, false).unwrap();
     assert_eq!(
         w.sent,
-        serde_json::json!({"include_claim_keys": ["repo", "context"]})
+        Some(serde_json::json!({"include_claim_keys": ["repo", "context"]}))
     );
 }
 
@@ -172,7 +172,7 @@ fn bad_input_sends_nothing() {
         ..Default::default()
     };
     assert_eq!(
-        template::set_org(&c, "octo-org", &bad).unwrap_err().kind(),
+        template::set_org(&c, "octo-org", &bad, false).unwrap_err().kind(),
         ErrorKind::InvalidArgument
     );
     let no_token = ctx_with(&s, None, 0);
@@ -190,7 +190,7 @@ fn unknown_keys_are_checked_against_discovery() {
         include_claim_keys: Some(keys(&["repo", "enviroment"])),
         ..Default::default()
     };
-    let e = template::set_org(&c, "octo-org", &update).unwrap_err();
+    let e = template::set_org(&c, "octo-org", &update, false).unwrap_err();
     assert!(e.to_string().contains("'environment'"), "{e}");
     assert!(s.requests().iter().all(|r| r.method != "PUT"));
     let allowed = Update {
@@ -198,7 +198,7 @@ fn unknown_keys_are_checked_against_discovery() {
         include_claim_keys: Some(keys(&["repo", "brand_new_claim"])),
         ..Default::default()
     };
-    template::set_org(&c, "octo-org", &allowed).unwrap();
+    template::set_org(&c, "octo-org", &allowed, false).unwrap();
 }
 
 #[test]
@@ -218,6 +218,7 @@ fn errors_are_classified_and_keep_githubs_details() {
             use_default: Some(true),
             ..Default::default()
         },
+        false,
     )
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
@@ -330,13 +331,13 @@ fn immutable_flag_alone_keeps_following_the_organization_template() {
         include_claim_keys: Some(keys(&["repository_owner_id", "context"])),
         ..Default::default()
     };
-    template::set_repo(&c, "custom-org", "own-template", &same_as_org).unwrap();
+    template::set_repo(&c, "custom-org", "own-template", &same_as_org, false).unwrap();
     s.clear_requests();
     let update = Update {
         use_immutable_subject: Some(true),
         ..Default::default()
     };
-    let w = template::set_repo(&c, "custom-org", "own-template", &update).unwrap();
+    let w = template::set_repo(&c, "custom-org", "own-template", &update, false).unwrap();
     assert_eq!(w.warnings.len(), 1, "{:?}", w.warnings);
     let put = s.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(
@@ -353,11 +354,19 @@ fn custom_property_inclusions() {
     let listed = properties::list(&c, Scope::Organization("custom-org")).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].claim_key, "repo_property_workspace_id");
-    let added = properties::add(&c, Scope::Enterprise("octocat-inc"), "repo_property_region").unwrap();
-    assert_eq!(added.custom_property_name, "region");
-    assert_eq!(added.inclusion_source, "enterprise");
-    properties::remove(&c, Scope::Organization("custom-org"), "workspace_id").unwrap();
-    let e = properties::remove(&c, Scope::Organization("custom-org"), "workspace_id").unwrap_err();
+    let added = properties::add(
+        &c,
+        Scope::Enterprise("octocat-inc"),
+        "repo_property_region",
+        false,
+    )
+    .unwrap();
+    let added = added.result.unwrap();
+    assert_eq!(added["custom_property_name"], "region");
+    assert_eq!(added["inclusion_source"], "enterprise");
+    assert_eq!(added["claim_key"], "repo_property_region");
+    properties::remove(&c, Scope::Organization("custom-org"), "workspace_id", false).unwrap();
+    let e = properties::remove(&c, Scope::Organization("custom-org"), "workspace_id", false).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let r = s.requests();
     assert_eq!(r[1].method, "POST");

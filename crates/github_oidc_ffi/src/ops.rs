@@ -3,12 +3,13 @@
 //! parsed the request before the operation runs.
 
 use crate::contract::*;
-use temp_job::{job_claims, Job};
+use github_oidc_claims::subject::{job_claims, Job};
 use github_oidc_claims::{Provider, TrustRequest};
 use github_oidc_core::preview;
 use github_oidc_core::properties;
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::{discovery, keys, Context, ContextOptions, Error, Result};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The answer of `ghoidc_context`.
@@ -17,8 +18,48 @@ pub type ContextAnswer = serde_json::Value;
 pub type DiscoverAnswer = serde_json::Value;
 /// The answer of `ghoidc_get_subject_claim`.
 pub type TemplateAnswer = serde_json::Value;
-/// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
-pub type WrittenAnswer = serde_json::Value;
+github_oidc_core::contract_struct! {
+    /// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
+    #[derive(Debug, Serialize)]
+    pub struct WrittenAnswer {
+        /// HTTP method: PUT, POST or DELETE.
+        pub method: String,
+        /// The request URL.
+        pub url: String,
+        /// The JSON body as sent, byte for byte (absent for a DELETE).
+        pub body: Option<String>,
+        /// The body as an object.
+        pub sent: Option<serde_json::Value>,
+        /// What the caller should know (unknown keys allowed, keys ignored, issuer change, ...).
+        pub warnings: Vec<String>,
+        /// `false` for a dry run: nothing was sent.
+        pub applied: bool,
+        /// What GitHub answered to the write (e.g. the inclusion it created).
+        pub result: Option<serde_json::Value>,
+        /// Enterprise issuer only: the issuer the enterprise's tokens carry after the write.
+        pub issuer: Option<String>,
+    }
+}
+
+/// The write answer: the core's outcome plus the body as text, the exact bytes sent.
+fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
+    let body = w
+        .sent
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(WrittenAnswer {
+        method: w.method,
+        url: w.url,
+        body,
+        sent: w.sent,
+        warnings: w.warnings,
+        applied: w.applied,
+        result: w.result,
+        issuer: w.issuer,
+    })
+}
 /// The answer of `ghoidc_list_property_claims`.
 pub type InclusionsAnswer = serde_json::Value;
 /// The answer of `ghoidc_resolve_subject`.
@@ -111,8 +152,8 @@ pub fn set_subject_claim(r: SetSubjectClaimRequest) -> Result<WrittenAnswer> {
         allow_unknown_keys: r.allow_unknown_keys,
     };
     match given(&r.repository) {
-        None => to_json(&template::set_org(&c, &r.owner, &update)?),
-        Some(repo) => to_json(&template::set_repo(&c, &r.owner, repo, &update)?),
+        None => written(template::set_org(&c, &r.owner, &update, r.dry_run)?),
+        Some(repo) => written(template::set_repo(&c, &r.owner, repo, &update, r.dry_run)?),
     }
 }
 
@@ -136,23 +177,23 @@ pub fn list_property_claims(r: ListPropertyClaimsRequest) -> Result<InclusionsAn
 /// `ghoidc_add_property_claim`.
 pub fn add_property_claim(r: AddPropertyClaimRequest) -> Result<WrittenAnswer> {
     let c = ctx(&r.context)?;
-    to_json(&properties::add(&c, property_scope(&r.owner, &r.enterprise)?, &r.name)?)
+    written(properties::add(&c, property_scope(&r.owner, &r.enterprise)?, &r.name, r.dry_run)?)
 }
 
 /// `ghoidc_remove_property_claim`.
 pub fn remove_property_claim(r: RemovePropertyClaimRequest) -> Result<WrittenAnswer> {
     let c = ctx(&r.context)?;
-    properties::remove(&c, property_scope(&r.owner, &r.enterprise)?, &r.name)?;
-    Ok(serde_json::json!({}))
+    written(properties::remove(&c, property_scope(&r.owner, &r.enterprise)?, &r.name, r.dry_run)?)
 }
 
 /// `ghoidc_set_enterprise_issuer`.
 pub fn set_enterprise_issuer(r: SetEnterpriseIssuerRequest) -> Result<WrittenAnswer> {
     let c = ctx(&r.context)?;
-    to_json(&github_oidc_core::issuer::set_enterprise_issuer(
+    written(github_oidc_core::issuer::set_enterprise_issuer(
         &c,
         &r.enterprise,
         r.include_enterprise_slug,
+        r.dry_run,
     )?)
 }
 
@@ -265,37 +306,3 @@ pub fn clear_cache(_: ClearCacheRequest) -> Result<EmptyAnswer> {
     Ok(EmptyAnswer {})
 }
 
-// TEMP until the claims crate's Job lands.
-mod temp_job {
-    use std::collections::BTreeMap;
-    pub struct Job {
-        pub branch: Option<String>,
-        pub tag: Option<String>,
-        pub r#ref: Option<String>,
-        pub pull_request: Option<u64>,
-        pub environment: Option<String>,
-        pub event_name: Option<String>,
-    }
-    pub fn job_claims(job: &Job, claims: &mut BTreeMap<String, String>) -> Result<(), String> {
-        if let Some(b) = &job.branch {
-            claims.insert("ref".into(), format!("refs/heads/{b}"));
-            claims.entry("event_name".into()).or_insert("push".into());
-        }
-        if let Some(t) = &job.tag {
-            claims.insert("ref".into(), format!("refs/tags/{t}"));
-            claims.entry("event_name".into()).or_insert("push".into());
-        }
-        if let Some(r) = &job.r#ref {
-            claims.insert("ref".into(), r.clone());
-        }
-        if let Some(n) = job.pull_request {
-            claims.insert("ref".into(), format!("refs/pull/{n}/merge"));
-            claims.insert("event_name".into(), "pull_request".into());
-        }
-        if let Some(e) = &job.environment {
-            claims.insert("environment".into(), e.clone());
-        }
-        let _ = &job.event_name;
-        Ok(())
-    }
-}
