@@ -1,5 +1,5 @@
 //! The control API under `/_fake/` (never recorded in the request log): request log, faults,
-//! state, reset and shutdown.
+//! state, reset, shutdown and the redirect target.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -10,7 +10,7 @@ use crate::shared::{Fault, Shared};
 use crate::state::State;
 
 /// Handles a `/_fake/...` request.
-pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response {
+pub(crate) fn handle(shared: &std::sync::Arc<Shared>, method: &Method, path: &str, body: &[u8]) -> Response {
     let path = path.trim_end_matches('/');
     let m = method.as_str();
     match (m, path) {
@@ -48,6 +48,10 @@ pub(crate) fn handle(shared: &Shared, method: &Method, path: &str, body: &[u8]) 
             shared.reset();
             empty(StatusCode::NO_CONTENT)
         }
+        ("GET", "/_fake/redirect-target") => match crate::server::redirect_target(shared) {
+            Ok(base_url) => json_response(StatusCode::OK, &json!({ "base_url": base_url })),
+            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), REST_DOCS),
+        },
         ("POST", "/_fake/shutdown") => {
             shared.trigger_shutdown();
             empty(StatusCode::NO_CONTENT)

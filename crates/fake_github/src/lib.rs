@@ -2,7 +2,9 @@
 //!
 //! Serves the GitHub Actions OIDC customization endpoints (org/repo `sub` templates, the
 //! enterprise issuer policy), the OIDC discovery documents and JWKS (github.com-style,
-//! enterprise-scoped and GHES-style issuers), records every request and can inject faults.
+//! enterprise-scoped and GHES-style issuers), records every request and can inject faults:
+//! error statuses and rate limits, connection resets, truncated and huge bodies, no answer,
+//! bodies that are not JSON / of the wrong shape / HTML, and redirects to a second listener.
 //! See the crate README for the seed data and the `/_fake/` control API.
 //!
 //! ```no_run
@@ -14,7 +16,9 @@
 //! # drop(log); Ok(()) }
 //! ```
 
+mod conn;
 mod control;
+mod faults;
 mod http;
 mod oidc;
 mod routes;
@@ -23,8 +27,10 @@ mod shared;
 pub mod state;
 
 pub use routes::{DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
-pub use server::{spawn, spawn_blocking_server, spawn_on, BlockingServer, FakeGitHub, RunningServer};
-pub use shared::{Fault, RecordedRequest};
+pub use server::{
+    spawn, spawn_blocking_server, spawn_on, BlockingServer, FakeGitHub, RunningServer, REDACTED,
+};
+pub use shared::{Fault, FaultKind, RecordedRequest, HUGE_BODY_DEFAULT, MAIN_LISTENER, REDIRECT_LISTENER};
 pub use state::{
     Org, Permission, Repo, State, TEST_SIGNING_KEY_JWK, TEST_SIGNING_KEY_KID, TEST_SIGNING_KEY_PEM,
 };

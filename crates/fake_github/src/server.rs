@@ -5,21 +5,21 @@ use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
 use std::ops::Deref;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State as AxState};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::http::{error, json_response, REST_DOCS};
-use crate::shared::{Fault, RecordedRequest, Shared};
+use crate::conn::{self, ConnCtl};
+use crate::http::{error, REST_DOCS};
+use crate::shared::{lock, Fault, RecordedRequest, Shared, MAIN_LISTENER, REDIRECT_LISTENER};
 use crate::state::State;
-use crate::{control, oidc, routes};
+use crate::{control, faults, oidc, routes};
 
 /// How long a stopping server waits for in-flight connections before it is aborted.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -93,6 +93,47 @@ impl FakeGitHub {
     pub fn shutdown(&self) {
         self.shared.trigger_shutdown();
     }
+
+    /// `http://127.0.0.1:PORT` of the server's second listener, the default target of
+    /// redirect faults (like `GET /_fake/redirect-target`). It serves the same API, state, faults
+    /// and log (its requests are logged with `listener: "redirect"`); it is started on first use
+    /// and stops with the server.
+    pub fn redirect_target(&self) -> io::Result<String> {
+        redirect_target(&self.shared)
+    }
+}
+
+/// Starts the second listener if needed; its `http://127.0.0.1:PORT`.
+pub(crate) fn redirect_target(shared: &Arc<Shared>) -> io::Result<String> {
+    let mut addr = lock(&shared.redirect_addr);
+    if let Some(addr) = *addr {
+        return Ok(format!("http://{addr}"));
+    }
+    let runtime = shared
+        .runtime
+        .get()
+        .ok_or_else(|| io::Error::other("the server is not running"))?;
+    let std_listener = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+    std_listener.set_nonblocking(true)?;
+    let local = std_listener.local_addr()?;
+    let listener = {
+        let _enter = runtime.enter();
+        TcpListener::from_std(std_listener)?
+    };
+    let router = router(Arc::clone(shared));
+    runtime.spawn(conn::serve(
+        listener,
+        Arc::clone(shared),
+        router,
+        REDIRECT_LISTENER,
+        SHUTDOWN_GRACE,
+    ));
+    *addr = Some(local);
+    Ok(format!("http://{local}"))
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(dispatch).with_state(shared)
 }
 
 /// A server running on the caller's tokio runtime. Dropping it stops the server.
@@ -174,15 +215,15 @@ pub async fn spawn_on(addr: SocketAddr, state: Option<State>) -> io::Result<Runn
     let local = listener.local_addr()?;
     let shared = Arc::new(Shared::new(state.unwrap_or_default()));
     let _ = shared.local_addr.set(local);
-    let mut rx = shared.shutdown.subscribe();
-    let app = Router::new().fallback(dispatch).with_state(Arc::clone(&shared));
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let _ = shared.runtime.set(tokio::runtime::Handle::current());
+    let app = router(Arc::clone(&shared));
+    let task = tokio::spawn(conn::serve(
+        listener,
+        Arc::clone(&shared),
+        app,
+        MAIN_LISTENER,
+        SHUTDOWN_GRACE,
+    ));
     Ok(RunningServer {
         base_url: format!("http://{local}"),
         addr: local,
@@ -278,31 +319,60 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
     if path == "/_fake" || path.starts_with("/_fake/") {
         return control::handle(&shared, &parts.method, path, &bytes);
     }
+    let ctl = parts.extensions.get::<Arc<ConnCtl>>().cloned();
     shared.record(RecordedRequest {
         method: parts.method.as_str().to_owned(),
         path: path.to_owned(),
         query: parts.uri.query().map(str::to_owned),
-        headers: header_map(&parts.headers),
+        headers: header_map(&shared, &parts.headers),
         body: serde_json::from_slice(&bytes).ok(),
         raw_body: String::from_utf8_lossy(&bytes).into_owned(),
+        listener: ctl.as_ref().map_or(MAIN_LISTENER, |c| c.listener).to_owned(),
     });
     let api_path = routes::strip_api_prefix(path);
-    if let Some(fault) = shared.take_fault(parts.method.as_str(), path, api_path) {
-        if fault.delay_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
-        }
-        return fault_response(&shared, &fault, !oidc::is_issuer_path(path));
+    let is_api = !oidc::is_issuer_path(path);
+    let Some(fault) = shared.take_fault(parts.method.as_str(), path, api_path) else {
+        return real_answer(&shared, &parts, api_path, &bytes);
+    };
+    if fault.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
-    if let Some(resp) = oidc::handle(&shared, &parts.method, &parts.headers, path) {
-        return resp;
+    if faults::cuts_real_answer(&fault) {
+        let resp = real_answer(&shared, &parts, api_path, &bytes);
+        return faults::cut(&fault, resp, ctl).await;
     }
-    routes::handle(&shared, &parts.method, &parts.headers, api_path, &bytes)
+    let target = parts.uri.path_and_query().map_or(path, |pq| pq.as_str());
+    let resp = faults::respond(&shared, &fault, is_api, target, || redirect_target(&shared)).await;
+    if matches!(fault.kind, crate::FaultKind::Reset | crate::FaultKind::Truncate) {
+        return faults::cut(&fault, resp, ctl).await;
+    }
+    resp
 }
 
-fn header_map(headers: &HeaderMap) -> BTreeMap<String, String> {
+/// What the fake answers without a fault: the OIDC issuer, else the REST API.
+fn real_answer(
+    shared: &Shared,
+    parts: &axum::http::request::Parts,
+    api_path: &str,
+    bytes: &[u8],
+) -> Response {
+    if let Some(resp) = oidc::handle(shared, &parts.method, &parts.headers, parts.uri.path()) {
+        return resp;
+    }
+    routes::handle(shared, &parts.method, &parts.headers, api_path, bytes)
+}
+
+/// The headers as logged: names lower-cased, repeated headers joined with `", "`. The
+/// credential of `Authorization` is kept only when it is one of the state's fixture tokens
+/// (`test-admin-token`, …); any other credential is logged as `SCHEME [REDACTED]`, so a real
+/// token that reaches the fake never lands in its log.
+fn header_map(shared: &Shared, headers: &HeaderMap) -> BTreeMap<String, String> {
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     for (name, value) in headers {
-        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        let mut value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        if name == axum::http::header::AUTHORIZATION {
+            value = redact_authorization(shared, &value);
+        }
         map.entry(name.as_str().to_owned())
             .and_modify(|v| {
                 v.push_str(", ");
@@ -313,49 +383,18 @@ fn header_map(headers: &HeaderMap) -> BTreeMap<String, String> {
     map
 }
 
-fn fault_response(shared: &Shared, fault: &Fault, is_api: bool) -> Response {
-    let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = match &fault.body {
-        Some(body) => {
-            let mut resp = Response::new(axum::body::Body::from(body.clone()));
-            *resp.status_mut() = status;
-            let ct = if serde_json::from_str::<serde_json::Value>(body).is_ok() {
-                "application/json; charset=utf-8"
-            } else {
-                "text/plain; charset=utf-8"
-            };
-            resp.headers_mut()
-                .insert("content-type", HeaderValue::from_static(ct));
-            resp
-        }
-        None => {
-            let secondary = status == StatusCode::TOO_MANY_REQUESTS
-                || (status == StatusCode::FORBIDDEN && fault.retry_after.is_some());
-            let message = if secondary {
-                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
-            } else {
-                status.canonical_reason().unwrap_or("Error")
-            };
-            let body = serde_json::json!({
-                "message": message,
-                "documentation_url": REST_DOCS,
-                "status": status.as_u16().to_string(),
-            });
-            json_response(status, &body)
-        }
-    };
-    let headers = resp.headers_mut();
-    if is_api {
-        let used = shared.rate_used.fetch_add(1, Ordering::Relaxed) + 1;
-        routes::add_api_headers(headers, shared, routes::DEFAULT_API_VERSION, 5000, used);
+/// Marker that replaces a credential in the request log.
+pub const REDACTED: &str = "[REDACTED]";
+
+fn redact_authorization(shared: &Shared, value: &str) -> String {
+    let trimmed = value.trim();
+    let (scheme, credential) = trimmed.split_once(' ').unwrap_or(("", trimmed));
+    if !credential.trim().is_empty() && shared.state().tokens.contains_key(credential.trim()) {
+        return value.to_owned();
     }
-    if let Some(secs) = fault.retry_after {
-        headers.insert("retry-after", HeaderValue::from(secs));
+    if scheme.is_empty() {
+        REDACTED.to_owned()
+    } else {
+        format!("{scheme} {REDACTED}")
     }
-    for (name, value) in fault.headers.iter().flatten() {
-        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::from_str(value)) {
-            headers.insert(name, value);
-        }
-    }
-    resp
 }

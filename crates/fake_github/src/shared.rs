@@ -24,7 +24,20 @@ pub struct RecordedRequest {
     pub body: Option<serde_json::Value>,
     /// The body as (lossy UTF-8) text.
     pub raw_body: String,
+    /// Which listener received it: `"main"`, or `"redirect"` for the second listener that
+    /// redirect faults point to (a different port, so a different origin).
+    #[serde(default = "main_listener")]
+    pub listener: String,
 }
+
+fn main_listener() -> String {
+    MAIN_LISTENER.to_owned()
+}
+
+/// [`RecordedRequest::listener`] of the server's own port.
+pub const MAIN_LISTENER: &str = "main";
+/// [`RecordedRequest::listener`] of the redirect target (see [`FaultKind::Redirect`]).
+pub const REDIRECT_LISTENER: &str = "redirect";
 
 impl RecordedRequest {
     /// Case-insensitive header lookup.
@@ -33,57 +46,220 @@ impl RecordedRequest {
     }
 }
 
+/// What a [`Fault`] does instead of the real handler. Serialized in `snake_case`
+/// (`"kind": "reset"`); the status a fault answers with defaults per kind when the JSON has no
+/// `status` (see [`FaultKind::default_status`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer `status` with `body`, or with a GitHub-style error JSON (the secondary or primary
+    /// rate-limit message for 429 / 403 with `retry_after` / `ratelimit_reset_in`).
+    #[default]
+    Status,
+    /// Send the status line, the headers and the first half of the body (the real handler's
+    /// answer, or `body`) with its full `Content-Length`, then reset the connection (TCP RST).
+    Reset,
+    /// Never answer: the request is read and logged, then nothing is sent until the client
+    /// gives up (or the server stops).
+    Hang,
+    /// Like [`FaultKind::Reset`], but the connection is closed normally (FIN) after the first half:
+    /// the body is shorter than its `Content-Length`.
+    Truncate,
+    /// `status` (200) with `Content-Type: application/json` and a body that is not JSON.
+    NotJson,
+    /// `status` (200) with valid JSON of the wrong shape: an object whose known fields have the
+    /// wrong types (`include_claim_keys: 42`, `use_default: "maybe"`, `keys: "none"`, …).
+    WrongShape,
+    /// `status` (200) with GitHub's HTML error page (`Content-Type: text/html`).
+    Html,
+    /// `status` (200) with a JSON body of `size` bytes (default 50 MiB), generated while it is
+    /// sent (never held in memory); with `chunked` there is no `Content-Length`.
+    Huge,
+    /// `status` (302; 301, 307 and 308 work too) with `Location: location`, or, without
+    /// `location`, the same path and query on the server's second listener (a different port,
+    /// so a different origin; see [`crate::FakeGitHub::redirect_target`]).
+    Redirect,
+}
+
+impl FaultKind {
+    /// The status a fault of this kind answers with when none is given: 500 for
+    /// [`FaultKind::Status`], 302 for [`FaultKind::Redirect`], 200 otherwise.
+    pub fn default_status(self) -> u16 {
+        match self {
+            FaultKind::Status => 500,
+            FaultKind::Redirect => 302,
+            _ => 200,
+        }
+    }
+}
+
+/// Default size of a [`FaultKind::Huge`] body: 50 MiB.
+pub const HUGE_BODY_DEFAULT: u64 = 50 * 1024 * 1024;
+
 /// A scripted failure: the first matching fault with `times > 0` answers instead of the real
-/// handler (after `delay_ms`), and `times` is decremented.
+/// handler (after `delay_ms`), and `times` is decremented. The request is logged either way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "FaultDef")]
 pub struct Fault {
+    /// What the fault does (default [`FaultKind::Status`]).
+    pub kind: FaultKind,
     /// Method to match (case-insensitive); `None` matches any.
-    #[serde(default)]
     pub method: Option<String>,
     /// Path prefix to match (against the raw path and the path without `/api/v3`); `None` = any.
-    #[serde(default)]
     pub path_prefix: Option<String>,
-    /// Status code to answer with.
-    #[serde(default = "default_status")]
+    /// Status code to answer with (JSON default: [`FaultKind::default_status`]).
     pub status: u16,
-    /// How many requests this fault still answers.
-    #[serde(default = "default_times")]
+    /// How many requests this fault still answers (JSON default 1).
     pub times: u32,
     /// Delay before answering, in milliseconds.
-    #[serde(default)]
     pub delay_ms: u64,
     /// Value of a `retry-after` header (seconds).
-    #[serde(default)]
     pub retry_after: Option<u64>,
+    /// Primary rate limit: `x-ratelimit-reset` is set to now + this many seconds,
+    /// `x-ratelimit-remaining` to 0 and `x-ratelimit-used` to the limit.
+    pub ratelimit_reset_in: Option<u64>,
     /// Extra response headers (override the defaults).
-    #[serde(default)]
     pub headers: Option<BTreeMap<String, String>>,
-    /// Raw response body; when absent a GitHub-style error JSON is sent.
-    #[serde(default)]
+    /// Raw response body; when absent a GitHub-style error JSON is sent ([`FaultKind::Status`]),
+    /// or the kind's own body.
     pub body: Option<String>,
+    /// [`FaultKind::Huge`]: body size in bytes (default [`HUGE_BODY_DEFAULT`]).
+    pub size: Option<u64>,
+    /// [`FaultKind::Huge`]: stream without `Content-Length` (chunked transfer encoding).
+    pub chunked: bool,
+    /// [`FaultKind::Redirect`]: the `Location` to send (default: the second listener).
+    pub location: Option<String>,
 }
 
-fn default_status() -> u16 {
-    500
+/// The JSON form of [`Fault`]: every field optional.
+#[derive(Deserialize)]
+struct FaultDef {
+    #[serde(default)]
+    kind: FaultKind,
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default)]
+    path_prefix: Option<String>,
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    times: Option<u32>,
+    #[serde(default)]
+    delay_ms: u64,
+    #[serde(default)]
+    retry_after: Option<u64>,
+    #[serde(default)]
+    ratelimit_reset_in: Option<u64>,
+    #[serde(default)]
+    headers: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    size: Option<u64>,
+    #[serde(default)]
+    chunked: bool,
+    #[serde(default)]
+    location: Option<String>,
 }
 
-fn default_times() -> u32 {
-    1
+impl From<FaultDef> for Fault {
+    fn from(d: FaultDef) -> Self {
+        Fault {
+            kind: d.kind,
+            method: d.method,
+            path_prefix: d.path_prefix,
+            status: d.status.unwrap_or(d.kind.default_status()),
+            times: d.times.unwrap_or(1),
+            delay_ms: d.delay_ms,
+            retry_after: d.retry_after,
+            ratelimit_reset_in: d.ratelimit_reset_in,
+            headers: d.headers,
+            body: d.body,
+            size: d.size,
+            chunked: d.chunked,
+            location: d.location,
+        }
+    }
 }
 
 impl Fault {
     /// A fault answering `status` once, for any request.
     pub fn new(status: u16) -> Self {
         Fault {
+            kind: FaultKind::Status,
             method: None,
             path_prefix: None,
             status,
             times: 1,
             delay_ms: 0,
             retry_after: None,
+            ratelimit_reset_in: None,
             headers: None,
             body: None,
+            size: None,
+            chunked: false,
+            location: None,
         }
+    }
+
+    /// A fault of `kind` with the kind's default status, once, for any request.
+    pub fn of(kind: FaultKind) -> Self {
+        Fault {
+            kind,
+            ..Fault::new(kind.default_status())
+        }
+    }
+
+    /// Connection reset (RST) after half the body.
+    pub fn reset() -> Self {
+        Fault::of(FaultKind::Reset)
+    }
+
+    /// No answer until the client gives up.
+    pub fn hang() -> Self {
+        Fault::of(FaultKind::Hang)
+    }
+
+    /// Body shorter than its `Content-Length`, then the connection closes.
+    pub fn truncate() -> Self {
+        Fault::of(FaultKind::Truncate)
+    }
+
+    /// 200 with a body that is not JSON.
+    pub fn not_json() -> Self {
+        Fault::of(FaultKind::NotJson)
+    }
+
+    /// 200 with JSON of the wrong shape.
+    pub fn wrong_shape() -> Self {
+        Fault::of(FaultKind::WrongShape)
+    }
+
+    /// 200 with an HTML error page.
+    pub fn html() -> Self {
+        Fault::of(FaultKind::Html)
+    }
+
+    /// 200 with a JSON body of `size` bytes, streamed.
+    pub fn huge(size: u64) -> Self {
+        Fault {
+            size: Some(size),
+            ..Fault::of(FaultKind::Huge)
+        }
+    }
+
+    /// A `status` redirect to the second listener (or to [`Fault::location`]).
+    pub fn redirect(status: u16) -> Self {
+        Fault {
+            status,
+            ..Fault::of(FaultKind::Redirect)
+        }
+    }
+
+    /// Answer with this status.
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
     }
 
     /// Only match this method.
@@ -116,6 +292,12 @@ impl Fault {
         self
     }
 
+    /// Primary rate limit: `x-ratelimit-remaining: 0`, `x-ratelimit-reset` = now + `seconds`.
+    pub fn ratelimit_reset_in(mut self, seconds: u64) -> Self {
+        self.ratelimit_reset_in = Some(seconds);
+        self
+    }
+
     /// Add a response header.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers
@@ -127,6 +309,18 @@ impl Fault {
     /// Send this raw body.
     pub fn body(mut self, body: &str) -> Self {
         self.body = Some(body.to_owned());
+        self
+    }
+
+    /// [`FaultKind::Huge`] without `Content-Length`.
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
+        self
+    }
+
+    /// [`FaultKind::Redirect`] to this URL.
+    pub fn location(mut self, url: &str) -> Self {
+        self.location = Some(url.to_owned());
         self
     }
 
@@ -154,9 +348,13 @@ pub(crate) struct Shared {
     pub(crate) rate_reset: u64,
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) local_addr: std::sync::OnceLock<std::net::SocketAddr>,
+    /// The second listener redirect faults point to, started on first use.
+    pub(crate) redirect_addr: Mutex<Option<std::net::SocketAddr>>,
+    /// The runtime the server runs on (to start the second listener from any thread).
+    pub(crate) runtime: std::sync::OnceLock<tokio::runtime::Handle>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -175,6 +373,8 @@ impl Shared {
             rate_reset: now + 3600,
             shutdown: watch::channel(false).0,
             local_addr: std::sync::OnceLock::new(),
+            redirect_addr: Mutex::new(None),
+            runtime: std::sync::OnceLock::new(),
         }
     }
 

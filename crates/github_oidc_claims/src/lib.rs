@@ -3,7 +3,8 @@
 //!
 //! Nothing in this crate performs I/O; the network lives in `github_oidc_core`.
 //!
-//! * [`subject`] — the `sub` claim GitHub would issue ([`subject::compute_subject`]).
+//! * [`subject`] — the `sub` claim GitHub would issue ([`subject::compute_subject`]) and the
+//!   claims a job description implies ([`subject::job_claims`]).
 //! * [`token`] — decode ([`token::decode`]) and verify ([`token::verify`]) ID tokens.
 //! * [`trust`] — AWS / Azure / GCP / Vault trust-policy JSON ([`trust::trust_policy`]).
 //! * [`text`] — user values cut to a safe length for error messages ([`text::shorten`]).
@@ -13,7 +14,10 @@ pub mod text;
 pub mod token;
 pub mod trust;
 
-pub use subject::{compute_subject, Subject, SubjectError, SubjectRequest, DEFAULT_TEMPLATE};
+pub use subject::{
+    compute_subject, escape_value, job_claims, shorten, Job, Subject, SubjectError, SubjectRequest,
+    DEFAULT_TEMPLATE, MAX_ECHO_CHARS, PULL_REQUEST_EVENTS,
+};
 pub use token::{
     decode, enterprise_slug_of_issuer, kid_in_jwks, verify, Check, DecodedToken, TokenError, Verification,
     VerifyOptions, DEFAULT_LEEWAY_SECS, STANDARD_ISSUER,
