@@ -14,7 +14,7 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -120,9 +120,9 @@ pub(crate) async fn serve(
             let mut router = router.clone();
             async move { router.call(req.map(axum::body::Body::new)).await }
         });
-        let conn = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .serve_connection(io, service);
+        // No timer: no header-read timeout, so an idle keep-alive connection stays open as long
+        // as the client keeps it (a client's own timeouts are what the faults exercise).
+        let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _ = conn.await;
