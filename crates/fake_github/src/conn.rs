@@ -14,7 +14,7 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
@@ -26,6 +26,7 @@ use crate::shared::Shared;
 #[derive(Debug)]
 pub(crate) struct ConnCtl {
     reset: AtomicBool,
+    abort: tokio::sync::Notify,
     /// Which listener accepted the connection ([`crate::shared::MAIN_LISTENER`] or
     /// [`crate::shared::REDIRECT_LISTENER`]).
     pub(crate) listener: &'static str,
@@ -35,6 +36,12 @@ impl ConnCtl {
     /// When the connection closes, close it with a TCP RST (`SO_LINGER` 0).
     pub(crate) fn reset_on_close(&self) {
         self.reset.store(true, Ordering::SeqCst);
+    }
+
+    /// Drops the connection now, without writing anything more (the request being handled gets
+    /// no answer); with [`ConnCtl::reset_on_close`] it ends with a RST, else with a FIN.
+    pub(crate) fn abort(&self) {
+        self.abort.notify_one();
     }
 }
 
@@ -108,24 +115,31 @@ pub(crate) async fn serve(
         let _ = stream.set_nodelay(true);
         let ctl = Arc::new(ConnCtl {
             reset: AtomicBool::new(false),
+            abort: tokio::sync::Notify::new(),
             listener: name,
         });
         let io = TokioIo::new(FaultIo {
             inner: stream,
             ctl: Arc::clone(&ctl),
         });
+        let watch = Arc::clone(&ctl);
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
             req.extensions_mut().insert(Arc::clone(&ctl));
             let mut router = router.clone();
+            // `req` carries its own clone of the control.
             async move { router.call(req.map(axum::body::Body::new)).await }
         });
-        let conn = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .serve_connection(io, service);
+        // No timer: no header-read timeout, so an idle keep-alive connection stays open as long
+        // as the client keeps it (a client's own timeouts are what the faults exercise).
+        let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
-            let _ = conn.await;
+            tokio::select! {
+                _ = conn => {}
+                // Dropping the connection future drops the socket (RST or FIN, see FaultIo).
+                _ = watch.abort.notified() => {}
+            }
         });
     }
     drop(listener);

@@ -130,14 +130,30 @@ pub(crate) async fn respond(
 
 /// Cuts `resp`'s body after its first half: the `Content-Length` announces the whole body, the
 /// first half is sent, then the connection is reset ([`FaultKind::Reset`]) or closed
-/// ([`FaultKind::Truncate`]).
+/// ([`FaultKind::Truncate`]). An answer without a body (204) is not sent at all: the connection
+/// ends before the status line.
 pub(crate) async fn cut(fault: &Fault, resp: Response, ctl: Option<Arc<ConnCtl>>) -> Response {
     let (mut parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let reset = fault.kind == FaultKind::Reset;
+    let bodiless = bytes.is_empty()
+        || parts.status.is_informational()
+        || parts.status == StatusCode::NO_CONTENT
+        || parts.status == StatusCode::NOT_MODIFIED;
+    if bodiless {
+        if let Some(ctl) = &ctl {
+            // No body to cut (e.g. a 204): the answer is lost instead — the connection ends
+            // (RST for `reset`, FIN for `truncate`) before the status line is sent.
+            if reset {
+                ctl.reset_on_close();
+            }
+            ctl.abort();
+            std::future::pending::<()>().await;
+        }
+    }
     // A body too short to cut still announces more than it sends.
     let announced = if bytes.len() < 2 { 64 } else { bytes.len() };
     let first = bytes.slice(..bytes.len() / 2);
-    let reset = fault.kind == FaultKind::Reset;
     let tail = stream::once(async move {
         tokio::time::sleep(CUT_PAUSE).await;
         if reset {

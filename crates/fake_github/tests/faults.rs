@@ -529,3 +529,41 @@ async fn control_api_faults_json() {
         .unwrap();
     assert_eq!(resp.status(), 400);
 }
+
+/// A raw HTTP/1.1 PUT with a JSON body.
+fn raw_put(addr: SocketAddr, path: &str, body: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        stream,
+        "PUT {path} HTTP/1.1\r\nHost: {addr}\r\nUser-Agent: raw\r\nAuthorization: Bearer {ADMIN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn bodiless_answers_are_lost_whole() {
+    // A 204 has no body to cut: the write is applied, then the connection ends before the
+    // status line — reset (RST) or closed (FIN).
+    let server = spawn(None).await.unwrap();
+    const ISSUER: &str = "/enterprises/octocat-inc/actions/oidc/customization/issuer";
+    for (fault, slug, want_reset) in [(Fault::reset(), true, true), (Fault::truncate(), false, false)] {
+        server.push_fault(fault.method("PUT"));
+        let addr = server.addr;
+        let body = format!(r#"{{"include_enterprise_slug":{slug}}}"#);
+        let (raw, err) = tokio::task::spawn_blocking(move || read_all(&mut raw_put(addr, ISSUER, &body)))
+            .await
+            .unwrap();
+        assert!(raw.is_empty(), "{}", String::from_utf8_lossy(&raw));
+        if want_reset {
+            assert_eq!(err.map(|e| e.kind()), Some(ErrorKind::ConnectionReset));
+        } else {
+            assert!(err.is_none(), "{err:?}");
+        }
+        let state = serde_json::to_value(server.state()).unwrap();
+        assert_eq!(state["enterprise_issuer"]["octocat-inc"], slug, "{state}");
+    }
+    assert_eq!(server.requests().len(), 2);
+}
