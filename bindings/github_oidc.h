@@ -30,11 +30,11 @@
  *   ghoidc_discover                DiscoverRequest              any JSON value
  *   ghoidc_claim_keys              ClaimKeysRequest             ClaimKeysAnswer
  *   ghoidc_get_subject_claim       GetSubjectClaimRequest       any JSON value
- *   ghoidc_set_subject_claim       SetSubjectClaimRequest       any JSON value
+ *   ghoidc_set_subject_claim       SetSubjectClaimRequest       WrittenAnswer
  *   ghoidc_list_property_claims    ListPropertyClaimsRequest    any JSON value
- *   ghoidc_add_property_claim      AddPropertyClaimRequest      any JSON value
- *   ghoidc_remove_property_claim   RemovePropertyClaimRequest   any JSON value
- *   ghoidc_set_enterprise_issuer   SetEnterpriseIssuerRequest   any JSON value
+ *   ghoidc_add_property_claim      AddPropertyClaimRequest      WrittenAnswer
+ *   ghoidc_remove_property_claim   RemovePropertyClaimRequest   WrittenAnswer
+ *   ghoidc_set_enterprise_issuer   SetEnterpriseIssuerRequest   WrittenAnswer
  *   ghoidc_resolve_subject         ResolveSubjectRequest        any JSON value
  *   ghoidc_decode_token            DecodeTokenRequest           DecodeTokenAnswer
  *   ghoidc_verify_token            VerifyTokenRequest           any JSON value

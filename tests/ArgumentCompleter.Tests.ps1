@@ -23,7 +23,7 @@ Describe 'Argument completion of -IncludeClaimKeys' {
     BeforeEach {
         Clear-GitHubOidcTestEnvironment
         Reset-FakeGitHub -Fake $script:fake
-        [GitHubOidc.Native.NativeClient]::ClearCache()
+        $null = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.ClearCacheRequest]::new())
     }
 
     It 'completes a prefix from the discovery document of the typed -Context' {

@@ -41,7 +41,7 @@ AfterAll {
 Describe 'Errors' {
     BeforeEach {
         Reset-FakeGitHub -Fake $script:fake
-        [GitHubOidc.Native.NativeClient]::ClearCache()
+        $null = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.ClearCacheRequest]::new())
     }
 
     Context 'ErrorIds' {

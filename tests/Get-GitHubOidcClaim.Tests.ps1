@@ -23,7 +23,7 @@ Describe 'Get-GitHubOidcClaim' {
     BeforeEach {
         Clear-GitHubOidcTestEnvironment
         Reset-FakeGitHub -Fake $script:fake
-        [GitHubOidc.Native.NativeClient]::ClearCache()
+        $null = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.ClearCacheRequest]::new())
     }
 
     Context 'Against the fake issuer' {
@@ -93,7 +93,7 @@ Describe 'Get-GitHubOidcClaim' {
 
     Context 'Which issuer each kind of context uses (the native call is mocked)' {
         BeforeEach {
-            Mock -ModuleName GitHubOidc -CommandName Invoke-GitHubOidcNative -ParameterFilter { $Method -eq 'Discover' } -MockWith {
+            Mock -ModuleName GitHubOidc -CommandName Invoke-GitHubOidcNative -ParameterFilter { $Request -is [GitHubOidc.Native.DiscoverRequest] } -MockWith {
                 @{ claims_supported = @('sub', 'repository'); issuer = 'mocked' }
             }
         }
@@ -102,8 +102,8 @@ Describe 'Get-GitHubOidcClaim' {
             $env:GH_TOKEN = 'test-admin-token'
             Get-GitHubOidcClaim | Should -Be @('sub', 'repository')
             Should -Invoke -ModuleName GitHubOidc -CommandName Invoke-GitHubOidcNative -Times 1 -Exactly -ParameterFilter {
-                $Method -eq 'Discover' -and $ArgumentList[0].HostName -eq 'github.com' -and
-                [string]::IsNullOrEmpty($ArgumentList[0].Token) -and [string]::IsNullOrEmpty($ArgumentList[0].IssuerUri) -and $null -eq $ArgumentList[1]
+                $Request -is [GitHubOidc.Native.DiscoverRequest] -and $Request.Context.HostName -eq 'github.com' -and
+                [string]::IsNullOrEmpty($Request.Context.Token) -and [string]::IsNullOrEmpty($Request.Context.IssuerUri) -and [string]::IsNullOrEmpty($Request.Enterprise)
             }
         }
 
@@ -111,7 +111,7 @@ Describe 'Get-GitHubOidcClaim' {
             $env:GH_HOST = 'octocorp.ghe.com'
             $null = Get-GitHubOidcClaim
             Should -Invoke -ModuleName GitHubOidc -CommandName Invoke-GitHubOidcNative -Times 1 -Exactly -ParameterFilter {
-                $Method -eq 'Discover' -and $ArgumentList[0].HostName -eq 'octocorp.ghe.com'
+                $Request -is [GitHubOidc.Native.DiscoverRequest] -and $Request.Context.HostName -eq 'octocorp.ghe.com'
             }
         }
 
@@ -119,7 +119,7 @@ Describe 'Get-GitHubOidcClaim' {
             $hostName = $_
             $null = Get-GitHubOidcClaim -Context $hostName
             Should -Invoke -ModuleName GitHubOidc -CommandName Invoke-GitHubOidcNative -Times 1 -Exactly -ParameterFilter {
-                $Method -eq 'Discover' -and $ArgumentList[0].HostName -eq $hostName -and [string]::IsNullOrEmpty($ArgumentList[0].Token)
+                $Request -is [GitHubOidc.Native.DiscoverRequest] -and $Request.Context.HostName -eq $hostName -and [string]::IsNullOrEmpty($Request.Context.Token)
             }
         }
 
@@ -131,7 +131,7 @@ Describe 'Get-GitHubOidcClaim' {
             }
             $null = Get-GitHubOidcClaim -Context $psModuleContext
             Should -Invoke -ModuleName GitHubOidc -CommandName Invoke-GitHubOidcNative -Times 1 -Exactly -ParameterFilter {
-                $Method -eq 'Discover' -and $ArgumentList[0].HostName -eq 'octocorp.ghe.com' -and [string]::IsNullOrEmpty($ArgumentList[0].Token)
+                $Request -is [GitHubOidc.Native.DiscoverRequest] -and $Request.Context.HostName -eq 'octocorp.ghe.com' -and [string]::IsNullOrEmpty($Request.Context.Token)
             }
         }
     }

@@ -76,7 +76,7 @@ Describe 'GitHubOidc module' {
         }
 
         It 'reports the native library version' {
-            $version = [GitHubOidc.Native.NativeClient]::Version().Value
+            $version = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.VersionRequest]::new()).Value
             $version['version'] | Should -Be '0.1.0'
             $version['user_agent'] | Should -Match 'GitHubOidc'
         }

@@ -157,9 +157,25 @@ Describe 'Resolve-GitHubOidcSubject live (fake GitHub)' {
         $r.Subject | Should -BeExactly "repo:custom-org/own-template:ref:refs/heads/main:job_workflow_ref:$wf"
     }
 
-    It 'own template with a missing claim is an error naming the key' {
-        { Resolve-GitHubOidcSubject -Owner custom-org -Repository own-template -Branch main -Context $script:fake.Context() -ErrorAction Stop } |
-            Should -Throw -ExpectedMessage '*job_workflow_ref*'
+    It 'own template with a claim the job lacks renders the key empty, as GitHub does' {
+        $r = Resolve-GitHubOidcSubject -Owner custom-org -Repository own-template -Branch main -Context $script:fake.Context() -ErrorAction Stop
+        $r.Subject | Should -BeExactly 'repo:custom-org/own-template:ref:refs/heads/main:job_workflow_ref:'
+    }
+
+    It 'a template that names environment fails for a job without one (GitHub fails such a job)' {
+        { Resolve-GitHubOidcSubject -Claim @{ repository = 'o/r'; ref = 'refs/heads/main' } -IncludeClaimKeys repo, environment -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*environment*'
+    }
+
+    It 'describes a pull_request_target job with the pull_request context' {
+        $r = Resolve-GitHubOidcSubject -Claim @{ repository = 'o/r'; ref = 'refs/heads/main'; event_name = 'pull_request_target' }
+        $r.Subject | Should -BeExactly 'repo:o/r:pull_request'
+    }
+
+    It 'refuses two of -Branch, -Tag, -Ref and -PullRequest, naming them' {
+        { Resolve-GitHubOidcSubject -Owner custom-org -Repository own-template -Branch main -Tag v1 -Context $script:fake.Context() -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*branch*tag*'
+        @(Get-FakeRequests -Fake $script:fake).Count | Should -Be 0
     }
 
     It 'a repository opted in to the organization template (custom-org/opted-in)' {

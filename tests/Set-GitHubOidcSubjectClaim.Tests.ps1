@@ -133,14 +133,19 @@ Describe 'Set-GitHubOidcSubjectClaim' {
             @(Get-FakeRequests -Fake $script:fake).Count | Should -Be 0
         }
 
-        It '-WhatIf names the target (<Expected>)' -ForEach @(
-            @{ Arguments = '-Owner octo-org -Repository octo-repo -UseDefault'; Expected = 'OIDC subject claim for repository [octo-org/octo-repo]' }
-            @{ Arguments = '-Owner octo-org -UseDefault'; Expected = 'OIDC subject claim for organization [octo-org]' }
+        It '-WhatIf names the target and shows the exact request (<Expected>)' -ForEach @(
+            @{ Arguments = '-Owner octo-org -Repository octo-repo -UseDefault'; Expected = 'OIDC subject claim for repository [octo-org/octo-repo]'
+                Request = 'PUT {0}/repos/octo-org/octo-repo/actions/oidc/customization/sub {{"use_default":true}}' }
+            @{ Arguments = '-Owner octo-org -UseDefault'; Expected = 'OIDC subject claim for organization [octo-org]'
+                Request = 'PUT {0}/orgs/octo-org/actions/oidc/customization/sub {{"include_claim_keys":["repo","context"]}}' }
+            @{ Arguments = '-Owner octo-org -Repository octo-repo -IncludeClaimKeys repo, context, job_workflow_ref'; Expected = 'OIDC subject claim for repository [octo-org/octo-repo]'
+                Request = 'PUT {0}/repos/octo-org/octo-repo/actions/oidc/customization/sub {{"use_default":false,"include_claim_keys":["repo","context","job_workflow_ref"]}}' }
         ) {
             # The WhatIf line goes straight to the host, so it is read from a child pwsh.
             $output = Invoke-ChildPwsh -Script "Set-GitHubOidcSubjectClaim $Arguments -Context `$ctx -WhatIf"
             $text = ($output -join ' ') -replace '\s+', ' '
-            $text.Contains("What if: Performing the operation `"Set`" on target `"$Expected`"") | Should -BeTrue -Because $text
+            $sent = $Request -f $script:fake.BaseUrl
+            $text.Contains("What if: Performing the operation `"Set ($sent)`" on target `"$Expected`"") | Should -BeTrue -Because $text
             @(Get-FakeRequests -Fake $script:fake -Method PUT).Count | Should -Be 0
         }
 
@@ -151,13 +156,19 @@ Describe 'Set-GitHubOidcSubjectClaim' {
             $output = Invoke-ChildPwsh -Script 'Set-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -UseDefault -Context $ctx -Confirm' -InputText $Answer
             $text = ($output -join ' ') -replace '\s+', ' '
             $text.Contains('Are you sure you want to perform this action?') | Should -BeTrue -Because $text
-            $text.Contains('Performing the operation "Set" on target "OIDC subject claim for repository [octo-org/octo-repo]"') | Should -BeTrue -Because $text
-            @(Get-FakeRequests -Fake $script:fake -Method PUT).Count | Should -Be $Puts
+            $text.Contains('Performing the operation "Set (PUT ') | Should -BeTrue -Because $text
+            $text.Contains('{"use_default":true})" on target "OIDC subject claim for repository [octo-org/octo-repo]"') | Should -BeTrue -Because $text
+            $sentPuts = @(Get-FakeRequests -Fake $script:fake -Method PUT)
+            $sentPuts.Count | Should -Be $Puts
+            if ($Puts) {
+                # What was shown is what was sent.
+                $sentPuts[0].raw_body | Should -Be '{"use_default":true}'
+            }
         }
 
         It 'writes the ShouldProcess message to the verbose stream' {
             $output = Set-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -UseDefault -Context $script:context -Verbose 4>&1 | Out-String
-            $output | Should -Match 'Performing the operation "Set" on target "OIDC subject claim for repository \[octo-org/octo-repo\]"'
+            $output | Should -Match 'Performing the operation "Set \(PUT \S+ \{"use_default":true\}\)" on target "OIDC subject claim for repository \[octo-org/octo-repo\]"'
         }
     }
 

@@ -57,11 +57,12 @@ function Initialize-GitHubOidcContext {
     $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
     if ($info -is [System.Exception]) {
         # Not the context's text as the target: a host name that is really a token must not be echoed.
-        return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token, $resolved.HostName
+        return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token
     }
     if (-not $NoToken -and -not $resolved.Token) {
         Find-GitHubOidcToken -Context $resolved -Variable ([string[]]@($info['token_variables'])) -GhHost ([string]$info['gh_host'])
     }
+    $info['has_token'] = [bool]$resolved.Token
 
     $hostName = [string]$info['host_name']
     if ($RequireToken -and -not $resolved.Token) {

@@ -28,7 +28,6 @@ function New-GitHubOidcErrorRecord {
 
         # With -Message: the ErrorId suffix.
         [Parameter(ParameterSetName = 'Message')]
-        [ValidateSet('InvalidArgument', 'Internal')]
         [string] $Kind = 'InvalidArgument',
 
         # With -Message: the category (InvalidArgument by default).

@@ -1,5 +1,5 @@
 /* C ABI test: a C program compiled against the committed header (bindings/github_oidc.h)
- * calls the native library. Run by ./build.ps1 -Test with the fake server's base URL:
+ * calls the native library, using only what the header says. Run by ./build.ps1 -Test with the fake server's base URL:
  *     abi_test http://127.0.0.1:PORT
  * Prints one line per check and exits non-zero when any check fails. */
 #include "github_oidc.h"
@@ -11,12 +11,12 @@ static int failures = 0;
 static char answer[65536];
 
 /* Calls `fn` with a JSON request and copies the answer into `answer`. */
-static GhoStatus call(GhoStatus (*fn)(FFISlice_u8), const char *json) {
-    FFISlice_u8 request = {(const uint8_t *)json, strlen(json)};
-    GhoStatus status = fn(request);
+static GhoidcStatus call(GhoidcStatus (*fn)(GhoidcSlice), const char *json) {
+    GhoidcSlice request = {(const uint8_t *)json, strlen(json)};
+    GhoidcStatus status = fn(request);
     uint64_t len = ghoidc_result_len();
     if (len >= sizeof answer) len = sizeof answer - 1;
-    FFISliceMut_u8 buffer = {(uint8_t *)answer, len};
+    GhoidcSliceMut buffer = {(uint8_t *)answer, len};
     uint64_t copied = ghoidc_result_copy(buffer);
     answer[copied] = '\0';
     return status;
@@ -38,42 +38,89 @@ int main(int argc, char **argv) {
     const char *base = argv[1];
     char request[2048];
 
-    check(ghoidc_api_guard() != 0, "ghoidc_api_guard returns the API hash");
+    check(ghoidc_api_guard() == GHOIDC_API_HASH, "ghoidc_api_guard returns the header's GHOIDC_API_HASH");
 
-    check(call(ghoidc_version, "{}") == GhoStatus_Ok && strstr(answer, "\"version\"") != NULL,
+    /* NULL with length 0 is the empty request {}. */
+    GhoidcSlice empty = {NULL, 0};
+    check(ghoidc_version(empty) == GhoidcStatus_Ok, "a NULL request of length 0 is {}");
+
+    /* Every operation refuses what its request type does not know, and names it. */
+    struct { const char *name; GhoidcStatus (*fn)(GhoidcSlice); } ops[] = {
+        {"ghoidc_version", ghoidc_version},
+        {"ghoidc_context", ghoidc_context},
+        {"ghoidc_discover", ghoidc_discover},
+        {"ghoidc_claim_keys", ghoidc_claim_keys},
+        {"ghoidc_get_subject_claim", ghoidc_get_subject_claim},
+        {"ghoidc_set_subject_claim", ghoidc_set_subject_claim},
+        {"ghoidc_list_property_claims", ghoidc_list_property_claims},
+        {"ghoidc_add_property_claim", ghoidc_add_property_claim},
+        {"ghoidc_remove_property_claim", ghoidc_remove_property_claim},
+        {"ghoidc_set_enterprise_issuer", ghoidc_set_enterprise_issuer},
+        {"ghoidc_resolve_subject", ghoidc_resolve_subject},
+        {"ghoidc_decode_token", ghoidc_decode_token},
+        {"ghoidc_verify_token", ghoidc_verify_token},
+        {"ghoidc_trust_policy", ghoidc_trust_policy},
+        {"ghoidc_clear_cache", ghoidc_clear_cache},
+    };
+    char what[256];
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        snprintf(what, sizeof what, "%s: an unknown field is InvalidArgument naming it", ops[i].name);
+        check(call(ops[i].fn, "{\"no_such_field\":1}") == GhoidcStatus_InvalidArgument &&
+                  strstr(answer, "no_such_field") != NULL && strstr(answer, "\"InvalidArgument\"") != NULL,
+              what);
+        snprintf(what, sizeof what, "%s: a body that is not an object is InvalidArgument", ops[i].name);
+        check(call(ops[i].fn, "[1,2]") == GhoidcStatus_InvalidArgument, what);
+    }
+    check(call(ghoidc_context, "{\"context\":{\"host_nam\":\"github.com\"}}") == GhoidcStatus_InvalidArgument &&
+              strstr(answer, "context.host_nam") != NULL,
+          "an unknown field inside context is named with its path");
+    check(call(ghoidc_claim_keys, "{\"completion\":\"yes\"}") == GhoidcStatus_InvalidArgument &&
+              strstr(answer, "completion") != NULL,
+          "a field of the wrong type is InvalidArgument naming it");
+
+    check(call(ghoidc_version, "{}") == GhoidcStatus_Ok && strstr(answer, "\"version\"") != NULL,
           "ghoidc_version answers a version");
 
-    check(call(ghoidc_context, "{\"context\":{\"host_name\":\"github.example.com\"}}") == GhoStatus_Ok &&
+    check(call(ghoidc_context, "{\"context\":{\"host_name\":\"github.example.com\"}}") == GhoidcStatus_Ok &&
               strstr(answer, "https://github.example.com/api/v3") != NULL &&
               strstr(answer, "https://github.example.com/_services/token") != NULL,
           "ghoidc_context derives GHES endpoints");
 
-    check(call(ghoidc_context, "{\"context\":") == GhoStatus_InvalidArgument, "invalid JSON is InvalidArgument");
+    check(call(ghoidc_context, "{\"context\":") == GhoidcStatus_InvalidArgument, "invalid JSON is InvalidArgument");
 
     snprintf(request, sizeof request,
              "{\"context\":{\"api_base_uri\":\"%s\",\"issuer_uri\":\"%s\",\"token\":\"test-admin-token\"},"
              "\"owner\":\"octo-org\",\"repository\":\"octo-repo\"}",
              base, base);
-    check(call(ghoidc_get_repo_subject_claim, request) == GhoStatus_Ok && strstr(answer, "\"use_default\":true") != NULL,
-          "ghoidc_get_repo_subject_claim reads the repository template");
+    check(call(ghoidc_get_subject_claim, request) == GhoidcStatus_Ok && strstr(answer, "\"use_default\":true") != NULL,
+          "ghoidc_get_subject_claim reads the repository template");
 
     snprintf(request, sizeof request,
              "{\"context\":{\"api_base_uri\":\"%s\",\"token\":\"test-admin-token\"},\"owner\":\"no-such-org\"}", base);
-    check(call(ghoidc_get_org_subject_claim, request) == GhoStatus_NotFound && strstr(answer, "\"NotFound\"") != NULL,
+    check(call(ghoidc_get_subject_claim, request) == GhoidcStatus_NotFound && strstr(answer, "\"NotFound\"") != NULL,
           "a missing organization is NotFound");
 
     snprintf(request, sizeof request, "{\"context\":{\"api_base_uri\":\"%s\"},\"owner\":\"octo-org\"}", base);
-    check(call(ghoidc_get_org_subject_claim, request) == GhoStatus_InvalidArgument && strstr(answer, "GH_TOKEN") != NULL,
+    check(call(ghoidc_get_subject_claim, request) == GhoidcStatus_InvalidArgument && strstr(answer, "GH_TOKEN") != NULL,
           "a missing token fails before any request and says how to provide one");
 
     snprintf(request, sizeof request, "{\"context\":{\"issuer_uri\":\"%s\"}}", base);
-    check(call(ghoidc_discover, request) == GhoStatus_Ok && strstr(answer, "claims_supported") != NULL,
+    check(call(ghoidc_discover, request) == GhoidcStatus_Ok && strstr(answer, "claims_supported") != NULL,
           "ghoidc_discover reads the discovery document");
+
+    snprintf(request, sizeof request,
+             "{\"context\":{\"api_base_uri\":\"%s\",\"issuer_uri\":\"%s\",\"token\":\"test-admin-token\"},"
+             "\"owner\":\"octo-org\",\"repository\":\"octo-repo\",\"use_default\":false,"
+             "\"include_claim_keys\":[\"repo\",\"context\",\"job_workflow_ref\"],\"dry_run\":true}",
+             base, base);
+    check(call(ghoidc_set_subject_claim, request) == GhoidcStatus_Ok && strstr(answer, "\"applied\":false") != NULL &&
+              strstr(answer, "\"method\":\"PUT\"") != NULL && strstr(answer, "job_workflow_ref") != NULL,
+          "a dry run answers the exact request without applying it");
 
     /* A buffer smaller than the answer receives a prefix and the copied length. */
     call(ghoidc_version, "{}");
     uint8_t small[4];
-    FFISliceMut_u8 small_buffer = {small, sizeof small};
+    GhoidcSliceMut small_buffer = {small, sizeof small};
     check(ghoidc_result_copy(small_buffer) == sizeof small && ghoidc_result_len() > sizeof small,
           "ghoidc_result_copy never writes past the caller's buffer");
 

@@ -51,17 +51,15 @@ crate::contract_struct! {
     }
 }
 
-/// The kind of GitHub instance; serialised as `github.com`, `ghe.com` or `ghes`.
+/// The kind of GitHub instance; serialised by its name (`GitHubCom`, `GheCom`, `Ghes`), which
+/// `Get-GitHubOidcContext` shows as its Kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum HostKind {
     /// github.com
-    #[serde(rename = "github.com")]
     GitHubCom,
     /// GHE.com (data residency), `SUBDOMAIN.ghe.com`
-    #[serde(rename = "ghe.com")]
     GheCom,
     /// GitHub Enterprise Server
-    #[serde(rename = "ghes")]
     Ghes,
 }
 
@@ -547,21 +545,21 @@ mod tests {
     #[test]
     fn describe_names_kind_token_variables_and_gh_host() {
         let d = ctx("github.com").describe();
-        assert_eq!(d["kind"], "github.com");
+        assert_eq!(d["kind"], "GitHubCom");
         assert_eq!(
             d["token_variables"],
             serde_json::json!(["GH_TOKEN", "GITHUB_TOKEN"])
         );
         assert_eq!(d["gh_host"], "github.com");
         let d = ctx("https://api.octocorp.ghe.com/").describe();
-        assert_eq!(d["kind"], "ghe.com");
+        assert_eq!(d["kind"], "GheCom");
         assert_eq!(
             d["token_variables"],
             serde_json::json!(["GH_TOKEN", "GITHUB_TOKEN"])
         );
         assert_eq!(d["gh_host"], "octocorp.ghe.com");
         let d = ctx("GitHub.Example.com").describe();
-        assert_eq!(d["kind"], "ghes");
+        assert_eq!(d["kind"], "Ghes");
         assert_eq!(
             d["token_variables"],
             serde_json::json!([
@@ -588,7 +586,7 @@ mod tests {
         );
         let d = only_api("https://ghes.corp/api/v3");
         assert_eq!(d["gh_host"], "ghes.corp");
-        assert_eq!(d["kind"], "ghes");
+        assert_eq!(d["kind"], "Ghes");
     }
 
     #[test]

@@ -104,16 +104,40 @@ pub fn parse_request<R: DeserializeOwned>(bytes: &[u8]) -> github_oidc_core::Res
     Ok(parsed)
 }
 
+thread_local! {
+    /// Set while [`run`] is on this thread's stack: a panic there is caught and answered, so
+    /// the panic hook stays silent instead of printing a backtrace into the host's console.
+    static IN_RUN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs (once) a panic hook that is silent inside [`run`] and defers to the previous hook
+/// everywhere else.
+fn quiet_panics_in_run() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_RUN.with(|f| f.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Runs an operation on a typed request, stores its JSON answer and returns its status.
-/// A panic anywhere (parsing, operation, serialising) becomes [`GhoidcStatus::Internal`].
-fn run<R: DeserializeOwned, A: Serialize>(
+/// A panic anywhere (parsing, operation, serialising) becomes [`GhoidcStatus::Internal`]:
+/// the operation is still answered, and nothing is printed.
+pub fn run<R: DeserializeOwned, A: Serialize>(
     request: FFISlice<u8>,
     op: fn(R) -> github_oidc_core::Result<A>,
 ) -> GhoidcStatus {
+    quiet_panics_in_run();
+    let was_in_run = IN_RUN.with(|f| f.replace(true));
     let outcome = std::panic::catch_unwind(|| {
         let answer = parse_request::<R>(request.as_slice()).and_then(op)?;
         serde_json::to_vec(&answer).map_err(|e| github_oidc_core::Error::Internal(e.to_string()))
     });
+    IN_RUN.with(|f| f.set(was_in_run));
     let (status, body) = match outcome {
         Ok(Ok(bytes)) => (GhoidcStatus::Ok, bytes),
         Ok(Err(e)) => (GhoidcStatus::from(e.kind()), error_bytes(&e)),
