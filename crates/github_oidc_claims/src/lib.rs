@@ -6,7 +6,10 @@
 //! * [`subject`] — the `sub` claim GitHub would issue ([`subject::compute_subject`]).
 //! * [`token`] — decode ([`token::decode`]) and verify ([`token::verify`]) ID tokens.
 //! * [`trust`] — AWS / Azure / GCP / Vault trust-policy JSON ([`trust::trust_policy`]).
+//! * [`evaluate`] — the other direction: would an existing trust policy (AWS, Azure, GCP, Vault,
+//!   npm / PyPI trusted publishers) accept a job's token, and if not, why ([`evaluate::evaluate`]).
 
+pub mod evaluate;
 pub mod subject;
 pub mod token;
 pub mod trust;
