@@ -473,7 +473,7 @@ impl Program {
                     reasons.extend(r);
                     vals.push(v);
                 }
-                if vals.iter().any(|v| *v == Val::Unknown) {
+                if vals.contains(&Val::Unknown) {
                     return (Val::Unknown, reasons);
                 }
                 if let Some(Val::Err(e)) = vals.iter().find(|v| matches!(v, Val::Err(_))) {

@@ -874,8 +874,8 @@ pub(crate) fn issuer_note(expected: &str, actual: &str) -> Option<String> {
         (Some(es), Some(asl)) if es != asl => Some(format!(
             "the policy trusts enterprise `{es}`'s issuer; the token comes from enterprise `{asl}`'s"
         )),
-        _ if e.eq_ignore_ascii_case(a) => Some("the issuers differ only in letter case".to_string()),
         _ if expected != actual && e == a => Some("the issuers differ only by a trailing `/`".to_string()),
+        _ if e.eq_ignore_ascii_case(a) => Some("the issuers differ only in letter case".to_string()),
         _ => None,
     }
 }
@@ -888,10 +888,8 @@ pub(crate) fn glob_match(pattern: &str, text: &str, question: bool) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == t[ti] && p[pi] != '*' && !(question && p[pi] == '?')) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && question && p[pi] == '?' {
+        let single = pi < p.len() && p[pi] != '*' && ((question && p[pi] == '?') || p[pi] == t[ti]);
+        if single {
             pi += 1;
             ti += 1;
         } else if pi < p.len() && p[pi] == '*' {
