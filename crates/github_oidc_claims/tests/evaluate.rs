@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use github_oidc_claims::evaluate::{
-    evaluate, EvaluateError, Policy, PolicyProvider, TokenFacts, TrustResult,
+    evaluate, EvaluateError, EvaluateRequest, Policy, PolicyProvider, TokenFacts, TrustResult,
 };
 use github_oidc_claims::trust::{trust_policy, Provider, TrustRequest};
 use proptest::prelude::*;
@@ -1296,6 +1296,48 @@ fn evaluation_serializes() {
     assert_eq!(v["results"][1]["evaluable"], true);
     assert_eq!(v["results"][1]["reasons"][0]["expected"], LEGACY);
     assert!(v["results"][1]["reasons"][0].get("fix").is_none());
+}
+
+#[test]
+fn request_round_trip() {
+    let req: EvaluateRequest = serde_json::from_value(json!({
+        "provider": "gcp",
+        "policy": serde_json::to_string(&gcp("assertion.repository_owner == 'octo'", None)).unwrap(),
+        "jobs": [{ "subject": LEGACY }, { "subject": "repo:other/api:pull_request" }]
+    }))
+    .unwrap();
+    let e = req.run().unwrap();
+    assert_allowed(&e.results[0]);
+    assert_denied(&e.results[1]);
+    assert!(e.results[0].warnings.iter().any(|w| w.contains("resource name")));
+    let bad: EvaluateRequest =
+        serde_json::from_value(json!({ "provider": "vault", "policy": "{", "jobs": [] })).unwrap();
+    assert!(matches!(bad.run(), Err(EvaluateError::InvalidJson { .. })));
+    assert!(serde_json::from_value::<EvaluateRequest>(
+        json!({ "provider": "ftp", "policy": {}, "jobs": [] })
+    )
+    .is_err());
+}
+
+#[test]
+fn aws_wildcard_aws_principal_cannot_be_evaluated() {
+    let p = json!({ "Statement": [{
+        "Effect": "Allow",
+        "Principal": { "AWS": "*" },
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": { "StringLike": { format!("{HOST}:sub"): "repo:octo/*" } }
+    }]});
+    let r = eval(PolicyProvider::Aws, &p, &job(LEGACY));
+    assert_cannot(&r);
+    assert_eq!(r.reasons[0].condition, "Principal.AWS");
+    let p = json!({ "Statement": [{ "Effect": "Allow", "Principal": { "Service": "ec2.amazonaws.com" }, "Action": "sts:AssumeRole" }] });
+    let r = eval(PolicyProvider::Aws, &p, &job(LEGACY));
+    assert_denied(&r);
+    assert!(reason(&r, "Principal")
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("does not name a `Federated` principal"));
 }
 
 // ---------------------------------------------------------------------------- round-trip property

@@ -381,6 +381,14 @@ impl Statement {
                 });
                 if hit {
                     Check::yes()
+                } else if other.iter().any(|o| o == "AWS:*") {
+                    Check::unknown(
+                        Reason::new("Principal.AWS", "trusts", "*", format!("oidc-provider/{host_path}")).note(Some(
+                            "whether `{\"AWS\": \"*\"}` admits web identity federation is not evaluated; name the \
+                             OIDC provider in `Principal.Federated`"
+                                .into(),
+                        )),
+                    )
                 } else {
                     let expected: Vec<String> = federated.iter().chain(other.iter()).cloned().collect();
                     let trusted_issuer = federated

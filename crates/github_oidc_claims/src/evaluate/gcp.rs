@@ -205,10 +205,19 @@ impl GcpPolicy {
             }
         };
         let all = Check::all([state, issuer, audience, mapping_check, condition]).at(&label);
-        match all.tri {
+        let mut out = match all.tri {
             Tri::Yes => Outcome::allowed(matched_by),
             t => Outcome::not_allowed(t, all.reasons),
+        };
+        if f.audience_assumed {
+            out.warnings.push(format!(
+                "no audience given: assumed GCP's default, the provider's resource name{}",
+                self.default_audiences()
+                    .map(|d| format!(" `{}`", d[0]))
+                    .unwrap_or_default()
+            ));
         }
+        out
     }
 
     fn check_audience(&self, f: &Facts) -> Check {

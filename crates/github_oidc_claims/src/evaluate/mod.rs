@@ -396,6 +396,25 @@ impl Policy {
     }
 }
 
+/// One evaluation request as it crosses the ABI: the provider, the policy (a JSON value or
+/// JSON text) and the jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluateRequest {
+    /// The provider.
+    pub provider: PolicyProvider,
+    /// The policy as the provider's CLI prints it.
+    pub policy: Value,
+    /// One entry per job to test.
+    pub jobs: Vec<TokenFacts>,
+}
+
+impl EvaluateRequest {
+    /// Runs [`evaluate`] on this request.
+    pub fn run(&self) -> Result<Evaluation, EvaluateError> {
+        evaluate(self.provider, &self.policy, &self.jobs)
+    }
+}
+
 /// Parses `policy` and evaluates every job in `jobs`.
 pub fn evaluate(
     provider: PolicyProvider,
