@@ -359,6 +359,11 @@ fn aws_other_claims_and_cannot_evaluate() {
         .as_deref()
         .unwrap_or("")
         .contains("`job_workflow_ref` claim was not given")));
+    assert!(r
+        .suggestion
+        .as_deref()
+        .unwrap()
+        .contains("pass the `job_workflow_ref` claim"));
     // repository_id is derived from an immutable subject; job_workflow_ref still unknown.
     let r = eval(PolicyProvider::Aws, &p, &job(IMMUTABLE));
     assert_cannot(&r);
@@ -1149,6 +1154,11 @@ fn pypi_immutable_renamed_transferred() {
     assert_eq!(r.reasons.len(), 1, "{r:#?}");
     let why = reason(&r, "sub");
     assert!(why.note.as_deref().unwrap().contains("immutable subjects"));
+    assert!(r
+        .suggestion
+        .as_deref()
+        .unwrap()
+        .contains("does not match immutable subjects yet"));
     // Renamed repository: same owner ID, new name.
     let r = eval(
         PolicyProvider::PyPI,
@@ -1239,7 +1249,10 @@ fn npm_publishers_and_enterprise_issuer() {
     let why = reason(&r, "iss");
     assert_eq!(why.expected, ISS);
     assert!(why.note.as_deref().unwrap().contains("include_enterprise_slug"));
-    assert!(r.suggestion.unwrap().contains("include_enterprise_slug"));
+    assert!(r
+        .suggestion
+        .unwrap()
+        .contains("Set-GitHubOidcIssuer -Enterprise octocat-inc -IncludeEnterpriseSlug $false"));
     // GHE.com / GHES issuers.
     let mut ghes = j.clone();
     ghes.issuer = "https://ghe.example.com/_services/token".into();

@@ -234,9 +234,11 @@ impl Reason {
         expected: impl Into<String>,
         claim: &str,
     ) -> Self {
-        Reason::new(condition, operator, expected, UNKNOWN).note(Some(format!(
-            "the `{claim}` claim was not given: pass it (or a token) to evaluate this condition"
-        )))
+        Reason::new(condition, operator, expected, UNKNOWN)
+            .note(Some(format!(
+                "the `{claim}` claim was not given: pass it (or a token) to evaluate this condition"
+            )))
+            .fix(format!("pass the `{claim}` claim (or the job's token)"))
     }
 }
 

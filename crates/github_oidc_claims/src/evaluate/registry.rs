@@ -207,11 +207,13 @@ impl Publisher {
                     format!("{label} trusted publishing accepts only github.com tokens")
                 }),
             };
-            let fix = if f.enterprise_slug().is_some() {
-                "turn include_enterprise_slug off in the enterprise's OIDC issuer policy (Set-GitHubOidcEnterpriseIssuer \
-                 style), or publish with a token until the registry accepts enterprise issuers"
-            } else {
-                "publish from a github.com repository"
+            let fix = match f.enterprise_slug() {
+                Some(slug) => format!(
+                    "turn include_enterprise_slug off for enterprise `{slug}` (`Set-GitHubOidcIssuer -Enterprise {slug} \
+                     -IncludeEnterpriseSlug $false`), or publish with a registry token until {label} accepts \
+                     enterprise-scoped issuers"
+                ),
+                None => "publish from a github.com repository".to_string(),
             };
             Check::no(
                 Reason::new("iss", "equals", STANDARD_ISSUER, &f.issuer)
@@ -234,6 +236,7 @@ impl Publisher {
         let subject = if head.eq_ignore_ascii_case(&expected_sub) {
             Check::yes()
         } else {
+            let immutable = split_subject(f.subject).is_some_and(|(seg, _)| seg.immutable());
             let note = match split_subject(f.subject) {
                 Some((seg, _)) if seg.immutable() && format!("repo:{}/{}", seg.owner, seg.repo).eq_ignore_ascii_case(&expected_sub) => Some(format!(
                     "the repository uses immutable subjects (`repo:OWNER@ID/REPO@ID`), and {label} compares the subject's \
@@ -249,9 +252,16 @@ impl Publisher {
             Check::no(
                 Reason::new("sub", "starts with", &expected_sub, f.subject)
                     .note(note)
-                    .fix(
-                        "use the default subject template (`repo`, `context`) for the publishing repository",
-                    ),
+                    .fix(if immutable {
+                        format!(
+                            "{label} does not match immutable subjects yet: publish with a registry token (or from a \
+                             repository with name-based subjects) until it does"
+                        )
+                    } else {
+                        "use a subject template that starts with `repo` (the default `repo`, `context`) for the \
+                         publishing repository"
+                            .to_string()
+                    }),
             )
         };
         // Repository and owner names, with IDs when the publisher records them.

@@ -213,7 +213,7 @@ impl VaultRole {
                 self.user_claim
             ));
         }
-        let all = Check::all([role_type, audience, subject, claims]);
+        let all = Check::all([role_type, audience, subject, claims]).at("role");
         let mut out = match all.tri {
             Tri::Yes => Outcome::allowed(match &self.bound_subject {
                 Some(s) if self.bound_claims.is_empty() => format!("bound_subject `{s}`"),
