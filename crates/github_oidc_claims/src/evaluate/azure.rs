@@ -372,10 +372,22 @@ struct Parser {
 
 impl Parser {
     fn parse(s: &str) -> Result<Expr, String> {
-        let mut p = Parser {
-            toks: lex(s)?,
-            pos: 0,
-        };
+        let toks = lex(s)?;
+        if toks.len() > 1024 {
+            return Err("the expression is too long".into());
+        }
+        let mut nesting = 0i64;
+        for t in &toks {
+            nesting += match t {
+                Tok::LParen => 1,
+                Tok::RParen => -1,
+                _ => 0,
+            };
+            if nesting > 32 {
+                return Err("the expression nests too deeply".into());
+            }
+        }
+        let mut p = Parser { toks, pos: 0 };
         let e = p.or()?;
         if p.pos != p.toks.len() {
             return Err(format!("unexpected {:?} after the expression", p.toks[p.pos]));
@@ -494,5 +506,13 @@ mod tests {
             Parser::parse("claims['a'] eq 'it''s'").unwrap(),
             Expr::Eq("a".into(), "it's".into())
         );
+        assert!(Parser::parse(&format!(
+            "{}claims['a'] eq 'x'{}",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        ))
+        .is_err());
+        assert!(Parser::parse(&vec!["claims['a'] eq 'x'"; 400].join(" or ")).is_err());
+        assert!(Parser::parse(&vec!["claims['a'] eq 'x'"; 40].join(" or ")).is_ok());
     }
 }

@@ -145,6 +145,9 @@ struct Parser<'a> {
 impl Program {
     /// Parses `src`; the error names the unsupported construct.
     pub(crate) fn parse(src: &str) -> Result<Program, String> {
+        if src.len() > MAX_SOURCE {
+            return Err(format!("the expression is longer than {MAX_SOURCE} bytes"));
+        }
         let toks = lex(src)?;
         if toks.is_empty() {
             return Err("the expression is empty".into());
@@ -157,6 +160,9 @@ impl Program {
         let root = p.expr()?;
         if p.pos != toks.len() {
             return Err(format!("`{}` is not supported here", p.text(src, p.pos)));
+        }
+        if depth(&root) > MAX_DEPTH {
+            return Err(format!("the expression nests more than {MAX_DEPTH} levels deep"));
         }
         Ok(Program {
             src: src.to_string(),
@@ -260,7 +266,12 @@ impl Parser<'_> {
         if self.peek_op("!") {
             let s = self.start();
             self.pos += 1;
+            self.depth += 1;
+            if self.depth > 64 {
+                return Err("the expression nests too deeply".into());
+            }
             let inner = self.unary()?;
+            self.depth -= 1;
             let span = (s, inner.span.1);
             return Ok(Node {
                 kind: Kind::Not(Box::new(inner)),
@@ -378,6 +389,43 @@ impl Parser<'_> {
             Tok::Op(o) => Err(format!("unexpected `{o}`")),
         }
     }
+}
+
+/// Longest expression accepted (GCP limits attribute conditions to 4096 characters).
+const MAX_SOURCE: usize = 8192;
+/// Deepest syntax tree evaluated (bounds the evaluator's recursion).
+const MAX_DEPTH: usize = 256;
+
+/// The depth of a syntax tree, computed without recursion.
+fn depth<'a>(root: &'a Node) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(root, 1usize)];
+    while let Some((n, d)) = stack.pop() {
+        max = max.max(d);
+        let mut push = |c: &'a Node| stack.push((c, d + 1));
+        match &n.kind {
+            Kind::Str(_) | Kind::Bool(_) | Kind::Ident(_) => {}
+            Kind::Member(a, _) | Kind::Not(a) => push(a),
+            Kind::List(items) => items.iter().for_each(push),
+            Kind::Call(r, _, args) => {
+                if let Some(r) = r {
+                    push(r);
+                }
+                args.iter().for_each(push);
+            }
+            Kind::Index(a, b)
+            | Kind::And(a, b)
+            | Kind::Or(a, b)
+            | Kind::Eq(a, b)
+            | Kind::Ne(a, b)
+            | Kind::In(a, b)
+            | Kind::Add(a, b) => {
+                push(a);
+                push(b);
+            }
+        }
+    }
+    max
 }
 
 /// A runtime value.
@@ -838,6 +886,11 @@ mod tests {
         ] {
             assert!(Program::parse(bad).is_err(), "{bad}");
         }
+        // Deep or long input is refused, not a stack overflow.
+        assert!(Program::parse(&format!("{}true", "!".repeat(5000))).is_err());
+        assert!(Program::parse(&format!("{}true{}", "(".repeat(5000), ")".repeat(5000))).is_err());
+        assert!(Program::parse(&vec!["true"; 1000].join(" || ")).is_err());
+        assert!(Program::parse(&vec!["true"; 100].join(" || ")).is_ok());
     }
 
     #[test]
