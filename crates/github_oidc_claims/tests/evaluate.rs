@@ -569,6 +569,15 @@ fn azure_list_exact_subjects() {
         .contains("the repository uses immutable subjects"));
     assert!(r.suggestion.unwrap().contains(&format!("subject `{IMMUTABLE}`")));
 
+    // Of many credentials, the closest explains the denial.
+    let many: Vec<Value> = (0..15)
+        .map(|i| cred(&format!("c{i}"), &format!("repo:octo/r{i}:environment:e{i}")))
+        .chain([cred("main", LEGACY)])
+        .collect();
+    let r = eval(PolicyProvider::Azure, &json!(many), &job(IMMUTABLE));
+    assert_denied(&r);
+    assert_eq!(r.reasons.len(), 1, "{r:#?}");
+    assert_eq!(r.reasons[0].source.as_deref(), Some("credential main"));
     // Case-sensitive.
     let r = eval(
         PolicyProvider::Azure,

@@ -621,9 +621,19 @@ pub(crate) fn best_of(candidates: Vec<(String, Check)>) -> Outcome {
     };
     let pool: Vec<&(String, Check)> = candidates.iter().filter(|(_, c)| c.tri == tri).collect();
     let min = pool.iter().map(|(_, c)| c.failures()).min().unwrap_or(0);
-    let reasons = pool
+    let closest: Vec<&(String, Check)> = pool.into_iter().filter(|(_, c)| c.failures() == min).collect();
+    // Among equally close candidates, the ones whose expected values are nearest the actual ones
+    // (edit distance), so twenty credentials do not give twenty reasons.
+    let distance = |c: &Check| -> usize {
+        c.reasons
+            .iter()
+            .map(|r| strsim::levenshtein(&r.expected, &r.actual))
+            .sum()
+    };
+    let best = closest.iter().map(|(_, c)| distance(c)).min().unwrap_or(0);
+    let reasons = closest
         .into_iter()
-        .filter(|(_, c)| c.failures() == min)
+        .filter(|(_, c)| distance(c) == best)
         .flat_map(|(_, c)| c.reasons.clone())
         .collect();
     Outcome::not_allowed(tri, reasons)
