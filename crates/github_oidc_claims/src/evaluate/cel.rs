@@ -942,6 +942,11 @@ mod tests {
         assert_eq!(run("size(assertion.sub) == 'x' || false", s).0, Tri::Unknown);
         assert_eq!(run("assertion.sub.lowerAscii() == 'x'", s).0, Tri::Unknown);
         assert_eq!(run("assertion.sub.matches('(?=x)')", s).0, Tri::Unknown);
+        // RE2 syntax: Unicode classes, case-insensitive flags.
+        assert_eq!(
+            run(r"assertion.sub.matches('^(?i)REPO:\\pL/\\pL:')", s).0,
+            Tri::Yes
+        );
         assert_eq!(run("assertion.sub", s).0, Tri::No);
     }
 }
