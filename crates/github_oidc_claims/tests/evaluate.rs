@@ -1362,6 +1362,65 @@ fn aws_wildcard_aws_principal_cannot_be_evaluated() {
         .contains("does not name a `Federated` principal"));
 }
 
+#[test]
+fn more_shapes() {
+    // AWS NotAction / NotPrincipal.
+    let p = json!({ "Statement": [{
+        "Effect": "Allow",
+        "Principal": { "Federated": [format!("arn:aws:iam::1:oidc-provider/{HOST}"), "cognito-identity.amazonaws.com"] },
+        "NotAction": "sts:AssumeRole",
+        "Condition": { "StringLike": { format!("{HOST}:sub"): "repo:octo/*" } }
+    }]});
+    assert_allowed(&eval(PolicyProvider::Aws, &p, &job(LEGACY)));
+    let p = json!({ "Statement": [{
+        "Effect": "Allow",
+        "Principal": { "Federated": format!("arn:aws:iam::1:oidc-provider/{HOST}") },
+        "NotAction": "sts:AssumeRoleWith*"
+    }]});
+    assert_denied(&eval(PolicyProvider::Aws, &p, &job(LEGACY)));
+    let p = json!({ "Statement": [{
+        "Effect": "Allow",
+        "NotPrincipal": { "AWS": "arn:aws:iam::1:root" },
+        "Action": "sts:AssumeRoleWithWebIdentity"
+    }]});
+    assert_cannot(&eval(PolicyProvider::Aws, &p, &job(LEGACY)));
+    // The placeholder account ID is reported.
+    let policy = trust_policy(&TrustRequest {
+        provider: Provider::Aws,
+        subjects: &[LEGACY.to_string()],
+        audience: None,
+        issuer: ISS,
+        aws_account_id: None,
+        name: None,
+    })
+    .unwrap();
+    let e = evaluate(PolicyProvider::Aws, &policy, &[job(LEGACY)]).unwrap();
+    assert!(
+        e.warnings.iter().any(|w| w.contains("ACCOUNT_ID")),
+        "{:?}",
+        e.warnings
+    );
+
+    // Vault JSON-pointer claim names.
+    let p = vault_role(json!({ "/repository": "octo/api" }), "string", None);
+    assert_allowed(&eval(PolicyProvider::Vault, &p, &job(IMMUTABLE)));
+    // GCP deleted provider.
+    let mut d = gcp("true", None);
+    d["state"] = json!("DELETED");
+    let r = eval(PolicyProvider::Gcp, &d, &job(LEGACY));
+    assert_denied(&r);
+    assert_eq!(reason(&r, "state").actual, "DELETED");
+    // Entra issuer differing only in case.
+    let mut c = cred("main", LEGACY);
+    c["issuer"] = json!("https://Token.Actions.GitHubUserContent.com");
+    let r = eval(PolicyProvider::Azure, &c, &job(LEGACY));
+    assert!(reason(&r, "issuer")
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("letter case"));
+}
+
 // ---------------------------------------------------------------------------- round-trip property
 
 fn name_strategy() -> impl Strategy<Value = String> {
