@@ -1536,3 +1536,163 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------------------------ never a panic
+
+const KEYS: &[&str] = &[
+    "Role",
+    "AssumeRolePolicyDocument",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Federated",
+    "AWS",
+    "Action",
+    "NotAction",
+    "Condition",
+    "StringLike",
+    "StringEquals",
+    "ForAllValues:StringNotLikeIfExists",
+    "Null",
+    "token.actions.githubusercontent.com:sub",
+    "token.actions.githubusercontent.com:aud",
+    "value",
+    "name",
+    "issuer",
+    "subject",
+    "audiences",
+    "claimsMatchingExpression",
+    "oidc",
+    "issuerUri",
+    "allowedAudiences",
+    "attributeMapping",
+    "google.subject",
+    "attributeCondition",
+    "data",
+    "role_type",
+    "bound_claims",
+    "bound_claims_type",
+    "bound_audiences",
+    "bound_subject",
+    "repository",
+    "repository_owner",
+    "workflow",
+    "environment",
+    "repository_owner_id",
+];
+
+const WORDS: &[&str] = &[
+    "Allow",
+    "Deny",
+    "*",
+    "sts:AssumeRoleWithWebIdentity",
+    "arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com",
+    "https://token.actions.githubusercontent.com",
+    "repo:octo/*",
+    LEGACY,
+    IMMUTABLE,
+    "jwt",
+    "glob",
+    "string",
+    "assertion.sub",
+    "assertion.sub == 'x' || !(attribute.a in ['b'])",
+    "claims['sub'] matches 'repo:*' and (",
+    "octo/api",
+    "x.yml",
+    "true",
+    "%7B%22Statement%22",
+    "{\"Statement\": []}",
+    "",
+];
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i32>().prop_map(|n| json!(n)),
+        proptest::sample::select(WORDS).prop_map(|w| json!(w)),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map(
+                proptest::sample::select(KEYS).prop_map(str::to_string),
+                inner,
+                0..6
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn arb_cel() -> impl Strategy<Value = String> {
+    let tok = proptest::sample::select(
+        &[
+            "assertion",
+            "attribute",
+            "google",
+            ".",
+            "sub",
+            "repository",
+            "[",
+            "]",
+            "(",
+            ")",
+            "'x'",
+            "\"y\"",
+            "==",
+            "!=",
+            "&&",
+            "||",
+            "!",
+            "in",
+            "+",
+            ",",
+            "startsWith",
+            "matches",
+            "'^(a'",
+            "true",
+            "size",
+            "?",
+            ":",
+            "'\\'",
+            "\\",
+        ][..],
+    );
+    proptest::collection::vec(tok, 0..24).prop_map(|t| t.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Arbitrary JSON is either a clear error or a result — never a panic — and nothing that
+    /// cannot be evaluated is allowed.
+    #[test]
+    fn arbitrary_policies_never_panic(policy in arb_json(), subject in proptest::sample::select(WORDS)) {
+        let j = TokenFacts::new(if subject.trim().is_empty() { LEGACY } else { subject });
+        for provider in [
+            PolicyProvider::Aws, PolicyProvider::Azure, PolicyProvider::Gcp,
+            PolicyProvider::Vault, PolicyProvider::Npm, PolicyProvider::PyPI,
+        ] {
+            if let Ok(e) = evaluate(provider, &policy, std::slice::from_ref(&j)) {
+                let r = &e.results[0];
+                prop_assert!(!r.allowed || r.evaluable);
+                prop_assert!(r.allowed || !r.reasons.is_empty(), "{provider}: {policy}\n{r:#?}");
+            }
+        }
+    }
+
+    /// Arbitrary CEL text in a GCP condition or mapping, and Entra expressions, never panic.
+    #[test]
+    fn arbitrary_expressions_never_panic(cond in arb_cel(), expr in arb_cel()) {
+        let mut p = gcp(&cond, None);
+        p["attributeMapping"]["attribute.x"] = json!(expr.clone());
+        let r = eval(PolicyProvider::Gcp, &p, &job(LEGACY));
+        prop_assert!(!r.allowed || r.evaluable);
+        let c = json!({ "name": "f", "issuer": ISS, "audiences": ["api://AzureADTokenExchange"], "claimsMatchingExpression": expr });
+        let r = eval(PolicyProvider::Azure, &c, &job(LEGACY));
+        prop_assert!(!r.allowed || r.evaluable);
+    }
+}
