@@ -319,8 +319,13 @@ fn aws_negated_and_set_operators() {
     let p = doc(json!({ "ForAllValues:StringEquals": { format!("{HOST}:sub"): ["repo:a/b:pull_request"] } }));
     assert_denied(&eval(PolicyProvider::Aws, &p, &job(LEGACY)));
     let p = doc(json!({ "StringEqualsIfExists": { format!("{HOST}:environment"): "prod" } }));
-    // The subject shows there is no environment (default template, ref context): IfExists holds.
-    assert_allowed(&eval(PolicyProvider::Aws, &p, &job(LEGACY)));
+    // A `pull_request` context shows there is no environment: IfExists holds.
+    assert_allowed(&eval(PolicyProvider::Aws, &p, &job("repo:octo/api:pull_request")));
+    // A ref context does not prove it (a `["repo", "ref"]` template looks the same).
+    assert_cannot(&eval(PolicyProvider::Aws, &p, &job(LEGACY)));
+    let mut full = job(LEGACY);
+    full.all_claims = true;
+    assert_allowed(&eval(PolicyProvider::Aws, &p, &full));
     let r = eval(PolicyProvider::Aws, &p, &job("repo:octo/api:environment:staging"));
     assert_denied(&r);
     assert_eq!(reason(&r, "environment").actual, "staging");
@@ -811,9 +816,16 @@ fn gcp_conditions() {
         &p,
         &job("repo:octo/api:environment:prod"),
     ));
-    let r = eval(PolicyProvider::Gcp, &p, &job(LEGACY));
+    let r = eval(PolicyProvider::Gcp, &p, &job("repo:octo/api:pull_request"));
     assert_denied(&r);
     assert!(r.reasons[0].note.as_deref().unwrap().contains("attribute.env"));
+    // From a ref subject the environment is not known: cannot evaluate.
+    let r = eval(PolicyProvider::Gcp, &p, &job(LEGACY));
+    assert_cannot(&r);
+    assert!(
+        r.reasons[0].note.as_deref().unwrap().contains("attribute.env"),
+        "{r:#?}"
+    );
     // Case differences.
     let p = gcp("assertion.sub == 'repo:Octo/api:ref:refs/heads/main'", None);
     let r = eval(PolicyProvider::Gcp, &p, &job(LEGACY));
@@ -1146,7 +1158,14 @@ fn pypi_publishers() {
     let mut noenv = ok.clone();
     noenv.subject = "repo:octo/api:ref:refs/tags/v1".into();
     let r = eval(PolicyProvider::PyPI, &pypi_record(), &noenv);
+    assert_cannot(&r);
+    assert!(r.suggestion.unwrap().contains("`environment`"));
+    noenv.all_claims = true;
+    noenv.claims.insert("repository".into(), "octo/api".into());
+    noenv.claims.insert("repository_owner".into(), "octo".into());
+    let r = eval(PolicyProvider::PyPI, &pypi_record(), &noenv);
     assert_denied(&r);
+    assert_eq!(r.reasons.len(), 1, "{r:#?}");
     assert_eq!(reason(&r, "environment").actual, "(absent)");
 }
 

@@ -937,7 +937,11 @@ mod tests {
             Tri::Yes
         );
         // Known-absent claim: an error, which rejects.
-        assert_eq!(run("assertion.environment == 'prod'", s).0, Tri::No);
+        assert_eq!(
+            run("assertion.environment == 'prod'", "repo:o/r:pull_request").0,
+            Tri::No
+        );
+        assert_eq!(run("assertion.environment == 'prod'", s).0, Tri::Unknown);
         // Unsupported functions and regexes: cannot evaluate.
         assert_eq!(run("size(assertion.sub) == 'x' || false", s).0, Tri::Unknown);
         assert_eq!(run("assertion.sub.lowerAscii() == 'x'", s).0, Tri::Unknown);

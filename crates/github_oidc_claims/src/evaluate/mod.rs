@@ -726,7 +726,7 @@ impl<'a> Facts<'a> {
 /// Claims that the subject shows: the `repo` segment gives `repository`, `repository_owner`
 /// (and the IDs in the immutable form); `key:value` segments give that claim (with `%3A`
 /// unescaped). Returns the derived claims and the claims known to be absent (`environment`
-/// when the default template's context is a ref or `pull_request`).
+/// when the context is `pull_request`).
 pub(crate) fn derive_claims(subject: &str) -> (BTreeMap<String, String>, Vec<String>) {
     let mut out = BTreeMap::new();
     let mut absent = Vec::new();
@@ -735,15 +735,14 @@ pub(crate) fn derive_claims(subject: &str) -> (BTreeMap<String, String>, Vec<Str
     }
     let parts: Vec<&str> = subject.split(':').collect();
     let mut i = 0;
-    let mut first_context = true;
     while i < parts.len() {
         let key = parts[i];
         if key == "pull_request" {
-            if i == 2 && parts[0] == "repo" {
-                absent.push("environment".to_string());
-            }
+            // Only the `context` key renders a bare `pull_request`, and only for a job without an
+            // environment. (A `ref:` context is not conclusive: a `["repo", "ref"]` template
+            // renders the same text for a job with an environment.)
+            absent.push("environment".to_string());
             i += 1;
-            first_context = false;
             continue;
         }
         let Some(value) = parts.get(i + 1) else { break };
@@ -759,14 +758,8 @@ pub(crate) fn derive_claims(subject: &str) -> (BTreeMap<String, String>, Vec<Str
                 }
             }
         } else if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            if key == "ref" && first_context && i == 2 && parts[0] == "repo" {
-                absent.push("environment".to_string());
-            }
             out.entry(key.to_string())
                 .or_insert_with(|| value.replace("%3A", ":"));
-        }
-        if i >= 2 {
-            first_context = false;
         }
         i += 2;
     }
@@ -994,7 +987,10 @@ mod tests {
         assert!(absent.is_empty());
         let (c, absent) = derive_claims("repo:o/r:ref:refs/heads/main");
         assert_eq!(c["ref"], "refs/heads/main");
-        assert_eq!(absent, vec!["environment".to_string()]);
+        assert!(
+            absent.is_empty(),
+            "a ref context does not prove there is no environment"
+        );
         let (_, absent) = derive_claims("repo:o/r:pull_request");
         assert_eq!(absent, vec!["environment".to_string()]);
         let (c, _) = derive_claims(
