@@ -441,6 +441,79 @@ fn aws_other_claims_and_cannot_evaluate() {
 }
 
 #[test]
+fn aws_undocumented_claim_keys() {
+    // AWS documents sub, aud, actor, actor_id, job_workflow_ref, repository, repository_id,
+    // workflow, ref, environment, enterprise_id for GitHub; other keys most likely never reach
+    // the request context, so a test on them is decided only when that does not matter.
+    let doc = |op: &str, key: &str, v: &str| {
+        json!({ "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Federated": format!("arn:aws:iam::123456789012:oidc-provider/{HOST}") },
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": { op: { format!("{HOST}:{key}"): v } }
+        }]})
+    };
+    // repository_owner is derived from the subject; equal: present → holds, absent → fails.
+    let r = eval(
+        PolicyProvider::Aws,
+        &doc("StringEquals", "repository_owner", "octo"),
+        &job(LEGACY),
+    );
+    assert_cannot(&r);
+    assert!(reason(&r, "repository_owner")
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("never holds"));
+    // Different: fails either way.
+    let r = eval(
+        PolicyProvider::Aws,
+        &doc("StringEquals", "repository_owner", "other"),
+        &job(LEGACY),
+    );
+    assert_denied(&r);
+    assert!(r.suggestion.unwrap().contains(":sub` instead"));
+    // Negated and different: holds either way.
+    assert_allowed(&eval(
+        PolicyProvider::Aws,
+        &doc("StringNotEquals", "repository_owner", "evil"),
+        &job(LEGACY),
+    ));
+    // Not given at all: undecided.
+    assert_cannot(&eval(
+        PolicyProvider::Aws,
+        &doc("StringEquals", "runner_environment", "github-hosted"),
+        &job(LEGACY),
+    ));
+    // Documented keys are evaluated for github.com tokens…
+    let j = with(LEGACY, |j| {
+        j.claims.insert("actor".into(), "octocat".into());
+    });
+    assert_allowed(&eval(
+        PolicyProvider::Aws,
+        &doc("StringEquals", "actor", "octocat"),
+        &j,
+    ));
+    // …but not taken for granted for other issuers.
+    let slug = format!("{HOST}/octocat-inc");
+    let p = json!({ "Statement": [{
+        "Effect": "Allow",
+        "Principal": { "Federated": format!("arn:aws:iam::123456789012:oidc-provider/{slug}") },
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": { "StringEquals": { format!("{slug}:actor"): "octocat" } }
+    }]});
+    let mut e = j.clone();
+    e.issuer = format!("{ISS}/octocat-inc");
+    let r = eval(PolicyProvider::Aws, &p, &e);
+    assert_cannot(&r);
+    assert!(reason(&r, "actor")
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("only for the github.com issuer"));
+}
+
+#[test]
 fn aws_input_shapes() {
     let doc = aws_role("StringEquals", json!(LEGACY))["Role"]["AssumeRolePolicyDocument"].clone();
     let text = serde_json::to_string(&doc).unwrap();

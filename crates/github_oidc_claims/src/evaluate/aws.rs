@@ -13,6 +13,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::token::STANDARD_ISSUER;
+
 use super::{
     best_of, glob_match, issuer_note, list, malformed, strings, subject_note, Check, EvaluateError, Facts,
     Lookup, Outcome, PolicyProvider, Reason, Tri, ABSENT,
@@ -500,8 +502,10 @@ impl Condition {
                 )),
             );
         };
+        let documented = documented_key(&claim, &f.issuer);
+        let known = matches!(lookup, Lookup::Value(_) | Lookup::Absent);
         let value = match lookup {
-            Lookup::Unknown => {
+            Lookup::Unknown if documented => {
                 return Check::unknown(Reason::needs_claim(
                     &self.key,
                     &self.operator_raw,
@@ -509,38 +513,51 @@ impl Condition {
                     &claim,
                 ));
             }
+            Lookup::Unknown => None,
             Lookup::Absent => None,
             Lookup::Value(v) => Some(v),
         };
-        let matcher = |pattern: &str, v: &str| -> bool {
-            match op.base {
-                Base::Equals | Base::NotEquals => pattern == v,
-                Base::EqualsIgnoreCase | Base::NotEqualsIgnoreCase => {
-                    pattern.to_lowercase() == v.to_lowercase()
-                }
-                Base::Like | Base::NotLike => glob_match(pattern, v, true),
-                Base::Null => false,
+        let holds = self.holds(op, value.as_deref());
+        if !documented {
+            // AWS puts only some claims in the request context. For another key the request
+            // most likely lacks it; decide only when "absent" and "present" agree.
+            let if_absent = self.holds(op, None);
+            let why = format!(
+                "AWS documents `{}` as condition keys for GitHub's issuer{}; `{claim}` is not among them, so the \
+                 request most likely lacks it and this condition {}",
+                AWS_GITHUB_KEYS.join("`, `"),
+                if f.issuer == STANDARD_ISSUER { "" } else { " (the claim keys only for the github.com issuer)" },
+                if if_absent { "holds" } else { "never holds" }
+            );
+            if !(known && holds == if_absent) {
+                return Check::unknown(
+                    Reason::new(
+                        &self.key,
+                        &self.operator_raw,
+                        expected_text(op.negated()),
+                        value.clone().unwrap_or_else(|| super::UNKNOWN.to_string()),
+                    )
+                    .note(Some(why)),
+                );
             }
-        };
-        let holds = match (&value, op.base) {
-            (_, Base::Null) => {
-                let want_absent = self.values.iter().any(|x| x.eq_ignore_ascii_case("true"));
-                value.is_none() == want_absent
+            if !holds {
+                let fix = format!(
+                    "test `{host_path}:sub` instead: put `{claim}` in the subject with a custom template \
+                     (include_claim_keys)"
+                );
+                return Check::no(
+                    Reason::new(
+                        &self.key,
+                        &self.operator_raw,
+                        expected_text(op.negated()),
+                        value.unwrap_or_else(|| ABSENT.to_string()),
+                    )
+                    .note(Some(why))
+                    .fix(fix),
+                );
             }
-            (None, _) => match op.set {
-                Some(SetOp::AnyValue) => false,
-                Some(SetOp::AllValues) => true,
-                None => op.if_exists || op.negated(),
-            },
-            (Some(v), _) => {
-                let any = self.values.iter().any(|p| matcher(p, v));
-                if op.negated() {
-                    !any
-                } else {
-                    any
-                }
-            }
-        };
+            return Check::yes();
+        }
         if holds {
             if value.is_none() && op.set == Some(SetOp::AllValues) && !op.negated() {
                 warnings.push(format!(
@@ -562,7 +579,7 @@ impl Condition {
             let note = self
                 .values
                 .iter()
-                .find_map(|p| subject_note(P, p, v, &|a: &str, b: &str| matcher(a, b)));
+                .find_map(|p| subject_note(P, p, v, &|a: &str, b: &str| op_matches(op, a, b)));
             reason = reason.note(note);
             let fix = match claim.as_str() {
                 "aud" => format!(
@@ -588,6 +605,64 @@ impl Condition {
             reason = reason.note(Some("`Null` tests whether the key is present".into()));
         }
         Check::no(reason)
+    }
+}
+
+/// Claim keys AWS STS documents for GitHub's issuer: the standard OIDC ones and, since January
+/// 2026, provider-specific ones (AWS "STS supports validation of identity provider claims").
+const AWS_STANDARD_KEYS: &[&str] = &["sub", "aud", "amr", "azp", "email", "oaud"];
+const AWS_GITHUB_KEYS: &[&str] = &[
+    "sub",
+    "aud",
+    "actor",
+    "actor_id",
+    "job_workflow_ref",
+    "repository",
+    "repository_id",
+    "workflow",
+    "ref",
+    "environment",
+    "enterprise_id",
+];
+
+/// Whether one policy value matches a present key value (before negation).
+fn op_matches(op: Operator, pattern: &str, v: &str) -> bool {
+    match op.base {
+        Base::Equals | Base::NotEquals => pattern == v,
+        Base::EqualsIgnoreCase | Base::NotEqualsIgnoreCase => pattern.to_lowercase() == v.to_lowercase(),
+        Base::Like | Base::NotLike => glob_match(pattern, v, true),
+        Base::Null => false,
+    }
+}
+
+/// Whether AWS puts `claim` in the request context for tokens of `issuer`.
+fn documented_key(claim: &str, issuer: &str) -> bool {
+    AWS_STANDARD_KEYS.contains(&claim) || (issuer == STANDARD_ISSUER && AWS_GITHUB_KEYS.contains(&claim))
+}
+
+impl Condition {
+    /// The condition's value for a present (`Some`) or absent (`None`) key.
+    fn holds(&self, op: Operator, value: Option<&str>) -> bool {
+        let matcher = |pattern: &str, v: &str| op_matches(op, pattern, v);
+        match (value, op.base) {
+            (_, Base::Null) => {
+                let want_absent = self.values.iter().any(|x| x.eq_ignore_ascii_case("true"));
+                value.is_none() == want_absent
+            }
+            (None, _) => match op.set {
+                Some(SetOp::AnyValue) => false,
+                Some(SetOp::AllValues) => true,
+                None => op.if_exists || op.negated(),
+            },
+            (Some(v), _) => {
+                let any = self.values.iter().any(|p| matcher(p, v));
+                if op.negated() {
+                    !any
+                } else {
+                    any
+                }
+            }
+        }
     }
 }
 
