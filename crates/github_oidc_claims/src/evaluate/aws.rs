@@ -6,7 +6,10 @@
 //! (`arn:aws:iam::ACCOUNT:oidc-provider/ISSUER-HOST[/PATH]`), its `Action` (or `NotAction`)
 //! covers `sts:AssumeRoleWithWebIdentity`, and every condition holds. Condition keys are
 //! `ISSUER-HOST[/PATH]:CLAIM` (`…:sub`, `…:aud`, `…:job_workflow_ref`, …); a key for another
-//! issuer is absent from the request. Supported operators: `StringEquals`, `StringNotEquals`,
+//! issuer is absent from the request. AWS STS puts only some claims in the request: the
+//! standard ones and, for github.com tokens, `actor`, `actor_id`, `job_workflow_ref`,
+//! `repository`, `repository_id`, `workflow`, `ref`, `environment` and `enterprise_id`; a
+//! condition on another claim is decided only when the claim's absence would not change it. Supported operators: `StringEquals`, `StringNotEquals`,
 //! `StringEqualsIgnoreCase`, `StringNotEqualsIgnoreCase`, `StringLike`, `StringNotLike`,
 //! `Null`, with `ForAnyValue:` / `ForAllValues:` and `…IfExists`. Anything else cannot be
 //! evaluated.
