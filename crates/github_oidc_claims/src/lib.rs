@@ -8,7 +8,10 @@
 //! * [`token`] — decode ([`token::decode`]) and verify ([`token::verify`]) ID tokens.
 //! * [`trust`] — AWS / Azure / GCP / Vault trust-policy JSON ([`trust::trust_policy`]).
 //! * [`text`] — user values cut to a safe length for error messages ([`text::shorten`]).
+//! * [`evaluate`] — the other direction: would an existing trust policy (AWS, Azure, GCP, Vault,
+//!   npm / PyPI trusted publishers) accept a job's token, and if not, why ([`evaluate::evaluate`]).
 
+pub mod evaluate;
 pub mod subject;
 pub mod text;
 pub mod token;

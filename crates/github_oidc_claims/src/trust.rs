@@ -310,7 +310,7 @@ fn gcp(req: &TrustRequest, issuer: &str) -> Value {
 }
 
 /// The owner named by a subject: `repo:OWNER/…`, `repo:OWNER@ID/…` or `repository_owner:OWNER`.
-fn owner_of_subject(subject: &str) -> Option<String> {
+pub(crate) fn owner_of_subject(subject: &str) -> Option<String> {
     let owner = if let Some(rest) = subject.strip_prefix("repo:") {
         rest.split('/').next()?.split('@').next()?.to_string()
     } else {
@@ -327,7 +327,7 @@ fn owner_of_subject(subject: &str) -> Option<String> {
 }
 
 /// The web host whose `https://HOST/OWNER` is GitHub's default audience for this issuer.
-fn web_base_of_issuer(issuer: &str) -> String {
+pub(crate) fn web_base_of_issuer(issuer: &str) -> String {
     let host_path = issuer.trim_start_matches("https://");
     let host = host_path.split('/').next().unwrap_or(host_path);
     if host == "token.actions.githubusercontent.com" {
