@@ -75,8 +75,12 @@ function Add-GitHubOidcPropertyClaim {
         $scope = if ($Owner) { "organization [$Owner]" } else { "enterprise [$Enterprise]" }
         foreach ($property in $Name) {
             $request = [GitHubOidc.Native.AddPropertyClaimRequest]@{ Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property }
-            $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $property `
-                -What "OIDC custom property claim [$property] of $scope" -Action 'Add'
+            # Dry run first: -WhatIf and -Confirm show the exact request.
+            $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $property
+            if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", "Add ($sending)")) {
+                continue
+            }
+            $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $property
             if ($null -eq $answer) { continue }
             ConvertTo-GitHubOidcPropertyClaim -Answer $answer['result'] -Owner $Owner -Enterprise $Enterprise
         }

@@ -75,8 +75,12 @@ function Remove-GitHubOidcPropertyClaim {
         $scope = if ($Owner) { "organization [$Owner]" } else { "enterprise [$Enterprise]" }
         foreach ($property in $Name) {
             $request = [GitHubOidc.Native.RemovePropertyClaimRequest]@{ Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property }
-            $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $property `
-                -What "OIDC custom property claim [$property] of $scope" -Action 'Remove'
+            # Dry run first: -WhatIf and -Confirm show the exact request.
+            $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $property
+            if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", "Remove ($sending)")) {
+                continue
+            }
+            $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $property
             if ($null -eq $answer) { continue }
             Write-Verbose "GitHubOidc: removed the OIDC custom property claim [$property] of $scope."
         }

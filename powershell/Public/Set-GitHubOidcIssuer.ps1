@@ -104,8 +104,12 @@ function Set-GitHubOidcIssuer {
         $request = [GitHubOidc.Native.SetEnterpriseIssuerRequest]@{
             Context = $state.Context; Enterprise = $Enterprise; IncludeEnterpriseSlug = $IncludeEnterpriseSlug
         }
-        $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $Enterprise `
-            -What "OIDC issuer policy for enterprise [$Enterprise]" -Action 'Set'
+        # Dry run first: -WhatIf and -Confirm show the exact request and the issuer warning.
+        $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $Enterprise
+        if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC issuer policy for enterprise [$Enterprise]", "Set ($sending)")) {
+            return
+        }
+        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Enterprise
         if ($null -eq $answer) { return }
         if ($PassThru) {
             [pscustomobject][ordered]@{

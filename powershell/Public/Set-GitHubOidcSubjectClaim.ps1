@@ -186,8 +186,11 @@ function Set-GitHubOidcSubjectClaim {
             UseImmutableSubject = $immutable
             AllowUnknownKeys    = $AllowUnknownClaimKey.IsPresent
         }
-        $answer = Invoke-GitHubOidcWrite -Request $request -Cmdlet $PSCmdlet -TargetObject $target `
-            -What "OIDC subject claim for $what" -Action 'Set'
+        $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $target
+        if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC subject claim for $what", "Set ($sending)")) {
+            return
+        }
+        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target
         if ($null -eq $answer) { return }
 
         if ($PassThru) {

@@ -4,13 +4,13 @@
 use fake_github::{TEST_SIGNING_KEY_KID, TEST_SIGNING_KEY_PEM};
 use github_oidc::{
     ghoidc_decode_token, ghoidc_resolve_subject, ghoidc_result_copy, ghoidc_result_len, ghoidc_trust_policy,
-    ghoidc_verify_token, GhoStatus,
+    ghoidc_verify_token, GhoidcStatus,
 };
 use interoptopus::patterns::slice::{FFISlice, FFISliceMut};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-fn call(f: extern "C" fn(FFISlice<u8>) -> GhoStatus, req: &Value) -> (GhoStatus, Value) {
+fn call(f: extern "C" fn(FFISlice<u8>) -> GhoidcStatus, req: &Value) -> (GhoidcStatus, Value) {
     let bytes = serde_json::to_vec(req).unwrap();
     let status = f(FFISlice::from_slice(&bytes));
     let mut buf = vec![0u8; ghoidc_result_len() as usize];
@@ -19,9 +19,9 @@ fn call(f: extern "C" fn(FFISlice<u8>) -> GhoStatus, req: &Value) -> (GhoStatus,
     (status, serde_json::from_slice(&buf).unwrap())
 }
 
-fn ok(f: extern "C" fn(FFISlice<u8>) -> GhoStatus, req: &Value) -> Value {
+fn ok(f: extern "C" fn(FFISlice<u8>) -> GhoidcStatus, req: &Value) -> Value {
     let (status, v) = call(f, req);
-    assert_eq!(status, GhoStatus::Ok, "{v}");
+    assert_eq!(status, GhoidcStatus::Ok, "{v}");
     v
 }
 
@@ -64,14 +64,14 @@ fn offline_subject() {
         ghoidc_resolve_subject,
         &json!({"claims": {"repository": "o/r", "ref": "refs/heads/main"}, "include_claim_keys": ["environment"]}),
     );
-    assert_eq!(status, GhoStatus::InvalidArgument);
+    assert_eq!(status, GhoidcStatus::InvalidArgument);
     assert!(
         err["message"].as_str().unwrap().contains("`environment`"),
         "{err}"
     );
 
     let (status, _) = call(ghoidc_resolve_subject, &json!({"owner": "o"}));
-    assert_eq!(status, GhoStatus::InvalidArgument);
+    assert_eq!(status, GhoidcStatus::InvalidArgument);
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn live_subject_and_verification() {
     assert_eq!(v["header"]["kid"], TEST_SIGNING_KEY_KID);
     assert_eq!(v["claims"]["aud"], "sts.amazonaws.com");
     let (status, _) = call(ghoidc_decode_token, &json!({"token": "not-a-jwt"}));
-    assert_eq!(status, GhoStatus::InvalidArgument);
+    assert_eq!(status, GhoidcStatus::InvalidArgument);
 }
 
 #[test]
@@ -129,20 +129,23 @@ fn trust_policies_are_json_text() {
                 "issuer": "https://token.actions.githubusercontent.com",
             }),
         );
-        let text = v["json"].as_str().unwrap();
-        assert!(text.contains('\n'), "indented");
-        let parsed: Value = serde_json::from_str(text).unwrap();
-        assert!(parsed.is_object() || parsed.is_array());
+        assert_eq!(v["issuer"], "https://token.actions.githubusercontent.com");
+        for document in v["documents"].as_array().unwrap() {
+            let text = document.as_str().unwrap();
+            assert!(text.contains('\n'), "indented");
+            let parsed: Value = serde_json::from_str(text).unwrap();
+            assert!(parsed.is_object());
+        }
     }
     let (status, err) = call(
         ghoidc_trust_policy,
         &json!({"provider": "Azure", "subjects": ["repo:o/*"], "issuer": "https://token.actions.githubusercontent.com"}),
     );
-    assert_eq!(status, GhoStatus::InvalidArgument);
+    assert_eq!(status, GhoidcStatus::InvalidArgument);
     assert!(err["message"].as_str().unwrap().contains("wildcard"), "{err}");
     let (status, _) = call(
         ghoidc_trust_policy,
         &json!({"provider": "Nope", "subjects": ["x"], "issuer": "https://x"}),
     );
-    assert_eq!(status, GhoStatus::InvalidArgument);
+    assert_eq!(status, GhoidcStatus::InvalidArgument);
 }
