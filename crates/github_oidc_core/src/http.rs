@@ -202,6 +202,7 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                     method: req.method.to_string(),
                     url: req.url.clone(),
                     message: format!("reading the response failed: {}", without_url(&e)),
+                    source: Some(e),
                 })?;
                 if status.is_success() {
                     let body = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -244,6 +245,7 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                         method: req.method.to_string(),
                         url: req.url.clone(),
                         message: what,
+                        source: Some(e),
                     });
                 }
                 backoff(attempt)
