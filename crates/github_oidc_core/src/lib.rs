@@ -17,7 +17,8 @@
 //! | [`issuer`] | the enterprise issuer policy (`include_enterprise_slug`) |
 //! | [`properties`] | custom-property inclusions (`repo_property_*` claims) of organizations and enterprises |
 //! | [`write`] | every write planned (dry run) or applied, answered as [`write::Written`] |
-//! | [`preview`] | the effective template of a repository and the `sub` it produces; token verification |
+//! | [`preview`] | the effective template of a repository and the `sub` it produces |
+//! | [`verify`] | ID token verification against the keys of its issuer |
 
 pub mod context;
 pub mod discovery;
@@ -31,6 +32,7 @@ pub mod names;
 pub mod preview;
 pub mod properties;
 pub mod template;
+pub mod verify;
 pub mod write;
 
 pub use context::{Context, ContextOptions};
