@@ -16,7 +16,7 @@
 //! | [`template`] | get / set the `sub` customization template of organizations and repositories |
 //! | [`issuer`] | the enterprise issuer policy (`include_enterprise_slug`) |
 //! | [`properties`] | custom-property inclusions (`repo_property_*` claims) of organizations and enterprises |
-//! | [`write`] | every write planned (dry run) or applied, answered as [`write::Written`] |
+//! | [`write`](mod@write) | every write planned (dry run) or applied, answered as [`write::Written`] |
 //! | [`preview`] | the effective template of a repository and the `sub` it produces |
 //! | [`verify`] | ID token verification against the keys of its issuer |
 
