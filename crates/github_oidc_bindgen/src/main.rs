@@ -42,7 +42,10 @@ fn generate(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
         .write_file(out.join("Interop.cs"))?;
 
     let contract = schema::schema();
-    std::fs::write(out.join("schema.json"), serde_json::to_string_pretty(&contract)? + "\n")?;
+    std::fs::write(
+        out.join("schema.json"),
+        serde_json::to_string_pretty(&contract)? + "\n",
+    )?;
     std::fs::write(out.join("Requests.cs"), schema::csharp(&contract)?)?;
 
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../github_oidc_ffi");
@@ -106,7 +109,12 @@ fn preamble(hash: &u64, contract: &serde_json::Value) -> String {
         .get("$ref")
         .and_then(serde_json::Value::as_str)
         .and_then(|r| contract["$defs"][r.trim_start_matches("#/$defs/")]["properties"].as_object())
-        .map(|p| p.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "))
+        .map(|p| {
+            p.keys()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .unwrap_or_default();
     format!(
         r#"

@@ -33,7 +33,9 @@ pub fn schema() -> Value {
             }),
         );
     }
-    let error = g.subschema_for::<github_oidc_core::error::ErrorObject>().to_value();
+    let error = g
+        .subschema_for::<github_oidc_core::error::ErrorObject>()
+        .to_value();
     let defs = g.take_definitions(true);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -59,7 +61,9 @@ fn pascal(name: &str) -> String {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let mut c = p.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -71,7 +75,9 @@ fn ref_name(v: &Value) -> Option<&str> {
 /// The C# type of a property schema (without the nullable mark), and the definitions it uses.
 fn csharp_type(v: &Value, defs: &Map<String, Value>, used: &mut BTreeSet<String>) -> Result<String, String> {
     if let Some(name) = ref_name(v) {
-        let def = defs.get(name).ok_or_else(|| format!("missing definition {name}"))?;
+        let def = defs
+            .get(name)
+            .ok_or_else(|| format!("missing definition {name}"))?;
         if def.get("properties").is_some() {
             used.insert(name.to_string());
             return Ok(csharp_name(name));
@@ -79,7 +85,10 @@ fn csharp_type(v: &Value, defs: &Map<String, Value>, used: &mut BTreeSet<String>
         return csharp_type(def, defs, used);
     }
     if let Some(any) = v.get("anyOf").and_then(Value::as_array) {
-        let non_null: Vec<&Value> = any.iter().filter(|s| s.get("type") != Some(&json!("null"))).collect();
+        let non_null: Vec<&Value> = any
+            .iter()
+            .filter(|s| s.get("type") != Some(&json!("null")))
+            .collect();
         if non_null.len() == 1 {
             return csharp_type(non_null[0], defs, used);
         }
@@ -87,7 +96,11 @@ fn csharp_type(v: &Value, defs: &Map<String, Value>, used: &mut BTreeSet<String>
     }
     let types: Vec<&str> = match v.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| *t != "null")
+            .collect(),
         _ => vec![],
     };
     Ok(match types.as_slice() {
@@ -101,7 +114,10 @@ fn csharp_type(v: &Value, defs: &Map<String, Value>, used: &mut BTreeSet<String>
         }
         ["object"] => match v.get("additionalProperties") {
             Some(inner) if inner.is_object() => {
-                format!("System.Collections.Generic.Dictionary<string, {}?>", csharp_type(inner, defs, used)?)
+                format!(
+                    "System.Collections.Generic.Dictionary<string, {}?>",
+                    csharp_type(inner, defs, used)?
+                )
             }
             _ => "System.Text.Json.JsonElement".into(),
         },
@@ -110,7 +126,9 @@ fn csharp_type(v: &Value, defs: &Map<String, Value>, used: &mut BTreeSet<String>
 }
 
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn summary(out: &mut String, indent: &str, text: Option<&str>) {
@@ -126,7 +144,8 @@ pub fn csharp(schema: &Value) -> Result<String, String> {
     // Request type → export.
     let mut requests: Vec<(String, String, String)> = Vec::new();
     for (export, spec) in exports {
-        let name = ref_name(&spec["request"]).ok_or_else(|| format!("{export}: the request is not a named type"))?;
+        let name =
+            ref_name(&spec["request"]).ok_or_else(|| format!("{export}: the request is not a named type"))?;
         let text = spec["description"].as_str().unwrap_or_default().to_string();
         requests.push((name.to_string(), export.clone(), text));
     }
@@ -142,10 +161,16 @@ pub fn csharp(schema: &Value) -> Result<String, String> {
         let export = requests.iter().find(|r| r.0 == name);
         let mut used = BTreeSet::new();
         let mut body = String::new();
-        let props = def["properties"].as_object().ok_or_else(|| format!("{name} has no properties"))?;
+        let props = def["properties"]
+            .as_object()
+            .ok_or_else(|| format!("{name} has no properties"))?;
         for (json_name, prop) in props {
             let ty = csharp_type(prop, defs, &mut used)?;
-            summary(&mut body, "        ", prop.get("description").and_then(Value::as_str));
+            summary(
+                &mut body,
+                "        ",
+                prop.get("description").and_then(Value::as_str),
+            );
             let _ = writeln!(
                 body,
                 "        [JsonPropertyName(\"{json_name}\")]\n        public {ty}? {} {{ get; set; }}\n",
@@ -159,13 +184,23 @@ pub fn csharp(schema: &Value) -> Result<String, String> {
         }
         let class = csharp_name(&name);
         let doc = match export {
-            Some((_, e, text)) => format!("{} Sent to {e}.", def.get("description").and_then(Value::as_str).unwrap_or(text)),
-            None => def.get("description").and_then(Value::as_str).unwrap_or_default().to_string(),
+            Some((_, e, text)) => format!(
+                "{} Sent to {e}.",
+                def.get("description").and_then(Value::as_str).unwrap_or(text)
+            ),
+            None => def
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
         };
         summary(&mut classes, "    ", Some(&doc));
         match export {
             Some((_, e, _)) => {
-                let _ = writeln!(classes, "    public sealed partial class {class} : INativeRequest\n    {{");
+                let _ = writeln!(
+                    classes,
+                    "    public sealed partial class {class} : INativeRequest\n    {{"
+                );
                 let _ = writeln!(
                     classes,
                     "        /// <summary>The export this request is sent to.</summary>\n        [JsonIgnore]\n        public string Export => \"{e}\";\n"

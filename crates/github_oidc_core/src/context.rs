@@ -24,8 +24,8 @@ use url::Url;
 
 /// The default host.
 pub const GITHUB_COM: &str = "github.com";
-/// The github.com OIDC issuer.
-pub const GITHUB_COM_ISSUER: &str = "https://token.actions.githubusercontent.com";
+/// The github.com OIDC issuer (one home: `github_oidc_claims::STANDARD_ISSUER`).
+pub const GITHUB_COM_ISSUER: &str = github_oidc_claims::token::STANDARD_ISSUER;
 
 crate::contract_struct! {
     /// What the caller knows about the context; everything is optional. It is the `context` member

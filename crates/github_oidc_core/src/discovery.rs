@@ -9,10 +9,10 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::http::{self, Request};
 use crate::models::{DiscoveryDocument, JwksDocument};
-use once_cell::sync::Lazy;
 use reqwest::Method;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -39,7 +39,7 @@ struct Cache {
     jwks: HashMap<String, Arc<String>>,
 }
 
-static CACHE: Lazy<Mutex<Cache>> = Lazy::new(Default::default);
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Default::default);
 
 fn cache() -> std::sync::MutexGuard<'static, Cache> {
     CACHE.lock().unwrap_or_else(|p| p.into_inner())

@@ -10,10 +10,45 @@ use serde::Serialize;
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A stable classification of errors. The numeric values are the C ABI status codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[repr(u32)]
-pub enum ErrorKind {
+/// Defines [`ErrorKind`] and its one table of kind ↔ name ↔ code.
+macro_rules! error_kinds {
+    ($( $(#[$doc:meta])* $kind:ident = $code:literal, )*) => {
+        /// A stable classification of errors. The numeric values are the C ABI status codes;
+        /// [`ErrorKind::name`] is the name in PowerShell ErrorIds and in the error JSON.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[repr(u32)]
+        pub enum ErrorKind {
+            $( $(#[$doc])* $kind = $code, )*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in code order.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind),*];
+
+            /// The name used in PowerShell ErrorIds (`GitHubOidc.<name>`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( ErrorKind::$kind => stringify!($kind), )*
+                }
+            }
+
+            /// The C ABI status code.
+            pub fn code(self) -> u32 {
+                self as u32
+            }
+
+            /// The kind with this C ABI status code.
+            pub fn from_code(code: u32) -> Option<ErrorKind> {
+                match code {
+                    $( $code => Some(ErrorKind::$kind), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+error_kinds! {
     /// Bad input detected before anything was sent (names, claim keys, missing token, …).
     InvalidArgument = 1,
     /// 404: the organization, repository or enterprise does not exist or is not visible.
@@ -34,24 +69,6 @@ pub enum ErrorKind {
     UnexpectedResponse = 9,
     /// A bug: a panic caught at the ABI boundary, or an internal invariant.
     Internal = 10,
-}
-
-impl ErrorKind {
-    /// The name used in PowerShell ErrorIds (`GitHubOidc.<name>`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "InvalidArgument",
-            ErrorKind::NotFound => "NotFound",
-            ErrorKind::Unauthorized => "Unauthorized",
-            ErrorKind::Forbidden => "Forbidden",
-            ErrorKind::ValidationFailed => "ValidationFailed",
-            ErrorKind::RateLimited => "RateLimited",
-            ErrorKind::ServerError => "ServerError",
-            ErrorKind::Network => "Network",
-            ErrorKind::UnexpectedResponse => "UnexpectedResponse",
-            ErrorKind::Internal => "Internal",
-        }
-    }
 }
 
 /// An error response from GitHub, with everything GitHub said about it.
@@ -99,8 +116,11 @@ pub enum Error {
         method: String,
         /// Request URL.
         url: String,
-        /// What went wrong.
+        /// What went wrong (the source chain as text, without the URL).
         message: String,
+        /// The transport error itself.
+        #[source]
+        source: Option<reqwest::Error>,
     },
     /// The response did not match the contract.
     #[error("unexpected response from {url}: {message}")]
@@ -183,7 +203,7 @@ impl Error {
         let api = self.api();
         ErrorObject {
             kind: self.kind().name().to_string(),
-            code: self.kind() as u32,
+            code: self.kind().code(),
             message: self.to_string(),
             status: api.map(|a| a.status),
             github_message: api.map(|a| a.message.clone()),
@@ -191,7 +211,12 @@ impl Error {
             errors: api.map(|a| a.errors.clone()),
             required_permission: api.and_then(|a| a.required_permission.clone()),
             accepted_permissions: api.and_then(|a| a.accepted_permissions.clone()),
-            url: api.map(|a| a.url.clone()),
+            url: match self {
+                Error::Api(a) => Some(a.url.clone()),
+                Error::Network { url, .. } | Error::UnexpectedResponse { url, .. } => Some(url.clone()),
+                _ => None,
+            },
+            retry_after: api.and_then(|a| a.retry_after_secs),
         }
     }
 
@@ -229,8 +254,76 @@ crate::contract_struct! {
         /// On 403: GitHub's X-Accepted-GitHub-Permissions header.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub accepted_permissions: Option<String>,
-        /// The URL that failed (no query string, never a token).
+        /// The URL of the request that failed, whenever a request was made (never a token).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
+        /// Seconds GitHub asked to wait (retry-after / x-ratelimit-reset), when it did.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub retry_after: Option<u64>,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_names_and_codes_round_trip() {
+        assert_eq!(ErrorKind::ALL.len(), 10);
+        for (i, k) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(k.code(), i as u32 + 1);
+            assert_eq!(ErrorKind::from_code(k.code()), Some(*k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.name());
+        }
+        assert_eq!(ErrorKind::from_code(0), None);
+        assert_eq!(ErrorKind::NotFound.name(), "NotFound");
+    }
+
+    fn api(status: u16) -> Error {
+        Error::Api(Box::new(ApiError {
+            status,
+            method: "GET".into(),
+            url: "https://api.github.com/orgs/o".into(),
+            message: "Not Found".into(),
+            documentation_url: None,
+            errors: vec![],
+            accepted_permissions: None,
+            required_permission: None,
+            rate_limited: false,
+            retry_after_secs: None,
+        }))
+    }
+
+    #[test]
+    fn json_keeps_its_members_and_order() {
+        let j = serde_json::to_string(&api(404).to_json()).unwrap();
+        assert!(
+            j.starts_with(r#"{"kind":"NotFound","code":2,"message":"GitHub API GET https://api.github.com/orgs/o: Not Found (404)","status":404,"github_message":"Not Found","errors":[],"url":"https://api.github.com/orgs/o"}"#),
+            "{j}"
+        );
+        let j = Error::invalid("bad").to_json();
+        assert_eq!(
+            j,
+            serde_json::json!({"kind": "InvalidArgument", "code": 1, "message": "bad"})
+        );
+        let j = Error::UnexpectedResponse {
+            url: "https://x/y".into(),
+            message: "m".into(),
+        }
+        .to_json();
+        assert_eq!(j["url"], "https://x/y");
+        assert!(j.get("status").is_none());
+    }
+
+    #[test]
+    fn retry_after_is_reported() {
+        let mut e = api(429);
+        if let Error::Api(a) = &mut e {
+            a.rate_limited = true;
+            a.retry_after_secs = Some(7);
+        }
+        let j = e.to_json();
+        assert_eq!(j["kind"], "RateLimited");
+        assert_eq!(j["retry_after"], 7);
     }
 }

@@ -19,19 +19,19 @@ use crate::context::Context;
 use crate::endpoints::Endpoint;
 use crate::error::{ApiError, Error, Result};
 use crate::models::ErrorBody;
-use once_cell::sync::Lazy;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
+use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The REST API version this client speaks.
 pub const API_VERSION: &str = "2022-11-28";
 /// The `User-Agent` sent with every request.
-pub static USER_AGENT: Lazy<String> =
-    Lazy::new(|| format!("GitHubOidc/{} (+PowerShell module)", crate::VERSION));
+pub static USER_AGENT: LazyLock<String> =
+    LazyLock::new(|| format!("GitHubOidc/{} (+PowerShell module)", crate::VERSION));
 
-static RUNTIME: Lazy<tokio::runtime::Runtime> = Lazy::new(|| {
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("github-oidc")
@@ -40,7 +40,7 @@ static RUNTIME: Lazy<tokio::runtime::Runtime> = Lazy::new(|| {
         .expect("the tokio runtime starts")
 });
 
-static CLIENT: Lazy<reqwest::Client> = Lazy::new(|| {
+static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(|| {
     reqwest::Client::builder()
         .user_agent(USER_AGENT.as_str())
         .connect_timeout(Duration::from_secs(10))
@@ -202,6 +202,7 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                     method: req.method.to_string(),
                     url: req.url.clone(),
                     message: format!("reading the response failed: {}", without_url(&e)),
+                    source: Some(e),
                 })?;
                 if status.is_success() {
                     let body = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -244,6 +245,7 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
                         method: req.method.to_string(),
                         url: req.url.clone(),
                         message: what,
+                        source: Some(e),
                     });
                 }
                 backoff(attempt)

@@ -17,8 +17,9 @@
 //! | [`issuer`] | the enterprise issuer policy (`include_enterprise_slug`) |
 //! | [`properties`] | custom-property inclusions (`repo_property_*` claims) of organizations and enterprises |
 //! | [`schema`] | [`contract_struct!`]: serde + JSON Schema from one field list, for the ABI's types |
-//! | [`write`] | every write planned (dry run) or applied, answered as [`write::Written`] |
-//! | [`preview`] | the effective template of a repository and the `sub` it produces; token verification |
+//! | [`write`](mod@write) | every write planned (dry run) or applied, answered as [`write::Written`] |
+//! | [`preview`] | the effective template of a repository and the `sub` it produces |
+//! | [`verify`] | ID token verification against the keys of its issuer |
 
 pub mod context;
 pub mod discovery;
@@ -33,6 +34,7 @@ pub mod preview;
 pub mod properties;
 pub mod schema;
 pub mod template;
+pub mod verify;
 pub mod write;
 
 pub use context::{Context, ContextOptions};

@@ -87,7 +87,9 @@ pub fn json_name(field: &str) -> String {
 /// Whether a field's serde attributes give it a default (so it may be absent).
 #[doc(hidden)]
 pub fn has_serde_default(attrs: &str) -> bool {
-    attrs.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "default")
+    attrs
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|w| w == "default")
 }
 
 /// Joins `///` lines into one description.

@@ -21,6 +21,7 @@ use crate::http;
 use crate::keys;
 use crate::models::{OrgTemplateBody, OrgTemplateResponse, RepoTemplateBody, RepoTemplateResponse};
 use crate::write::{perform, to_body};
+use github_oidc_claims::subject::DEFAULT_TEMPLATE;
 use serde::{Deserialize, Serialize};
 
 pub use crate::write::Written;
@@ -74,12 +75,17 @@ pub fn get_org(ctx: &Context, org: &str) -> Result<Template> {
         }
         Err(Error::Api(api)) if api.status == 404 && is_no_template(&api.message) => Ok(Template {
             owner: org.to_string(),
-            include_claim_keys: Some(vec!["repo".into(), "context".into()]),
+            include_claim_keys: Some(default_keys()),
             customized: false,
             ..Default::default()
         }),
         Err(e) => Err(e),
     }
+}
+
+/// GitHub's default template (`repo`, `context`).
+fn default_keys() -> Vec<String> {
+    DEFAULT_TEMPLATE.iter().map(|s| s.to_string()).collect()
 }
 
 fn is_no_template(message: &str) -> bool {
@@ -131,7 +137,7 @@ pub fn set_org(ctx: &Context, org: &str, update: &Update, dry_run: bool) -> Resu
         if update.include_claim_keys.is_some() {
             warnings.push("IncludeClaimKeys is ignored with -UseDefault: the organization template is reset to repo, context.".to_string());
         }
-        Some(vec!["repo".to_string(), "context".to_string()])
+        Some(default_keys())
     } else {
         update.include_claim_keys.clone()
     };

@@ -1,4 +1,4 @@
-//! Writes, planned or applied: every write goes through [`perform`], which validates the path,
+//! Writes, planned or applied: every write goes through `perform`, which validates the path,
 //! requires the token and then either sends the request (`applied: true`) or, for a dry run,
 //! stops right before it (`applied: false`). Either way the answer is a [`Written`] with the
 //! exact method, URL and body, so `-WhatIf` shows what a real call sends.

@@ -82,11 +82,16 @@ thread_local! {
 pub fn parse_request<R: DeserializeOwned>(bytes: &[u8]) -> github_oidc_core::Result<R> {
     let bytes: &[u8] = if bytes.is_empty() { b"{}" } else { bytes };
     if std::str::from_utf8(bytes).is_err() {
-        return Err(github_oidc_core::Error::invalid("The request is not valid UTF-8."));
+        return Err(github_oidc_core::Error::invalid(
+            "The request is not valid UTF-8.",
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let invalid = |what: String, e: serde_json::Error| {
-        github_oidc_core::Error::invalid(format!("{what}: {}.", github_oidc_claims::text::shorten(&e.to_string())))
+        github_oidc_core::Error::invalid(format!(
+            "{what}: {}.",
+            github_oidc_claims::text::shorten(&e.to_string())
+        ))
     };
     let parsed: R = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -100,7 +105,8 @@ pub fn parse_request<R: DeserializeOwned>(bytes: &[u8]) -> github_oidc_core::Res
         };
         invalid(what, inner)
     })?;
-    de.end().map_err(|e| invalid("The request is not valid JSON".into(), e))?;
+    de.end()
+        .map_err(|e| invalid("The request is not valid JSON".into(), e))?;
     Ok(parsed)
 }
 

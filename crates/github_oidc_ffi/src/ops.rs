@@ -115,7 +115,12 @@ pub fn claim_keys(r: ClaimKeysRequest) -> Result<ClaimKeysAnswer> {
     };
     // Completion never waits on an issuer that failed a moment ago.
     if r.completion && discovery::cached(&issuer).is_none() && discovery::recently_failed(&issuer) {
-        return Ok(ClaimKeysAnswer { keys: builtin(), source: "builtin".into(), issuer, warning: None });
+        return Ok(ClaimKeysAnswer {
+            keys: builtin(),
+            source: "builtin".into(),
+            issuer,
+            warning: None,
+        });
     }
     Ok(match discovery::discover(&c, enterprise) {
         Ok(d) => ClaimKeysAnswer {
@@ -158,7 +163,10 @@ pub fn set_subject_claim(r: SetSubjectClaimRequest) -> Result<WrittenAnswer> {
 }
 
 /// The organization or enterprise of a property-inclusion request.
-fn property_scope<'a>(owner: &'a Option<String>, enterprise: &'a Option<String>) -> Result<properties::Scope<'a>> {
+fn property_scope<'a>(
+    owner: &'a Option<String>,
+    enterprise: &'a Option<String>,
+) -> Result<properties::Scope<'a>> {
     match (given(owner), given(enterprise)) {
         (Some(o), None) => Ok(properties::Scope::Organization(o)),
         (None, Some(e)) => Ok(properties::Scope::Enterprise(e)),
@@ -177,13 +185,23 @@ pub fn list_property_claims(r: ListPropertyClaimsRequest) -> Result<InclusionsAn
 /// `ghoidc_add_property_claim`.
 pub fn add_property_claim(r: AddPropertyClaimRequest) -> Result<WrittenAnswer> {
     let c = ctx(&r.context)?;
-    written(properties::add(&c, property_scope(&r.owner, &r.enterprise)?, &r.name, r.dry_run)?)
+    written(properties::add(
+        &c,
+        property_scope(&r.owner, &r.enterprise)?,
+        &r.name,
+        r.dry_run,
+    )?)
 }
 
 /// `ghoidc_remove_property_claim`.
 pub fn remove_property_claim(r: RemovePropertyClaimRequest) -> Result<WrittenAnswer> {
     let c = ctx(&r.context)?;
-    written(properties::remove(&c, property_scope(&r.owner, &r.enterprise)?, &r.name, r.dry_run)?)
+    written(properties::remove(
+        &c,
+        property_scope(&r.owner, &r.enterprise)?,
+        &r.name,
+        r.dry_run,
+    )?)
 }
 
 /// `ghoidc_set_enterprise_issuer`.
@@ -246,7 +264,9 @@ pub fn resolve_subject(r: ResolveSubjectRequest) -> Result<PreviewAnswer> {
             }
             to_json(&preview::resolve_offline(&claims, keys, r.use_immutable_subject)?)
         }
-        _ => Err(Error::invalid("The live preview needs both Owner and Repository.")),
+        _ => Err(Error::invalid(
+            "The live preview needs both Owner and Repository.",
+        )),
     }
 }
 
@@ -264,7 +284,12 @@ pub fn decode_token(r: DecodeTokenRequest) -> Result<DecodeTokenAnswer> {
 /// `ghoidc_verify_token`.
 pub fn verify_token(r: VerifyTokenRequest) -> Result<VerificationAnswer> {
     let c = ctx(&r.context)?;
-    to_json(&preview::verify_token(&c, &r.token, given(&r.audience), given(&r.enterprise))?)
+    to_json(&preview::verify_token(
+        &c,
+        &r.token,
+        given(&r.audience),
+        given(&r.enterprise),
+    )?)
 }
 
 /// `ghoidc_trust_policy`: the issuer is the one given, else the context's (enterprise-scoped
@@ -276,7 +301,9 @@ pub fn trust_policy(r: TrustPolicyRequest) -> Result<TrustPolicyAnswer> {
         .map_err(|e: github_oidc_claims::TrustError| Error::invalid(e.to_string()))?;
     let issuer = match (given(&r.issuer), given(&r.enterprise)) {
         (Some(_), Some(_)) => {
-            return Err(Error::invalid("Give either an issuer or an enterprise, not both."))
+            return Err(Error::invalid(
+                "Give either an issuer or an enterprise, not both.",
+            ))
         }
         (Some(i), None) => i.trim_end_matches('/').to_string(),
         (None, enterprise) => ctx(&r.context)?.issuer_for(enterprise)?,
@@ -292,9 +319,12 @@ pub fn trust_policy(r: TrustPolicyRequest) -> Result<TrustPolicyAnswer> {
     .map_err(|e| Error::invalid(format!("Cannot build the {provider} trust policy: {e}.")))?;
     // One document per thing the provider takes: Azure creates one federated identity
     // credential per request (`az ad app federated-credential create --parameters`).
-    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()));
+    let pretty =
+        |v: &serde_json::Value| serde_json::to_string_pretty(v).map_err(|e| Error::Internal(e.to_string()));
     let documents = match (&provider, &policy) {
-        (Provider::Azure, serde_json::Value::Array(items)) => items.iter().map(pretty).collect::<Result<Vec<_>>>()?,
+        (Provider::Azure, serde_json::Value::Array(items)) => {
+            items.iter().map(pretty).collect::<Result<Vec<_>>>()?
+        }
         _ => vec![pretty(&policy)?],
     };
     Ok(TrustPolicyAnswer { documents, issuer })
@@ -305,4 +335,3 @@ pub fn clear_cache(_: ClearCacheRequest) -> Result<EmptyAnswer> {
     discovery::clear_cache();
     Ok(EmptyAnswer {})
 }
-

@@ -50,7 +50,12 @@ fn the_export_table_and_the_inventory_name_the_same_operations() {
         .functions()
         .iter()
         .map(|f| f.name().to_string())
-        .filter(|n| !matches!(n.as_str(), "ghoidc_api_guard" | "ghoidc_result_len" | "ghoidc_result_copy"))
+        .filter(|n| {
+            !matches!(
+                n.as_str(),
+                "ghoidc_api_guard" | "ghoidc_result_len" | "ghoidc_result_copy"
+            )
+        })
         .collect();
     let mut inventory_sorted = inventory.clone();
     inventory_sorted.sort();
@@ -65,13 +70,24 @@ fn every_export_refuses_an_unknown_field_naming_it() {
         let (status, v) = call_bytes(*f, br#"{"no_such_field":1}"#);
         assert_eq!(status, GhoidcStatus::InvalidArgument, "{name}: {v}");
         assert_eq!(v["kind"], "InvalidArgument", "{name}");
-        assert!(v["message"].as_str().unwrap().contains("no_such_field"), "{name}: {v}");
+        assert!(
+            v["message"].as_str().unwrap().contains("no_such_field"),
+            "{name}: {v}"
+        );
     }
 }
 
 #[test]
 fn every_export_refuses_a_body_that_is_not_an_object() {
-    for body in [&b"[1]"[..], b"42", b"\"text\"", b"null", b"{", b"{} {}", b"\xff\xfe"] {
+    for body in [
+        &b"[1]"[..],
+        b"42",
+        b"\"text\"",
+        b"null",
+        b"{",
+        b"{} {}",
+        b"\xff\xfe",
+    ] {
         for (name, f) in EXPORTS {
             let (status, v) = call_bytes(*f, body);
             assert_eq!(status, GhoidcStatus::InvalidArgument, "{name} {body:?}: {v}");
@@ -82,13 +98,18 @@ fn every_export_refuses_a_body_that_is_not_an_object() {
 #[test]
 fn every_export_with_a_context_refuses_an_unknown_context_field_with_its_path() {
     for (name, spec) in github_oidc_bindgen_free_schema() {
-        let Some(f) = EXPORTS.iter().find(|e| e.0 == name).map(|e| e.1) else { continue };
+        let Some(f) = EXPORTS.iter().find(|e| e.0 == name).map(|e| e.1) else {
+            continue;
+        };
         if !spec {
             continue;
         }
         let (status, v) = call_bytes(f, br#"{"context":{"host_nam":"github.com"}}"#);
         assert_eq!(status, GhoidcStatus::InvalidArgument, "{name}: {v}");
-        assert!(v["message"].as_str().unwrap().contains("context.host_nam"), "{name}: {v}");
+        assert!(
+            v["message"].as_str().unwrap().contains("context.host_nam"),
+            "{name}: {v}"
+        );
     }
 }
 
@@ -99,7 +120,11 @@ fn github_oidc_bindgen_free_schema() -> Vec<(String, bool)> {
         .iter()
         .map(|e| {
             let request = (e.request)(&mut g).to_value();
-            let name = request["$ref"].as_str().unwrap().trim_start_matches("#/$defs/").to_string();
+            let name = request["$ref"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("#/$defs/")
+                .to_string();
             let defs = g.definitions().clone();
             let has_context = defs[&name]["properties"].get("context").is_some();
             (e.name.to_string(), has_context)
@@ -112,12 +137,21 @@ fn a_field_of_the_wrong_type_is_named() {
     let (status, v) = call_bytes(ghoidc_claim_keys, br#"{"completion":"yes"}"#);
     assert_eq!(status, GhoidcStatus::InvalidArgument);
     assert!(v["message"].as_str().unwrap().contains("completion"), "{v}");
-    let (status, v) = call_bytes(ghoidc_set_subject_claim, br#"{"owner":"o","include_claim_keys":"repo"}"#);
+    let (status, v) = call_bytes(
+        ghoidc_set_subject_claim,
+        br#"{"owner":"o","include_claim_keys":"repo"}"#,
+    );
     assert_eq!(status, GhoidcStatus::InvalidArgument);
-    assert!(v["message"].as_str().unwrap().contains("include_claim_keys"), "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("include_claim_keys"),
+        "{v}"
+    );
     let (status, v) = call_bytes(ghoidc_context, br#"{"context":{"max_retries":-1}}"#);
     assert_eq!(status, GhoidcStatus::InvalidArgument);
-    assert!(v["message"].as_str().unwrap().contains("context.max_retries"), "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("context.max_retries"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -219,7 +253,10 @@ fn the_error_object_has_one_shape_for_every_kind() {
         assert_eq!(v["code"], *status as u32);
         assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()));
         for key in v.as_object().unwrap().keys() {
-            assert!(allowed.contains(&key.as_str()), "{kind:?}: unexpected member {key}");
+            assert!(
+                allowed.contains(&key.as_str()),
+                "{kind:?}: unexpected member {key}"
+            );
         }
         if let Some(api) = e.api() {
             assert_eq!(v["status"], api.status);
@@ -235,7 +272,8 @@ fn the_error_object_has_one_shape_for_every_kind() {
 #[test]
 fn a_panic_is_internal_and_answered() {
     let request = b"{}";
-    let status = run::<VersionRequest, EmptyAnswer>(FFISlice::from_slice(request), |_| panic!("forced panic"));
+    let status =
+        run::<VersionRequest, EmptyAnswer>(FFISlice::from_slice(request), |_| panic!("forced panic"));
     assert_eq!(status, GhoidcStatus::Internal);
     let v = answer();
     assert_eq!(v["kind"], "Internal");
