@@ -42,7 +42,7 @@
  *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
  *
  * Errors. On any status but GhoidcStatus_Ok the answer is the error object ErrorObject:
- * "kind", "code", "message", "status", "github_message", "documentation_url", "errors", "required_permission", "accepted_permissions", "url".
+ * "kind", "code", "message", "status", "github_message", "documentation_url", "errors", "required_permission", "accepted_permissions", "url", "retry_after".
  * "kind" is the GhoidcStatus name, "code" its value, "message" a sentence for a person; the
  * GitHub fields appear when GitHub answered. No answer or message ever holds a token.
  * Panics never cross the boundary: they are GhoidcStatus_Internal.

@@ -6,7 +6,7 @@ function Get-GitHubOidcWritePlan {
         .DESCRIPTION
         Sends a write request with DryRun = $true: the native layer makes every check and read
         the write needs and answers the exact request it would send (method, URL, JSON body) with
-        its warnings, and sends nothing. The warnings are written to the calling command, and the
+        its warnings, and sends nothing. The warnings are written (to the calling command), and the
         request is returned as one line ("PUT https://... {...}") for its ShouldProcess, so
         -WhatIf and -Confirm show the real body. The request is left with DryRun = $false, ready
         to be sent once approved. Returns nothing when the dry run failed (the error is written).
@@ -32,7 +32,8 @@ function Get-GitHubOidcWritePlan {
     $Request.DryRun = $false
     if ($null -eq $plan) { return }
     foreach ($warning in @($plan['warnings'])) {
-        if ($warning) { $Cmdlet.WriteWarning($warning) }
+        # Write-Warning, not $Cmdlet.WriteWarning: the latter turns -Debug into a prompt.
+        if ($warning) { Write-Warning $warning }
     }
     $sending = "$($plan['method']) $($plan['url'])"
     if ($plan['body']) { $sending += " $($plan['body'])" }

@@ -222,6 +222,7 @@ fn error_of(kind: ErrorKind) -> Error {
             method: "GET".into(),
             url: "https://api.github.com/".into(),
             message: "connection refused".into(),
+            source: None,
         },
         ErrorKind::UnexpectedResponse => Error::UnexpectedResponse {
             url: "https://api.github.com/".into(),
@@ -244,6 +245,7 @@ fn the_error_object_has_one_shape_for_every_kind() {
         "required_permission",
         "accepted_permissions",
         "url",
+        "retry_after",
     ];
     for (kind, status) in KINDS {
         let e = error_of(*kind);
