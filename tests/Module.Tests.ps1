@@ -138,6 +138,19 @@ Describe 'GitHubOidc module' {
             )
         }
 
+        It 'gives -Owner the same aliases on every command (<_>)' -ForEach @(
+            (Get-Command -Module GitHubOidc | Where-Object { $_.Parameters.ContainsKey('Owner') }).Name
+        ) {
+            (Get-Command $_).Parameters['Owner'].Aliases | Sort-Object | Should -Be @('Org', 'Organization', 'User')
+        }
+
+        It 'names the parameter sets of the property-inclusion commands as the API operations' {
+            (Get-Command Add-GitHubOidcPropertyClaim).ParameterSets.Name | Sort-Object | Should -Be @(
+                'Create an OIDC custom property inclusion for an enterprise'
+                'Create an OIDC custom property inclusion for an organization'
+            )
+        }
+
         It '<Command> -Owner aliases Organization and User, -Repository aliases Repo, both bind by property name' -ForEach @(
             @{ Command = 'Get-GitHubOidcSubjectClaim' }
             @{ Command = 'Set-GitHubOidcSubjectClaim' }

@@ -46,23 +46,27 @@ function Add-GitHubOidcPropertyClaim {
         .LINK
         Get-GitHubOidcPropertyClaim
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Organization')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Create an OIDC custom property inclusion for an organization')]
     [OutputType('GitHubOidc.PropertyClaim')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName, ParameterSetName = 'Organization')]
-        [Alias('Organization', 'Org')]
+        # The organization.
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName, ParameterSetName = 'Create an OIDC custom property inclusion for an organization')]
+        [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Enterprise')]
+        # The enterprise slug.
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Create an OIDC custom property inclusion for an enterprise')]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 
+        # The custom property's name (or repo_property_<name>).
         [Parameter(Mandatory, Position = 1, ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [Alias('custom_property_name')]
         [ValidateNotNullOrEmpty()]
         [string[]] $Name,
 
+        # Where to connect and with which token.
         [Parameter()]
         [object] $Context
     )

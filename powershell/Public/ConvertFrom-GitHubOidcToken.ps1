@@ -44,6 +44,7 @@ function ConvertFrom-GitHubOidcToken {
     [CmdletBinding()]
     [OutputType('GitHubOidc.Token')]
     param(
+        # The ID token (JWT): three base64url parts separated by dots.
         [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
         [ValidateNotNullOrEmpty()]
         [string] $Token

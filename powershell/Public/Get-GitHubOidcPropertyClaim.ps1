@@ -48,18 +48,21 @@ function Get-GitHubOidcPropertyClaim {
         .LINK
         Remove-GitHubOidcPropertyClaim
     #>
-    [CmdletBinding(DefaultParameterSetName = 'Organization')]
+    [CmdletBinding(DefaultParameterSetName = 'List OIDC custom property inclusions for an organization')]
     [OutputType('GitHubOidc.PropertyClaim')]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName, ParameterSetName = 'Organization')]
-        [Alias('Organization', 'Org')]
+        # The organization.
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName, ParameterSetName = 'List OIDC custom property inclusions for an organization')]
+        [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Enterprise')]
+        # The enterprise slug.
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'List OIDC custom property inclusions for an enterprise')]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 
+        # Where to connect and with which token.
         [Parameter()]
         [object] $Context
     )

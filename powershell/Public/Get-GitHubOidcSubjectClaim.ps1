@@ -82,7 +82,7 @@ function Get-GitHubOidcSubjectClaim {
     param(
         # The organization name, or the account that owns the repository.
         [Parameter(Mandatory, ValueFromPipelineByPropertyName, Position = 0)]
-        [Alias('Organization', 'User')]
+        [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
@@ -91,6 +91,7 @@ function Get-GitHubOidcSubjectClaim {
             Mandatory, ValueFromPipelineByPropertyName, Position = 1,
             ParameterSetName = 'Get the customization template for an OIDC subject claim for a repository'
         )]
+        # The repository name, without the .git extension.
         [Alias('Repo')]
         [ValidateNotNullOrEmpty()]
         [string] $Repository,

@@ -105,37 +105,46 @@ function New-GitHubOidcTrustPolicy {
     [CmdletBinding(DefaultParameterSetName = 'Context')]
     [OutputType([string])]
     param(
+        # Aws, Azure, Gcp or Vault.
         [Parameter(Mandatory, Position = 0)]
         [ValidateSet('Aws', 'Azure', 'Gcp', 'Vault')]
         [string] $Provider,
 
+        # The subjects to trust: strings (may contain * and ?
         [Parameter(Mandatory, Position = 1, ValueFromPipeline)]
         [ValidateNotNull()]
         [object[]] $Subject,
 
+        # For piped Resolve-GitHubOidcSubject objects, trust both LegacySubject (repo:OWNER/REPO:...) and ImmutableSubject ...
         [Parameter()]
         [switch] $IncludeLegacy,
 
+        # The audience the workflow requests.
         [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $Audience,
 
+        # The 12-digit AWS account ID for the Federated principal.
         [Parameter()]
         [ValidatePattern('^\d{12}$')]
         [string] $AwsAccountId,
 
+        # Base name: Azure credential names, the GCP display name.
         [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $Name,
 
+        # Use the enterprise-scoped issuer ISSUER/<enterprise> (include_enterprise_slug).
         [Parameter(ParameterSetName = 'Context')]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 
+        # The issuer URL to trust, as given (overrides -Context and -Enterprise).
         [Parameter(Mandatory, ParameterSetName = 'Issuer')]
         [ValidateNotNullOrEmpty()]
         [string] $Issuer,
 
+        # Which instance issues the tokens.
         [Parameter(ParameterSetName = 'Context')]
         [object] $Context
     )

@@ -118,54 +118,66 @@ function Resolve-GitHubOidcSubject {
     [CmdletBinding(DefaultParameterSetName = 'Offline')]
     [OutputType('GitHubOidc.Subject')]
     param(
+        # Claim name -> value, e.g.
         [Parameter(Mandatory, ParameterSetName = 'Offline', Position = 0)]
         [Parameter(ParameterSetName = 'Live')]
         [ValidateNotNull()]
         [System.Collections.IDictionary] $Claim,
 
+        # The template, in order.
         [Parameter(ParameterSetName = 'Offline')]
         [Parameter(ParameterSetName = 'Token')]
         [ValidateNotNullOrEmpty()]
         [string[]] $IncludeClaimKeys,
 
+        # Render the repo segment in the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID (needs the repository_owner_id and ...
         [Parameter(ParameterSetName = 'Offline')]
         [Parameter(ParameterSetName = 'Token')]
         [switch] $UseImmutableSubject,
 
+        # The organization or user that owns the repository.
         [Parameter(Mandatory, ParameterSetName = 'Live', ValueFromPipelineByPropertyName)]
-        [Alias('Organization')]
+        [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
+        # The repository name.
         [Parameter(Mandatory, ParameterSetName = 'Live', ValueFromPipelineByPropertyName)]
         [Alias('Repo')]
         [ValidateNotNullOrEmpty()]
         [string] $Repository,
 
+        # The job runs on this branch (ref refs/heads/BRANCH, event push).
         [Parameter(ParameterSetName = 'Live')]
         [ValidateNotNullOrEmpty()]
         [string] $Branch,
 
+        # The job runs on this tag (ref refs/tags/TAG, event push).
         [Parameter(ParameterSetName = 'Live')]
         [ValidateNotNullOrEmpty()]
         [string] $Tag,
 
+        # The full git ref of the job, e.g.
         [Parameter(ParameterSetName = 'Live')]
         [ValidateNotNullOrEmpty()]
         [string] $Ref,
 
+        # The job runs for this pull request number (event pull_request, ref refs/pull/N/merge).
         [Parameter(ParameterSetName = 'Live')]
         [ValidateRange(1, [int]::MaxValue)]
         [int] $PullRequest,
 
+        # The deployment environment the job references.
         [Parameter(ParameterSetName = 'Live')]
         [ValidateNotNullOrEmpty()]
         [string] $Environment,
 
+        # An OIDC ID token (JWT); its claims are used and its own sub is compared.
         [Parameter(Mandatory, ParameterSetName = 'Token', ValueFromPipeline)]
         [ValidateNotNullOrEmpty()]
         [string] $Token,
 
+        # Live preview: where to connect and with which token.
         [Parameter(ParameterSetName = 'Live')]
         [object] $Context
     )

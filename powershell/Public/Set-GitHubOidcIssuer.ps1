@@ -82,16 +82,20 @@ function Set-GitHubOidcIssuer {
     [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
     [OutputType('GitHubOidc.Issuer')]
     param(
+        # The enterprise slug (as in https://github.com/enterprises/<slug>).
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 
+        # $true: tokens use the enterprise-scoped issuer ISSUER/<enterprise>.
         [Parameter(Mandatory, Position = 1, ValueFromPipelineByPropertyName)]
         [bool] $IncludeEnterpriseSlug,
 
+        # Return an object with the enterprise, the setting sent and the resulting issuer.
         [Parameter()]
         [switch] $PassThru,
 
+        # Where to connect and with which token.
         [Parameter()]
         [object] $Context
     )

@@ -120,7 +120,7 @@ function Set-GitHubOidcSubjectClaim {
     param(
         # The organization name, or the account that owns the repository.
         [Parameter(Mandatory, ValueFromPipelineByPropertyName, Position = 0)]
-        [Alias('Organization', 'User')]
+        [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
@@ -129,6 +129,7 @@ function Set-GitHubOidcSubjectClaim {
             Mandatory, ValueFromPipelineByPropertyName, Position = 1,
             ParameterSetName = 'Set the customization template for an OIDC subject claim for a repository'
         )]
+        # The repository name, without the .git extension.
         [Alias('Repo')]
         [ValidateNotNullOrEmpty()]
         [string] $Repository,

@@ -78,18 +78,22 @@ function Test-GitHubOidcToken {
     [CmdletBinding()]
     [OutputType('GitHubOidc.TokenVerification')]
     param(
+        # The ID token (JWT) to verify.
         [Parameter(Mandatory, Position = 0, ValueFromPipeline)]
         [ValidateNotNullOrEmpty()]
         [string] $Token,
 
+        # The audience the relying party expects, e.g.
         [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $Audience,
 
+        # The enterprise slug whose enterprise-scoped issuer (ISSUER/<slug>) is allowed.
         [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 
+        # Which instance issued the token.
         [Parameter()]
         [object] $Context
     )
