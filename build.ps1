@@ -229,8 +229,8 @@ function Invoke-Tests {
                 Write-Warning 'PSScriptAnalyzer is not installed: skipping the lint step (Install-PSResource PSScriptAnalyzer).'
                 return @{ Passed = 0; Failed = 0 }
             }
-            Write-Host '==> PSScriptAnalyzer (PSGallery rules)' -ForegroundColor Cyan
-            $findings = @(Invoke-ScriptAnalyzer -Path (Join-Path $Root 'powershell') -Recurse -Settings PSGallery)
+            Write-Host '==> PSScriptAnalyzer (PSGallery rules): powershell/ and the built (packaged) module' -ForegroundColor Cyan
+            $findings = @(foreach ($path in (Join-Path $Root 'powershell'), $Output) { Invoke-ScriptAnalyzer -Path $path -Recurse -Settings PSGallery })
             $findings | Format-Table -AutoSize | Out-Host
             @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0) }
         }

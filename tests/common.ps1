@@ -18,6 +18,13 @@ function Import-TestModule {
     Import-Module $path -Force -ErrorAction Stop
 }
 
+function Get-WorkspaceVersion {
+    <# The project's one version, [workspace.package] version in Cargo.toml, read here on its own to check what the build wrote. #>
+    $text = Get-Content (Join-Path $script:RepoRoot 'Cargo.toml') -Raw
+    if ($text -notmatch '(?ms)^\[workspace\.package\][^\[]*?^version\s*=\s*"([^"]+)"') { throw 'Cargo.toml has no [workspace.package] version.' }
+    $Matches[1]
+}
+
 function Get-ChildPwshCommand {
     <#
     How to start a child pwsh of the PowerShell that runs the tests: the pwsh executable, or
