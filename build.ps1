@@ -491,11 +491,20 @@ function Test-PSResourceGet {
     [bool](Get-Module -ListAvailable Microsoft.PowerShell.PSResourceGet)
 }
 
+function Assert-ReleaseTag {
+    # Under GitHub Actions on a tag (the release workflow), the tag must be v<Cargo.toml's version>.
+    $version = Get-WorkspaceVersion
+    if ($env:GITHUB_REF_TYPE -eq 'tag' -and $env:GITHUB_REF_NAME -ne "v$version") {
+        throw "build.ps1: the tag '$env:GITHUB_REF_NAME' does not name version $version (Cargo.toml): tag v$version."
+    }
+}
+
 function New-ModulePackage {
     # -Package: output/GitHubOidc.<version>.nupkg, published with Publish-PSResource to a temporary
     # file repository as the PowerShell Gallery would receive it. Returns its path.
     if (-not (Test-PSResourceGet)) { throw 'build.ps1: -Package needs PSResourceGet (part of PowerShell 7.4+, or Install-Module Microsoft.PowerShell.PSResourceGet).' }
     if (-not (Test-Path (Join-Path $Output 'GitHubOidc.psd1'))) { throw "build.ps1: no built module in $Output. Run ./build.ps1 first." }
+    Assert-ReleaseTag
     $work = Join-Path ([System.IO.Path]::GetTempPath()) "GitHubOidc-package-$([guid]::NewGuid().ToString('n'))"
     $repository = Join-Path $work 'repository'
     New-Item -ItemType Directory -Force -Path $repository | Out-Null
@@ -570,6 +579,7 @@ function Publish-ModulePackage {
     if ((Split-Path $nupkg -Leaf) -ne "GitHubOidc.$version.nupkg") {
         throw "build.ps1: '$nupkg' is not GitHubOidc $version (Cargo.toml's version)."
     }
+    Assert-ReleaseTag
     Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
     if (-not (Get-Command Publish-PSResource).Parameters.ContainsKey('NupkgPath')) {
         throw 'build.ps1: -Publish needs PSResourceGet 1.1 or newer (Publish-PSResource -NupkgPath): Install-PSResource Microsoft.PowerShell.PSResourceGet.'
