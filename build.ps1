@@ -1,4 +1,5 @@
 #Requires -Version 7.4
+
 <#
 .SYNOPSIS
     Builds the GitHubOidc module, and with -Test runs every test.
@@ -16,8 +17,17 @@
     ./build.ps1 -Test then runs, in order: cargo fmt --check, cargo clippy -D warnings, the
     bindings drift check (git diff on bindings/), cargo test, the C ABI test (a C program
     compiled against bindings/github_oidc.h, when a C compiler is on PATH), PSScriptAnalyzer
-    (when installed) and the Pester tests in a fresh pwsh -NoProfile against the built module
-    and the fake GitHub server. It ends with the line "N passed, M failed".
+    (when installed; on powershell/ and the built module), the package (when PSResourceGet is
+    installed: output/GitHubOidc.<version>.nupkg, which tests/Package.Tests.ps1 installs) and the
+    Pester tests in a fresh pwsh -NoProfile against the built module and the fake GitHub server.
+    It ends with the line "N passed, M failed".
+
+    The version is Cargo.toml's [workspace.package] version: build.ps1 writes it into the built
+    manifest (ModuleVersion, and Prerelease for x.y.z-label) and the assembly, and this version's
+    CHANGELOG.md section into the manifest's ReleaseNotes.
+
+    Child pwsh processes are started the way this one runs: its pwsh executable, or
+    `dotnet pwsh.dll` under the .NET tool.
 
     Needs PowerShell 7.4+, Rust (cargo) and the .NET SDK 8+; Pester 5 for -Test.
 
@@ -561,7 +571,7 @@ function Invoke-InstallTest {
         } finally {
             Pop-Location
         }
-        $env:GITHUBOIDC_FAKE_SERVER = Join-Path $Target 'fake_github'
+        $env:GITHUBOIDC_FAKE_SERVER = Join-Path $Target $(if ($IsWindows) { 'fake_github.exe' } else { 'fake_github' })
         Invoke-PesterTests -Path (Join-Path $Root 'tests/Package.Tests.ps1')
     } catch {
         Write-Host "FAILED: $($_.Exception.Message)" -ForegroundColor Red
