@@ -29,6 +29,19 @@ Describe 'GitHubOidc module' {
             $info.RootModule | Should -Be 'GitHubOidc.psm1'
         }
 
+        It 'has one version: Cargo.toml''s in the manifest, the assembly and the native library' {
+            $expected = Get-WorkspaceVersion
+            $module = Get-Module GitHubOidc
+            $moduleVersion = "$($module.Version)"
+            if ($module.PrivateData.PSData['Prerelease']) { $moduleVersion += "-$($module.PrivateData.PSData['Prerelease'])" }
+            $moduleVersion | Should -Be $expected
+            $assembly = [GitHubOidc.Native.NativeClient].Assembly
+            $informational = $assembly.GetCustomAttributes([System.Reflection.AssemblyInformationalVersionAttribute], $false)[0].InformationalVersion
+            ($informational -split '\+')[0] | Should -Be $expected
+            $assembly.GetName().Version | Should -Be ([version]"$($module.Version).0")
+            Get-NativeLibraryVersion | Should -Be $expected
+        }
+
         It 'lists functions explicitly and exports no cmdlets, variables or aliases' {
             $script:manifest.FunctionsToExport | Should -Not -Contain '*'
             $script:manifest.FunctionsToExport | Should -Contain 'Get-GitHubOidcClaim'
@@ -75,22 +88,9 @@ Describe 'GitHubOidc module' {
             @((Get-Module GitHubOidc).ExportedVariables.Keys).Count | Should -Be 0
         }
 
-        It 'has one version: Cargo.toml''s in the manifest, the assembly and the native library' {
-            $expected = Get-WorkspaceVersion
-            $module = Get-Module GitHubOidc
-            $moduleVersion = "$($module.Version)"
-            if ($module.PrivateData.PSData['Prerelease']) { $moduleVersion += "-$($module.PrivateData.PSData['Prerelease'])" }
-            $moduleVersion | Should -Be $expected
-            $assembly = [GitHubOidc.Native.NativeClient].Assembly
-            $informational = $assembly.GetCustomAttributes([System.Reflection.AssemblyInformationalVersionAttribute], $false)[0].InformationalVersion
-            ($informational -split '\+')[0] | Should -Be $expected
-            $assembly.GetName().Version | Should -Be ([version]"$($module.Version).0")
-            [GitHubOidc.Native.NativeClient]::Version().Value['version'] | Should -Be $expected
-        }
-
         It 'reports the native library version' {
             $version = [GitHubOidc.Native.NativeClient]::Version().Value
-            $version['version'] | Should -Be (Get-WorkspaceVersion)
+            $version['version'] | Should -Be '0.1.0'
             $version['user_agent'] | Should -Match 'GitHubOidc'
         }
     }

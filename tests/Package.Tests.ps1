@@ -156,7 +156,6 @@ Import-Module GitHubOidc
 `$manifest = Test-ModuleManifest -Path (Join-Path `$module.ModuleBase 'GitHubOidc.psd1') -ErrorVariable manifestErrors -ErrorAction SilentlyContinue
 `$result.ManifestVersion = "`$(`$manifest.Version)"
 `$result.ManifestErrors = @(`$manifestErrors | ForEach-Object { "`$_" })
-`$result.NativeVersion = [GitHubOidc.Native.NativeClient]::Version().Value['version']
 `$ctx = @{ HostName = 'github.com'; ApiBaseUri = '$($script:fake.BaseUrl)'; IssuerUri = '$($script:fake.BaseUrl)'; Token = 'test-admin-token' }
 Set-GitHubOidcSubjectClaim -Owner octo-org -IncludeClaimKeys repository_owner_id, context -Context `$ctx -Confirm:`$false
 `$result.Read = @((Get-GitHubOidcSubjectClaim -Owner octo-org -Context `$ctx).IncludeClaimKeys)
@@ -211,7 +210,6 @@ try {
         It 'imports by name the module it installed, with every file of the package' {
             $script:installed.ModuleBase | Should -Be $script:installed.Available[0]
             $script:installed.ModuleVersion | Should -Be $script:version
-            $script:installed.NativeVersion | Should -Be $script:version
             $moduleFiles = @($script:entries | Where-Object { $_ -notin '_rels/.rels', '[Content_Types].xml', 'GitHubOidc.nuspec' -and $_ -notlike 'package/*' })
             # PSResourceGet adds its own record of the installation.
             @($script:installed.Files | Where-Object { $_ -ne 'PSGetModuleInfo.xml' } | Sort-Object) | Should -Be @($moduleFiles | Sort-Object)

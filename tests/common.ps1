@@ -25,6 +25,13 @@ function Get-WorkspaceVersion {
     $Matches[1]
 }
 
+function Get-NativeLibraryVersion {
+    <# The version the loaded native library reports (through the facade's Invoke(VersionRequest), or its older Version()). #>
+    $request = 'GitHubOidc.Native.VersionRequest' -as [type]
+    $answer = if ($request) { [GitHubOidc.Native.NativeClient]::Invoke($request::new()) } else { [GitHubOidc.Native.NativeClient]::Version() }
+    $answer.Value['version']
+}
+
 function Get-ChildPwshCommand {
     <#
     How to start a child pwsh of the PowerShell that runs the tests: the pwsh executable, or
