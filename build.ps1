@@ -1,4 +1,5 @@
 #Requires -Version 7.4
+
 <#
 .SYNOPSIS
     Builds the GitHubOidc module, and with -Test runs every test.
@@ -16,8 +17,17 @@
     ./build.ps1 -Test then runs, in order: cargo fmt --check, cargo clippy -D warnings, the
     bindings drift check (git diff on bindings/), cargo test, the C ABI test (a C program
     compiled against bindings/github_oidc.h, when a C compiler is on PATH), PSScriptAnalyzer
-    (when installed) and the Pester tests in a fresh pwsh -NoProfile against the built module
-    and the fake GitHub server. It ends with the line "N passed, M failed".
+    (when installed; on powershell/ and the built module), the package (when PSResourceGet is
+    installed: output/GitHubOidc.<version>.nupkg, which tests/Package.Tests.ps1 installs) and the
+    Pester tests in a fresh pwsh -NoProfile against the built module and the fake GitHub server.
+    It ends with the line "N passed, M failed".
+
+    The version is Cargo.toml's [workspace.package] version: build.ps1 writes it into the built
+    manifest (ModuleVersion, and Prerelease for x.y.z-label) and the assembly, and this version's
+    CHANGELOG.md section into the manifest's ReleaseNotes.
+
+    Child pwsh processes are started the way this one runs: its pwsh executable, or
+    `dotnet pwsh.dll` under the .NET tool.
 
     Needs PowerShell 7.4+, Rust (cargo) and the .NET SDK 8+; Pester 5 for -Test.
 
@@ -28,7 +38,40 @@
     Cargo/dotnet configuration of the module: Release (default) or Debug.
 
 .PARAMETER SkipBuild
-    With -Test: test what output/ already holds.
+    With -Test or -Package: use what output/ already holds.
+
+.PARAMETER Package
+    Also write output/GitHubOidc.<version>.nupkg: the module as the PowerShell Gallery receives it,
+    made with Publish-PSResource to a temporary local file repository. -Test makes it too (when
+    PSResourceGet is installed), for the install test.
+
+.PARAMETER NativeOnly
+    Build only the native library, for -RustTarget (default: this machine), into
+    output/native/<rid>/. The release workflow runs this once per platform.
+
+.PARAMETER RustTarget
+    With -NativeOnly: the cargo target triple (x86_64-unknown-linux-gnu, aarch64-apple-darwin,
+    aarch64-pc-windows-msvc, ...). Added with rustup when it is missing.
+
+.PARAMETER AssembleFrom
+    A folder holding the output/native/<rid>/ folders of -NativeOnly runs for all six released
+    platforms (linux, osx and win; x64 and arm64): the built module carries every one of them in
+    runtimes/<rid>/native/.
+
+.PARAMETER InstallTest
+    Run only the install test (tests/Package.Tests.ps1) against the package at -PackagePath,
+    building nothing but the fake GitHub server. Ends with the line "N passed, M failed".
+
+.PARAMETER PackagePath
+    The .nupkg, or a folder holding exactly one, for -InstallTest, -Publish and -Test (default: the
+    package in output/).
+
+.PARAMETER Publish
+    Publish the package at -PackagePath to the PowerShell Gallery with -ApiKey (nothing is built).
+
+.PARAMETER ApiKey
+    The PowerShell Gallery API key for -Publish. In a workflow, pass it from a secret through an
+    environment variable: -ApiKey $env:PSGALLERY_API_KEY.
 
 .EXAMPLE
     ./build.ps1
@@ -36,13 +79,31 @@
 
 .EXAMPLE
     ./build.ps1 -Test
+
+.EXAMPLE
+    ./build.ps1 -Package
+    Install-PSResource GitHubOidc -Repository <a file repository holding output/GitHubOidc.<version>.nupkg>
+
+.EXAMPLE
+    ./build.ps1 -NativeOnly -RustTarget aarch64-apple-darwin   # release matrix: one platform each
+    ./build.ps1 -Package -AssembleFrom native                   # one package with all six
+    ./build.ps1 -InstallTest -PackagePath output
+    ./build.ps1 -Publish -PackagePath output -ApiKey $env:PSGALLERY_API_KEY
 #>
 [CmdletBinding()]
 param(
     [switch] $Test,
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
-    [switch] $SkipBuild
+    [switch] $SkipBuild,
+    [switch] $Package,
+    [switch] $NativeOnly,
+    [string] $RustTarget,
+    [string] $AssembleFrom,
+    [switch] $InstallTest,
+    [string] $PackagePath,
+    [switch] $Publish,
+    [string] $ApiKey
 )
 
 $ErrorActionPreference = 'Stop'
@@ -89,7 +150,7 @@ function Build-Module {
         if (Test-Path $Output) { Remove-Item $Output -Recurse -Force }
         $bin = Join-Path $Output 'bin'
         Invoke-Native 'dotnet build (GitHubOidc.Native)' {
-            dotnet build (Join-Path $Root 'powershell/GitHubOidc.Native/GitHubOidc.Native.csproj') -c $Configuration -o $bin --nologo -v quiet
+            dotnet build (Join-Path $Root 'powershell/GitHubOidc.Native/GitHubOidc.Native.csproj') -c $Configuration -o $bin --nologo -v quiet "-p:Version=$(Get-WorkspaceVersion)"
         }
         $source = Join-Path $Root 'powershell'
         foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.format.ps1xml', 'GitHubOidc.types.ps1xml') {
@@ -178,12 +239,13 @@ function Invoke-Tests {
                 Write-Warning 'PSScriptAnalyzer is not installed: skipping the lint step (Install-PSResource PSScriptAnalyzer).'
                 return @{ Passed = 0; Failed = 0 }
             }
-            Write-Host '==> PSScriptAnalyzer (PSGallery rules)' -ForegroundColor Cyan
-            $findings = @(Invoke-ScriptAnalyzer -Path (Join-Path $Root 'powershell') -Recurse -Settings PSGallery)
+            Write-Host '==> PSScriptAnalyzer (PSGallery rules): powershell/ and the built (packaged) module' -ForegroundColor Cyan
+            $findings = @(foreach ($path in (Join-Path $Root 'powershell'), $Output) { Invoke-ScriptAnalyzer -Path $path -Recurse -Settings PSGallery })
             $findings | Format-Table -AutoSize | Out-Host
             @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0) }
         }
 
+        Invoke-Step 'package' { Invoke-PackageStep -Strict:$strict }
         Invoke-Step 'Pester' { Invoke-PesterTests }
     } finally {
         Pop-Location
@@ -233,6 +295,7 @@ function Invoke-CAbiTest {
 }
 
 function Invoke-PesterTests {
+    param([string] $Path = (Join-Path $Root 'tests'))
     if (-not (Get-Module -ListAvailable Pester | Where-Object Version -GE '5.0.0')) {
         throw 'build.ps1: Pester 5 is needed for the tests: Install-PSResource Pester (or Install-Module Pester -MinimumVersion 5.0).'
     }
@@ -245,17 +308,304 @@ function Invoke-PesterTests {
     $script = @"
 Import-Module Pester -MinimumVersion 5.0
 `$c = New-PesterConfiguration
-`$c.Run.Path = '$(Join-Path $Root 'tests')'
+`$c.Run.Path = '$Path'
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
 `$r = Invoke-Pester -Configuration `$c
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$resultFile'
 "@
-    pwsh -NoProfile -NonInteractive -Command $script | Out-Host
+    Invoke-Pwsh -NoProfile -NonInteractive -Command $script | Out-Host
     if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
     $r = Get-Content $resultFile -Raw | ConvertFrom-Json
     @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed }
 }
 
-if (-not $SkipBuild) { Build-Module }
+# --- Child pwsh, version, package, release -------------------------------------------------
+
+# The platforms a release carries: .NET runtime identifier -> cargo target triple.
+$ReleaseRuntimes = [ordered]@{
+    'linux-x64'   = 'x86_64-unknown-linux-gnu'
+    'linux-arm64' = 'aarch64-unknown-linux-gnu'
+    'osx-x64'     = 'x86_64-apple-darwin'
+    'osx-arm64'   = 'aarch64-apple-darwin'
+    'win-x64'     = 'x86_64-pc-windows-msvc'
+    'win-arm64'   = 'aarch64-pc-windows-msvc'
+}
+$PackageFile = $null   # the .nupkg New-ModulePackage wrote in this run
+
+function Get-PwshCommand {
+    # How to start a child pwsh of this PowerShell: its pwsh executable, or `dotnet pwsh.dll` when
+    # it runs as the .NET tool (the process is dotnet and $PSHOME has no pwsh to start).
+    $process = [System.Environment]::ProcessPath
+    $name = [System.IO.Path]::GetFileNameWithoutExtension($process)
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ($name -eq 'pwsh') { return , [string[]] @($process) }
+    if ($name -eq 'dotnet' -and (Test-Path -LiteralPath $dll)) { return , [string[]] @($process, $dll) }
+    , [string[]] @((Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source)
+}
+
+function Invoke-Pwsh {
+    # Runs a child pwsh (Get-PwshCommand) with these arguments.
+    $command = Get-PwshCommand
+    [string[]] $leading = @($command | Select-Object -Skip 1)
+    & $command[0] @leading @args
+}
+
+function Invoke-IsolatedPwsh {
+    # Runs a script in a child pwsh whose home, data, config and cache folders are under $HomePath,
+    # so PSResourceGet's repository list and the user's modules are not touched. (On Windows those
+    # folders do not follow the environment: scripts also undo what they register.)
+    param([string] $What, [string] $Script, [string] $HomePath)
+    $isolated = @{ HOME = $HomePath; PSModulePath = $null; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null; XDG_CACHE_HOME = $null }
+    # .NET reports a special folder that does not exist as '' (and NuGet then writes to the current folder).
+    foreach ($folder in '.config', '.cache', '.local/share') { New-Item -ItemType Directory -Force -Path (Join-Path $HomePath $folder) | Out-Null }
+    $saved = @{}
+    foreach ($name in $isolated.Keys) { $saved[$name] = [System.Environment]::GetEnvironmentVariable($name) }
+    try {
+        if (-not $IsWindows) {
+            foreach ($name in $isolated.Keys) { [System.Environment]::SetEnvironmentVariable($name, $isolated[$name]) }
+        }
+        Invoke-Native $What { Invoke-Pwsh -NoProfile -NonInteractive -Command $Script }
+    } finally {
+        foreach ($name in $saved.Keys) { [System.Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+}
+
+function ConvertTo-PSLiteral {
+    # A single-quoted PowerShell string literal (PowerShell also reads typographic quotes as quotes).
+    param([string] $Text)
+    "'" + ($Text -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'"
+}
+
+function Get-WorkspaceVersion {
+    # The project's one version: [workspace.package] version in Cargo.toml. The crates, the
+    # assembly and the module manifest all take it from there.
+    $section = ''
+    foreach ($line in Get-Content (Join-Path $Root 'Cargo.toml')) {
+        if ($line -match '^\s*\[([^\]]+)\]') { $section = $Matches[1].Trim(); continue }
+        if ($section -eq 'workspace.package' -and $line -match '^\s*version\s*=\s*"([^"]+)"') { return $Matches[1] }
+    }
+    throw 'build.ps1: Cargo.toml has no [workspace.package] version.'
+}
+
+function Get-ReleaseNote {
+    # The text of this version's section of CHANGELOG.md (## [x.y.z] ...), without its heading.
+    param([string] $Version)
+    $lines = @(Get-Content (Join-Path $Root 'CHANGELOG.md'))
+    $heading = '^##\s+\[?' + [regex]::Escape($Version) + '\]?(\s|$)'
+    $start = @(for ($i = 0; $i -lt $lines.Count; $i++) { if ($lines[$i] -match $heading) { $i } }) | Select-Object -First 1
+    if ($null -eq $start) { throw "build.ps1: CHANGELOG.md has no section '## [$Version]'. Describe this version there before building it." }
+    $body = [System.Collections.Generic.List[string]]::new()
+    for ($i = $start + 1; $i -lt $lines.Count -and $lines[$i] -notmatch '^##\s'; $i++) {
+        # Link reference definitions ([0.1.0]: https://...) belong to the whole file.
+        if ($lines[$i] -notmatch '^\[[^\]]+\]:\s') { $body.Add($lines[$i]) }
+    }
+    $text = ($body -join "`n").Trim()
+    if (-not $text) { throw "build.ps1: the CHANGELOG.md section of $Version is empty." }
+    $text
+}
+
+function Set-ManifestValue {
+    # Replaces the one single-quoted  Name = '...'  entry of a manifest's text.
+    param([string] $Text, [string] $Name, [string] $Value)
+    $quote = "['\u2018\u2019\u201A\u201B]"
+    $pattern = "(?m)^(\s*$Name\s*=\s*)$quote(?:(?!$quote).|$quote$quote)*$quote"
+    $found = [regex]::Matches($Text, $pattern, 'Singleline').Count
+    if ($found -ne 1) { throw "build.ps1: expected one single-quoted $Name entry in the manifest, found $found." }
+    $literal = ConvertTo-PSLiteral $Value
+    [regex]::Replace($Text, $pattern, { param($m) $m.Groups[1].Value + $literal }, 'Singleline')
+}
+
+function Set-ModuleRelease {
+    # Writes the version (Cargo.toml) and its release notes (CHANGELOG.md) into the built manifest.
+    $version = Get-WorkspaceVersion
+    $semver = [System.Management.Automation.SemanticVersion]::new($version)
+    if ($semver.BuildLabel -or ($semver.PreReleaseLabel -and $semver.PreReleaseLabel -notmatch '^[A-Za-z0-9]+$')) {
+        throw "build.ps1: version '$version': the PowerShell Gallery takes x.y.z or x.y.z-label with letters and digits only (0.2.0-beta1)."
+    }
+    $moduleVersion = '{0}.{1}.{2}' -f $semver.Major, $semver.Minor, $semver.Patch
+    $path = Join-Path $Output 'GitHubOidc.psd1'
+    $text = Get-Content -LiteralPath $path -Raw
+    $text = Set-ManifestValue $text 'ModuleVersion' $moduleVersion
+    $text = Set-ManifestValue $text 'ReleaseNotes' (Get-ReleaseNote $version)
+    if ($semver.PreReleaseLabel) {
+        $prerelease = ConvertTo-PSLiteral $semver.PreReleaseLabel
+        $text = [regex]::Replace($text, '(?m)^(\s*)ReleaseNotes(\s*)=', { param($m) "$($m.Groups[1].Value)Prerelease$($m.Groups[2].Value)= $prerelease`n$($m.Value)" })
+    }
+    Set-Content -LiteralPath $path -Value $text -Encoding utf8NoBOM -NoNewline
+    $manifest = Import-PowerShellDataFile -LiteralPath $path
+    if ($manifest.ModuleVersion -ne $moduleVersion -or "$($manifest.PrivateData.PSData['Prerelease'])" -ne "$($semver.PreReleaseLabel)") {
+        throw "build.ps1: writing version $version into $path failed."
+    }
+    Write-Host "Module version $version (Cargo.toml), release notes from CHANGELOG.md" -ForegroundColor Green
+}
+
+function ConvertTo-RuntimeId {
+    # cargo target triple -> .NET runtime identifier (x86_64-apple-darwin -> osx-x64).
+    param([string] $Triple)
+    $rid = foreach ($entry in $ReleaseRuntimes.GetEnumerator()) { if ($entry.Value -eq $Triple) { $entry.Key } }
+    if (-not $rid) { throw "build.ps1: unknown -RustTarget '$Triple'. Released targets: $($ReleaseRuntimes.Values -join ', ')." }
+    $rid
+}
+
+function Get-RuntimeLibraryName {
+    # The native library's file name on the platform of a runtime identifier.
+    param([string] $RuntimeId)
+    if ($RuntimeId -like 'win-*') { 'github_oidc.dll' } elseif ($RuntimeId -like 'osx-*') { 'libgithub_oidc.dylib' } else { 'libgithub_oidc.so' }
+}
+
+function Build-NativeLibrary {
+    # -NativeOnly: the native library alone, for -RustTarget or this machine, in output/native/<rid>/.
+    param([string] $Triple)
+    if (-not (Get-Command cargo -ErrorAction SilentlyContinue)) { throw "build.ps1: 'cargo' was not found on PATH. Install Rust (https://rustup.rs)." }
+    $rid = if ($Triple) { ConvertTo-RuntimeId $Triple } else { Get-RuntimeId }
+    $library = Get-RuntimeLibraryName $rid
+    [string[]] $targetArg = @()
+    $built = Join-Path $Target $library
+    if ($Triple) {
+        if ((Get-Command rustup -ErrorAction SilentlyContinue) -and (@(rustup target list --installed) -notcontains $Triple)) {
+            Invoke-Native "rustup target add $Triple" { rustup target add $Triple }
+        }
+        $targetArg = '--target', $Triple
+        $built = Join-Path $Root "target/$Triple/$CargoProfileDir/$library"
+    }
+    Push-Location $Root
+    try {
+        Invoke-Native "cargo build (native library for $rid)" { cargo build @CargoProfileArg --locked -p github_oidc_ffi @targetArg }
+    } finally {
+        Pop-Location
+    }
+    $destination = Join-Path $Root "output/native/$rid"
+    if (Test-Path $destination) { Remove-Item $destination -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $destination | Out-Null
+    Copy-Item -LiteralPath $built -Destination $destination
+    Write-Host "Built native library: $(Join-Path $destination $library)" -ForegroundColor Green
+}
+
+function Add-ReleaseRuntime {
+    # -AssembleFrom: the module carries the native library of every released platform.
+    param([string] $From)
+    $missing = @($ReleaseRuntimes.Keys | Where-Object { -not (Test-Path -LiteralPath (Join-Path $From "$_/$(Get-RuntimeLibraryName $_)")) })
+    if ($missing) {
+        throw "build.ps1: -AssembleFrom '$From' lacks the native library of: $($missing -join ', '). Expected <rid>/<library> for $($ReleaseRuntimes.Keys -join ', ') (the output/native/ folders of ./build.ps1 -NativeOnly)."
+    }
+    foreach ($rid in $ReleaseRuntimes.Keys) {
+        $native = Join-Path $Output "runtimes/$rid/native"
+        New-Item -ItemType Directory -Force -Path $native | Out-Null
+        Copy-Item -LiteralPath (Join-Path $From "$rid/$(Get-RuntimeLibraryName $rid)") -Destination $native -Force
+    }
+    Write-Host "The module carries: $($ReleaseRuntimes.Keys -join ', ')" -ForegroundColor Green
+}
+
+function Test-PSResourceGet {
+    [bool](Get-Module -ListAvailable Microsoft.PowerShell.PSResourceGet)
+}
+
+function Assert-ReleaseTag {
+    # Under GitHub Actions on a tag (the release workflow), the tag must be v<Cargo.toml's version>.
+    $version = Get-WorkspaceVersion
+    if ($env:GITHUB_REF_TYPE -eq 'tag' -and $env:GITHUB_REF_NAME -ne "v$version") {
+        throw "build.ps1: the tag '$env:GITHUB_REF_NAME' does not name version $version (Cargo.toml): tag v$version."
+    }
+}
+
+function New-ModulePackage {
+    # -Package: output/GitHubOidc.<version>.nupkg, published with Publish-PSResource to a temporary
+    # file repository as the PowerShell Gallery would receive it. Returns its path.
+    if (-not (Test-PSResourceGet)) { throw 'build.ps1: -Package needs PSResourceGet (part of PowerShell 7.4+, or Install-Module Microsoft.PowerShell.PSResourceGet).' }
+    if (-not (Test-Path (Join-Path $Output 'GitHubOidc.psd1'))) { throw "build.ps1: no built module in $Output. Run ./build.ps1 first." }
+    Assert-ReleaseTag
+    $work = Join-Path ([System.IO.Path]::GetTempPath()) "GitHubOidc-package-$([guid]::NewGuid().ToString('n'))"
+    $repository = Join-Path $work 'repository'
+    New-Item -ItemType Directory -Force -Path $repository | Out-Null
+    try {
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+`$name = 'GitHubOidcBuild' + [guid]::NewGuid().ToString('n')
+Register-PSResourceRepository -Name `$name -Uri $(ConvertTo-PSLiteral $repository) -Trusted
+try { Publish-PSResource -Path $(ConvertTo-PSLiteral $Output) -Repository `$name } finally { Unregister-PSResourceRepository -Name `$name }
+"@
+        Invoke-IsolatedPwsh -What 'Publish-PSResource to a temporary file repository' -Script $script -HomePath (Join-Path $work 'home')
+        $nupkg = @(Get-ChildItem -LiteralPath $repository -Filter 'GitHubOidc.*.nupkg')
+        if ($nupkg.Count -ne 1) { throw "build.ps1: Publish-PSResource wrote $($nupkg.Count) packages; expected one." }
+        Get-ChildItem (Split-Path $Output) -Filter 'GitHubOidc.*.nupkg' | Remove-Item -Force
+        $destination = Join-Path (Split-Path $Output) $nupkg[0].Name
+        Copy-Item -LiteralPath $nupkg[0].FullName -Destination $destination
+        Write-Host "Package: $destination" -ForegroundColor Green
+        $script:PackageFile = $destination
+        $destination
+    } finally {
+        Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Resolve-PackagePath {
+    # The .nupkg at -PackagePath (a file, or a folder holding exactly one), default output/.
+    $path = if ($PackagePath) { $PackagePath } else { Split-Path $Output }
+    if (Test-Path -LiteralPath $path -PathType Leaf) { return (Resolve-Path -LiteralPath $path).ProviderPath }
+    $found = @(Get-ChildItem -LiteralPath $path -Filter 'GitHubOidc.*.nupkg' -ErrorAction SilentlyContinue)
+    if ($found.Count -ne 1) { throw "build.ps1: expected one GitHubOidc.*.nupkg in '$path', found $($found.Count). Run ./build.ps1 -Package, or pass -PackagePath." }
+    $found[0].FullName
+}
+
+function Invoke-PackageStep {
+    # -Test: the package the install test installs (-PackagePath, or one made from the built module).
+    param([switch] $Strict)
+    if (-not (Test-PSResourceGet)) {
+        if ($Strict) { throw 'PSResourceGet is not installed.' }
+        Write-Warning 'PSResourceGet is not installed: skipping the package and its install test.'
+        return @{ Passed = 0; Failed = 0 }
+    }
+    Write-Host '==> package' -ForegroundColor Cyan
+    $env:GITHUBOIDC_PACKAGE = if ($PackagePath) { Resolve-PackagePath } elseif ($script:PackageFile) { $script:PackageFile } else { New-ModulePackage }
+    @{ Passed = 1; Failed = 0 }
+}
+
+function Invoke-InstallTest {
+    # -InstallTest: only the install test, against -PackagePath; builds only the fake server.
+    $result = try {
+        $env:GITHUBOIDC_PACKAGE = Resolve-PackagePath
+        Push-Location $Root
+        try {
+            Invoke-Native 'cargo build (fake GitHub server)' { cargo build @CargoProfileArg --locked -p fake_github }
+        } finally {
+            Pop-Location
+        }
+        $env:GITHUBOIDC_FAKE_SERVER = Join-Path $Target $(if ($IsWindows) { 'fake_github.exe' } else { 'fake_github' })
+        Invoke-PesterTests -Path (Join-Path $Root 'tests/Package.Tests.ps1')
+    } catch {
+        Write-Host "FAILED: $($_.Exception.Message)" -ForegroundColor Red
+        @{ Passed = 0; Failed = 1 }
+    }
+    Write-Host "$($result.Passed) passed, $($result.Failed) failed"
+    if ($result.Failed -gt 0) { exit 1 }
+}
+
+function Publish-ModulePackage {
+    # -Publish: the package at -PackagePath, as built and tested, to the PowerShell Gallery.
+    if (-not $ApiKey) { throw 'build.ps1: -Publish needs -ApiKey (the PowerShell Gallery API key).' }
+    $nupkg = Resolve-PackagePath
+    $version = Get-WorkspaceVersion
+    if ((Split-Path $nupkg -Leaf) -ne "GitHubOidc.$version.nupkg") {
+        throw "build.ps1: '$nupkg' is not GitHubOidc $version (Cargo.toml's version)."
+    }
+    Assert-ReleaseTag
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    if (-not (Get-Command Publish-PSResource).Parameters.ContainsKey('NupkgPath')) {
+        throw 'build.ps1: -Publish needs PSResourceGet 1.1 or newer (Publish-PSResource -NupkgPath): Install-PSResource Microsoft.PowerShell.PSResourceGet.'
+    }
+    Write-Host "==> Publish-PSResource GitHubOidc $version to PSGallery" -ForegroundColor Cyan
+    Publish-PSResource -NupkgPath $nupkg -Repository PSGallery -ApiKey $ApiKey -ErrorAction Stop
+    Write-Host "Published GitHubOidc $version" -ForegroundColor Green
+}
+
+if ($NativeOnly) { Build-NativeLibrary -Triple $RustTarget; return }
+if ($InstallTest) { Invoke-InstallTest; return }
+if ($Publish) { Publish-ModulePackage; return }
+if (-not $SkipBuild) {
+    Build-Module
+    Set-ModuleRelease
+}
+if ($AssembleFrom) { Add-ReleaseRuntime -From $AssembleFrom }
+if ($Package) { $null = New-ModulePackage }
 if ($Test) { Invoke-Tests }

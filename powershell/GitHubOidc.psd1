@@ -1,6 +1,7 @@
 @{
     RootModule           = 'GitHubOidc.psm1'
-    ModuleVersion        = '0.1.0'
+    # build.ps1 writes the version of Cargo.toml ([workspace.package] version) into the built manifest.
+    ModuleVersion        = '0.0.0'
     GUID                 = '4f6c1b1e-2a55-4d7e-9a3c-6d0b8f3e2c71'
     Author               = 'GitHubOidc contributors'
     CompanyName          = 'GitHubOidc'
@@ -50,6 +51,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
             )
             ProjectUri   = 'https://github.com/GitHubOidc/GitHubOidc'
             LicenseUri   = 'https://github.com/GitHubOidc/GitHubOidc/blob/main/LICENSE'
+            # build.ps1 writes this version's section of CHANGELOG.md here.
             ReleaseNotes = 'See https://github.com/GitHubOidc/GitHubOidc/blob/main/CHANGELOG.md'
         }
     }

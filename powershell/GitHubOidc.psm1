@@ -21,7 +21,7 @@ try {
     while ($reason.InnerException) {
         $reason = $reason.InnerException
     }
-    throw "GitHubOidc: cannot load the native library ($([GitHubOidc.Native.NativeClient]::RuntimeIdentifier)). $($reason.Message)"
+    throw "GitHubOidc: cannot load the native library ($([GitHubOidc.Native.NativeLibraryResolver]::RuntimeIdentifier)). $($reason.Message)"
 }
 
 foreach ($folder in 'Private', 'Public') {

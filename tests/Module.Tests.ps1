@@ -23,10 +23,23 @@ Describe 'GitHubOidc module' {
     Context 'Manifest' {
         It 'is a valid manifest for PowerShell 7.4+ Core' {
             $info = Test-ModuleManifest -Path $script:manifestPath
-            $info.Version | Should -Be ([version]'0.1.0')
+            $info.Version | Should -Be ([version](Get-WorkspaceVersion))
             $info.PowerShellVersion | Should -Be ([version]'7.4')
             $info.CompatiblePSEditions | Should -Be @('Core')
             $info.RootModule | Should -Be 'GitHubOidc.psm1'
+        }
+
+        It 'has one version: Cargo.toml''s in the manifest, the assembly and the native library' {
+            $expected = Get-WorkspaceVersion
+            $module = Get-Module GitHubOidc
+            $moduleVersion = "$($module.Version)"
+            if ($module.PrivateData.PSData['Prerelease']) { $moduleVersion += "-$($module.PrivateData.PSData['Prerelease'])" }
+            $moduleVersion | Should -Be $expected
+            $assembly = [GitHubOidc.Native.NativeClient].Assembly
+            $informational = $assembly.GetCustomAttributes([System.Reflection.AssemblyInformationalVersionAttribute], $false)[0].InformationalVersion
+            ($informational -split '\+')[0] | Should -Be $expected
+            $assembly.GetName().Version | Should -Be ([version]"$($module.Version).0")
+            Get-NativeLibraryVersion | Should -Be $expected
         }
 
         It 'lists functions explicitly and exports no cmdlets, variables or aliases' {
@@ -77,7 +90,7 @@ Describe 'GitHubOidc module' {
 
         It 'reports the native library version' {
             $version = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.VersionRequest]::new()).Value
-            $version['version'] | Should -Be '0.1.0'
+            $version['version'] | Should -Be (Get-WorkspaceVersion)
             $version['user_agent'] | Should -Match 'GitHubOidc'
         }
     }

@@ -16,7 +16,7 @@ BeforeAll {
         "IssuerUri = '$($script:fake.BaseUrl)'; Token = 'test-admin-token' }`n"
         Set-Content -LiteralPath $file -Value ($prologue + $Script)
         try {
-            $InputText | & ([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -File $file 2>&1 | ForEach-Object { "$_" }
+            $InputText | Invoke-Pwsh -NoProfile -File $file 2>&1 | ForEach-Object { "$_" }
         } finally {
             Remove-Item -LiteralPath $file -ErrorAction Ignore
         }

@@ -18,6 +18,39 @@ function Import-TestModule {
     Import-Module $path -Force -ErrorAction Stop
 }
 
+function Get-WorkspaceVersion {
+    <# The project's one version, [workspace.package] version in Cargo.toml, read here on its own to check what the build wrote. #>
+    $text = Get-Content (Join-Path $script:RepoRoot 'Cargo.toml') -Raw
+    if ($text -notmatch '(?ms)^\[workspace\.package\][^\[]*?^version\s*=\s*"([^"]+)"') { throw 'Cargo.toml has no [workspace.package] version.' }
+    $Matches[1]
+}
+
+function Get-NativeLibraryVersion {
+    <# The version the loaded native library reports. #>
+    [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.VersionRequest]::new()).Value['version']
+}
+
+function Get-ChildPwshCommand {
+    <#
+    How to start a child pwsh of the PowerShell that runs the tests: the pwsh executable, or
+    `dotnet <PSHOME>/pwsh.dll` under the .NET tool (there the current process is dotnet and
+    $PSHOME has no pwsh to start). Returns the program followed by its leading arguments.
+    #>
+    $process = [System.Environment]::ProcessPath
+    $name = [System.IO.Path]::GetFileNameWithoutExtension($process)
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ($name -eq 'pwsh') { return , [string[]] @($process) }
+    if ($name -eq 'dotnet' -and (Test-Path -LiteralPath $dll)) { return , [string[]] @($process, $dll) }
+    , [string[]] @((Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source)
+}
+
+function Invoke-Pwsh {
+    <# Runs a child pwsh (see Get-ChildPwshCommand) with these arguments; pipeline input goes to its stdin. #>
+    $command = Get-ChildPwshCommand
+    [string[]] $leading = @($command | Select-Object -Skip 1)
+    $input | & $command[0] @leading @args
+}
+
 function Get-FakeServerPath {
     if ($env:GITHUBOIDC_FAKE_SERVER) { return $env:GITHUBOIDC_FAKE_SERVER }
     $name = if ($IsWindows) { 'fake_github.exe' } else { 'fake_github' }

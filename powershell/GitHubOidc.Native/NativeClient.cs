@@ -77,60 +77,9 @@ namespace GitHubOidc.Native
         public bool Ok => Error == null;
     }
 
-    /// <summary>One method per native function.</summary>
+    /// <summary>Sends generated request objects to their exports (the native library is found by NativeLibraryResolver).</summary>
     public static class NativeClient
     {
-        private const string LibraryName = "github_oidc";
-
-        static NativeClient()
-        {
-            NativeLibrary.SetDllImportResolver(typeof(NativeClient).Assembly, Resolve);
-        }
-
-        /// <summary>The platform's file name of the native library.</summary>
-        public static string LibraryFileName =>
-            OperatingSystem.IsWindows() ? "github_oidc.dll" :
-            OperatingSystem.IsMacOS() ? "libgithub_oidc.dylib" : "libgithub_oidc.so";
-
-        /// <summary>The .NET runtime identifier of this process (linux-x64, osx-arm64, win-x64, …).</summary>
-        public static string RuntimeIdentifier
-        {
-            get
-            {
-                var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
-                var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
-                return $"{os}-{arch}";
-            }
-        }
-
-        /// <summary>Where the native library is looked for, in order.</summary>
-        public static string[] LibraryCandidates
-        {
-            get
-            {
-                var dir = Path.GetDirectoryName(typeof(NativeClient).Assembly.Location) ?? ".";
-                var moduleRoot = Path.GetDirectoryName(dir) ?? dir;
-                return new[]
-                {
-                    Path.Combine(moduleRoot, "runtimes", RuntimeIdentifier, "native", LibraryFileName),
-                    Path.Combine(dir, LibraryFileName),
-                };
-            }
-        }
-
-        private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-        {
-            if (name != LibraryName) return IntPtr.Zero;
-            foreach (var candidate in LibraryCandidates)
-            {
-                if (File.Exists(candidate)) return NativeLibrary.Load(candidate);
-            }
-            throw new DllNotFoundException(
-                $"GitHubOidc: the native library for {RuntimeIdentifier} ({RuntimeInformation.OSDescription}, " +
-                $"{RuntimeInformation.ProcessArchitecture}) was not found. Looked for: {string.Join(", ", LibraryCandidates)}. " +
-                "Build it from source with ./build.ps1 (needs Rust and the .NET SDK), or install a release of the module that ships this platform.");
-        }
-
         /// <summary>How requests are written: the JSON names come from the generated classes, nulls are left out.</summary>
         private static readonly JsonSerializerOptions Options = new()
         {

@@ -1,0 +1,126 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+# The GitHub Actions workflows (.github/workflows): they parse as YAML, use only well-known actions
+# pinned to a version, and every run step is a call of build.ps1 with parameters build.ps1 has.
+# The YAML parser is PyYAML through python (when installed); the run-step check reads the lines.
+
+BeforeDiscovery {
+    $script:workflowCases = @(
+        foreach ($name in 'ci.yml', 'release.yml') { @{ Name = $name } }
+    )
+}
+
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:workflowDir = Join-Path $script:RepoRoot '.github/workflows'
+    $script:buildScript = Join-Path $script:RepoRoot 'build.ps1'
+    $buildAst = [System.Management.Automation.Language.Parser]::ParseFile($script:buildScript, [ref]$null, [ref]$null)
+    $script:buildParameters = @($buildAst.ParamBlock.Parameters | ForEach-Object { $_.Name.VariablePath.UserPath })
+
+    # build.ps1's table of released platforms: runtime identifier -> cargo target triple.
+    $assignment = $buildAst.Find({
+            param($node)
+            $node -is [System.Management.Automation.Language.AssignmentStatementAst] -and "$($node.Left)" -eq '$ReleaseRuntimes'
+        }, $false)
+    $table = $assignment.Right.Find({ param($node) $node -is [System.Management.Automation.Language.HashtableAst] }, $true)
+    $script:releaseRuntimes = @{}
+    foreach ($pair in $table.KeyValuePairs) { $script:releaseRuntimes[$pair.Item1.Value] = $pair.Item2.Find({ param($n) $n -is [System.Management.Automation.Language.StringConstantExpressionAst] }, $true).Value }
+
+    # PyYAML with BaseLoader: every scalar a string, so "on" stays a key (YAML 1.1 would read it as true).
+    $script:python = foreach ($candidate in 'python3', 'python') {
+        $command = Get-Command $candidate -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($command) {
+            & $command.Source -c 'import yaml' 2>$null
+            if ($LASTEXITCODE -eq 0) { $command.Source; break }
+        }
+    }
+
+    function ConvertFrom-Workflow {
+        param([string] $Path)
+        $code = 'import json, sys, yaml; print(json.dumps(yaml.load(open(sys.argv[1], encoding="utf-8"), Loader=yaml.BaseLoader)))'
+        $json = & $script:python -c $code $Path
+        if ($LASTEXITCODE -ne 0) { throw "'$Path' is not valid YAML." }
+        $json | ConvertFrom-Json -AsHashtable
+    }
+
+    function Get-RunCommand {
+        # The run: lines of a workflow (all are one line here; a block scalar would be its own finding).
+        param([string] $Path)
+        foreach ($line in Get-Content -LiteralPath $Path) {
+            if ($line -match '^\s*(?:-\s+)?run:\s*(\S.*)$') { $Matches[1].Trim() }
+        }
+    }
+}
+
+Describe 'Workflow <Name>' -ForEach $script:workflowCases {
+    BeforeAll {
+        $script:path = Join-Path $script:workflowDir $Name
+    }
+
+    It 'exists and indents with spaces only' {
+        Test-Path -LiteralPath $script:path | Should -BeTrue
+        (Get-Content -LiteralPath $script:path -Raw) | Should -Not -Match "`t"
+    }
+
+    It 'runs only ./build.ps1, with parameters build.ps1 has' {
+        $runs = @(Get-RunCommand $script:path)
+        $runs.Count | Should -BeGreaterThan 0
+        foreach ($run in $runs) {
+            $run | Should -Match '^\./build\.ps1(\s|$)' -Because 'the workflow holds no logic of its own'
+            $run | Should -Not -Match '[|;&]|^\./build\.ps1.*\./' -Because 'one call per step'
+            foreach ($parameter in [regex]::Matches($run, '(?<=\s)-([A-Za-z]+)') | ForEach-Object { $_.Groups[1].Value }) {
+                $parameter | Should -BeIn $script:buildParameters -Because "'$run' must use a parameter of build.ps1"
+            }
+        }
+    }
+
+    Context 'Parsed as YAML' {
+        BeforeAll {
+            $script:doc = if ($script:python) { ConvertFrom-Workflow $script:path }
+        }
+
+        It 'has triggers, jobs, pwsh as the shell, and only pinned well-known actions' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because 'no YAML parser here (python with PyYAML)'; return }
+            $script:doc.Keys | Should -Contain 'on'
+            $script:doc.defaults.run.shell | Should -Be 'pwsh'
+            $script:doc.jobs.Count | Should -BeGreaterThan 0
+            foreach ($job in $script:doc.jobs.GetEnumerator()) {
+                $job.Value['runs-on'] | Should -Not -BeNullOrEmpty -Because "job $($job.Key) needs a runner"
+                @($job.Value.steps).Count | Should -BeGreaterThan 0
+                foreach ($step in $job.Value.steps) {
+                    @('uses', 'run' | Where-Object { $step.ContainsKey($_) }).Count | Should -Be 1 -Because 'a step either uses an action or runs build.ps1'
+                    if ($step.ContainsKey('uses')) {
+                        $step.uses | Should -Match '^(actions/(checkout|upload-artifact|download-artifact|setup-dotnet)@v\d+|dtolnay/rust-toolchain@\d+\.\d+\.\d+)$'
+                    } else {
+                        $step.run | Should -Match '^\./build\.ps1(\s|$)'
+                    }
+                }
+            }
+        }
+
+        It 'holds the steps of its purpose' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because 'no YAML parser here (python with PyYAML)'; return }
+            $jobs = $script:doc.jobs
+            if ($Name -eq 'ci.yml') {
+                $jobs.test.strategy.matrix.os | Should -Be @('ubuntu-latest', 'windows-latest', 'macos-latest')
+                $jobs.test.steps.run | Should -Contain './build.ps1 -Test'
+                return
+            }
+            $script:doc.on.push.tags | Should -Be @('v*')
+            # Six native builds, each target triple the one build.ps1 maps to its runtime identifier.
+            $matrix = @($jobs.native.strategy.matrix.include)
+            @($matrix.rid | Sort-Object) | Should -Be @($script:releaseRuntimes.Keys | Sort-Object)
+            foreach ($entry in $matrix) { $entry.target | Should -Be $script:releaseRuntimes[$entry.rid] }
+            $jobs.native.steps.run | Should -Contain './build.ps1 -NativeOnly -RustTarget ${{ matrix.target }}'
+            # One package from all of them, install-tested on each OS, then published with the secret.
+            $jobs.package.needs | Should -Be 'native'
+            $jobs.package.steps.run | Should -Contain './build.ps1 -Package -AssembleFrom native'
+            $jobs['install-test'].needs | Should -Be 'package'
+            $jobs['install-test'].strategy.matrix.os | Should -Be @('ubuntu-latest', 'windows-latest', 'macos-latest')
+            $jobs['install-test'].steps.run | Should -Contain './build.ps1 -InstallTest -PackagePath package'
+            $jobs.publish.needs | Should -Be 'install-test'
+            $publish = $jobs.publish.steps | Where-Object { $_.ContainsKey('run') }
+            $publish.run | Should -Be './build.ps1 -Publish -PackagePath package -ApiKey $env:PSGALLERY_API_KEY'
+            $publish.env.PSGALLERY_API_KEY | Should -Be '${{ secrets.PSGALLERY_API_KEY }}'
+        }
+    }
+}
