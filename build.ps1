@@ -109,6 +109,8 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
+# The one Pester version the tests need (every tests/*.Tests.ps1 #Requires the same; Module.Tests checks it).
+$PesterVersion = '5.5.0'
 $Output = Join-Path $Root 'output/GitHubOidc'
 $CargoProfileDir = if ($Configuration -eq 'Release') { 'release' } else { 'debug' }
 [string[]] $CargoProfileArg = if ($Configuration -eq 'Release') { @('--release') } else { @() }
@@ -239,8 +241,11 @@ function Invoke-Tests {
                 Write-Warning 'PSScriptAnalyzer is not installed: skipping the lint step (Install-PSResource PSScriptAnalyzer).'
                 return @{ Passed = 0; Failed = 0 }
             }
-            Write-Host '==> PSScriptAnalyzer (PSGallery rules): powershell/ and the built (packaged) module' -ForegroundColor Cyan
-            $findings = @(foreach ($path in (Join-Path $Root 'powershell'), $Output) { Invoke-ScriptAnalyzer -Path $path -Recurse -Settings PSGallery })
+            # The project's settings (powershell/PSScriptAnalyzerSettings.psd1): every default rule
+            # (PSGallery's among them) plus the style rules (OTBS, 4 spaces, 150 columns).
+            Write-Host '==> PSScriptAnalyzer (project settings): powershell/ and the built (packaged) module' -ForegroundColor Cyan
+            $settings = Join-Path $Root 'powershell/PSScriptAnalyzerSettings.psd1'
+            $findings = @(foreach ($path in (Join-Path $Root 'powershell'), $Output) { Invoke-ScriptAnalyzer -Path $path -Recurse -Settings $settings })
             $findings | Format-Table -AutoSize | Out-Host
             @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0) }
         }
@@ -296,8 +301,8 @@ function Invoke-CAbiTest {
 
 function Invoke-PesterTests {
     param([string] $Path = (Join-Path $Root 'tests'))
-    if (-not (Get-Module -ListAvailable Pester | Where-Object Version -GE '5.0.0')) {
-        throw 'build.ps1: Pester 5 is needed for the tests: Install-PSResource Pester (or Install-Module Pester -MinimumVersion 5.0).'
+    if (-not (Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]$PesterVersion -and $_.Version.Major -eq 5 })) {
+        throw "build.ps1: Pester $PesterVersion or a newer 5.x is needed for the tests: Install-PSResource Pester -Version '[$PesterVersion,6.0)'."
     }
     Write-Host '==> Pester (fresh pwsh -NoProfile)' -ForegroundColor Cyan
     $resultFile = Join-Path $Root 'target/pester-result.json'
@@ -306,7 +311,7 @@ function Invoke-PesterTests {
     $env:GITHUBOIDC_FAKE_SERVER = Join-Path $Target 'fake_github'
     # The tests run with PowerShell's default preferences (ErrorActionPreference Continue), as a user's session.
     $script = @"
-Import-Module Pester -MinimumVersion 5.0
+Import-Module Pester -MinimumVersion $PesterVersion -MaximumVersion 5.99.99
 `$c = New-PesterConfiguration
 `$c.Run.Path = '$Path'
 `$c.Run.PassThru = `$true

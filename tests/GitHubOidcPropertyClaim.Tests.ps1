@@ -1,3 +1,4 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # Get-, Add- and Remove-GitHubOidcPropertyClaim against the fake GitHub: requests sent (request
 # log), the objects returned, -WhatIf, errors.
 

@@ -1,3 +1,4 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # ConvertFrom-GitHubOidcToken (unverified decoding) and Test-GitHubOidcToken (verification against
 # the fake GitHub's discovery + JWKS) with tokens signed by the test key (tests/TestTokens.ps1).
 

@@ -151,6 +151,15 @@ Describe 'GitHubOidc module' {
             )
         }
 
+        It 'pins one Pester version: build.ps1 and every test file agree' {
+            $root = Split-Path $PSScriptRoot -Parent
+            (Get-Content (Join-Path $root 'build.ps1') -Raw) -match "\`$PesterVersion = '([\d.]+)'" | Should -BeTrue
+            $pinned = $Matches[1]
+            foreach ($file in Get-ChildItem (Join-Path $root 'tests') -Filter *.Tests.ps1) {
+                (Get-Content $file.FullName -TotalCount 1) | Should -Be "#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '$pinned' }" -Because $file.Name
+            }
+        }
+
         It 'gives -Owner the same aliases on every command (<_>)' -ForEach @(
             (Get-Command -Module GitHubOidc | Where-Object { $_.Parameters.ContainsKey('Owner') }).Name
         ) {

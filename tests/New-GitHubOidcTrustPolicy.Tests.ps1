@@ -1,3 +1,4 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # New-GitHubOidcTrustPolicy: each provider's output parses as JSON and has the fields the
 # provider requires; subjects from strings and from Resolve-GitHubOidcSubject; issuers.
 

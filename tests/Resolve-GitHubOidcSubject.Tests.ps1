@@ -1,3 +1,4 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # Resolve-GitHubOidcSubject: every example subject of github-oidc-api.md §4–§5 offline, the live
 # path against the fake GitHub (default, own template, org template, immutable prefix), tokens.
 

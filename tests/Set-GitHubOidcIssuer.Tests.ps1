@@ -1,3 +1,4 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # Set-GitHubOidcIssuer against the fake GitHub: the PUT body, -WhatIf, errors, help.
 
 BeforeAll {

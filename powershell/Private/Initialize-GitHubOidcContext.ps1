@@ -49,7 +49,8 @@ function Initialize-GitHubOidcContext {
         $resolved = Resolve-GitHubOidcContext -Context $Context -NoToken:$NoToken
     } catch {
         # A value that does not convert (TimeoutSec = 'soon', ...).
-        return New-GitHubOidcErrorRecord -Exception ([System.ArgumentException]::new("Invalid context: $($_.Exception.Message)")) -TargetObject 'Context'
+        $invalid = [System.ArgumentException]::new("Invalid context: $($_.Exception.Message)")
+        return New-GitHubOidcErrorRecord -Exception $invalid -TargetObject 'Context'
     }
     if ($resolved -is [System.Management.Automation.ErrorRecord]) {
         return $resolved

@@ -46,17 +46,20 @@ function Add-GitHubOidcPropertyClaim {
         .LINK
         Get-GitHubOidcPropertyClaim
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium', DefaultParameterSetName = 'Create an OIDC custom property inclusion for an organization')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium',
+        DefaultParameterSetName = 'Create an OIDC custom property inclusion for an organization')]
     [OutputType('GitHubOidc.PropertyClaim')]
     param(
         # The organization.
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName, ParameterSetName = 'Create an OIDC custom property inclusion for an organization')]
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName,
+            ParameterSetName = 'Create an OIDC custom property inclusion for an organization')]
         [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
         # The enterprise slug.
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Create an OIDC custom property inclusion for an enterprise')]
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName,
+            ParameterSetName = 'Create an OIDC custom property inclusion for an enterprise')]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 
@@ -78,7 +81,9 @@ function Add-GitHubOidcPropertyClaim {
     process {
         $scope = if ($Owner) { "organization [$Owner]" } else { "enterprise [$Enterprise]" }
         foreach ($property in $Name) {
-            $request = [GitHubOidc.Native.AddPropertyClaimRequest]@{ Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property }
+            $request = [GitHubOidc.Native.AddPropertyClaimRequest]@{
+                Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property
+            }
             # Dry run first: -WhatIf and -Confirm show the exact request.
             $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $property
             if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", "Add ($sending)")) {

@@ -48,17 +48,20 @@ function Get-GitHubOidcPropertyClaim {
         .LINK
         Remove-GitHubOidcPropertyClaim
     #>
-    [CmdletBinding(DefaultParameterSetName = 'List OIDC custom property inclusions for an organization')]
+    [CmdletBinding(
+        DefaultParameterSetName = 'List OIDC custom property inclusions for an organization')]
     [OutputType('GitHubOidc.PropertyClaim')]
     param(
         # The organization.
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName, ParameterSetName = 'List OIDC custom property inclusions for an organization')]
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName,
+            ParameterSetName = 'List OIDC custom property inclusions for an organization')]
         [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
         # The enterprise slug.
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'List OIDC custom property inclusions for an enterprise')]
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName,
+            ParameterSetName = 'List OIDC custom property inclusions for an enterprise')]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 

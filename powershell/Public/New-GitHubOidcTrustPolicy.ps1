@@ -67,7 +67,8 @@ function New-GitHubOidcTrustPolicy {
         host name; an object or hashtable may carry HostName, ApiBaseUri, IssuerUri.
 
         .EXAMPLE
-        New-GitHubOidcTrustPolicy -Provider Aws -Subject 'repo:octo-org/octo-repo:ref:refs/heads/main' -AwsAccountId 123456789012 | Set-Content trust.json
+        New-GitHubOidcTrustPolicy -Provider Aws -Subject 'repo:octo-org/octo-repo:ref:refs/heads/main' -AwsAccountId 123456789012 |
+            Set-Content trust.json
 
         An IAM role trust policy for the main branch of octo-org/octo-repo.
 
@@ -173,8 +174,9 @@ function New-GitHubOidcTrustPolicy {
             $object = [System.Management.Automation.PSObject]::AsPSObject($item)
             $main = $object.PSObject.Properties['Subject']
             if (-not $main) {
-                $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -TargetObject $item -Message (
-                            "A subject must be a string or an object with a Subject property (from Resolve-GitHubOidcSubject), not [$($value.GetType().FullName)].")))
+                $message = 'A subject must be a string or an object with a Subject property (from Resolve-GitHubOidcSubject), ' +
+                "not [$($value.GetType().FullName)]."
+                $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -TargetObject $item -Message $message))
                 continue
             }
             & $add $main.Value
@@ -191,7 +193,8 @@ function New-GitHubOidcTrustPolicy {
 
     end {
         if ($subjects.Count -eq 0) {
-            $PSCmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message 'No subject was given: pass -Subject or pipe strings or Resolve-GitHubOidcSubject output.'))
+            $message = 'No subject was given: pass -Subject or pipe strings or Resolve-GitHubOidcSubject output.'
+            $PSCmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message $message))
         }
         $request = [GitHubOidc.Native.TrustPolicyRequest]@{
             Provider     = $Provider
@@ -205,6 +208,8 @@ function New-GitHubOidcTrustPolicy {
         }
         $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
         Write-Verbose "GitHubOidc: $Provider trust for $($subjects.Count) subject(s), issuer $($answer['issuer'])."
-        [string[]]@($answer['documents'])
+        foreach ($document in @($answer['documents'])) {
+            [string]$document
+        }
     }
 }

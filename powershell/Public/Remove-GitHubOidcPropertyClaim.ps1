@@ -46,17 +46,20 @@ function Remove-GitHubOidcPropertyClaim {
         .LINK
         Get-GitHubOidcPropertyClaim
     #>
-    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Delete an OIDC custom property inclusion for an organization')]
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High',
+        DefaultParameterSetName = 'Delete an OIDC custom property inclusion for an organization')]
     [OutputType([void])]
     param(
         # The organization.
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName, ParameterSetName = 'Delete an OIDC custom property inclusion for an organization')]
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName,
+            ParameterSetName = 'Delete an OIDC custom property inclusion for an organization')]
         [Alias('Organization', 'User', 'Org')]
         [ValidateNotNullOrEmpty()]
         [string] $Owner,
 
         # The enterprise slug.
-        [Parameter(Mandatory, ValueFromPipelineByPropertyName, ParameterSetName = 'Delete an OIDC custom property inclusion for an enterprise')]
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName,
+            ParameterSetName = 'Delete an OIDC custom property inclusion for an enterprise')]
         [ValidateNotNullOrEmpty()]
         [string] $Enterprise,
 
@@ -78,7 +81,9 @@ function Remove-GitHubOidcPropertyClaim {
     process {
         $scope = if ($Owner) { "organization [$Owner]" } else { "enterprise [$Enterprise]" }
         foreach ($property in $Name) {
-            $request = [GitHubOidc.Native.RemovePropertyClaimRequest]@{ Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property }
+            $request = [GitHubOidc.Native.RemovePropertyClaimRequest]@{
+                Context = $state.Context; Owner = $Owner; Enterprise = $Enterprise; Name = $property
+            }
             # Dry run first: -WhatIf and -Confirm show the exact request.
             $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $property
             if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", "Remove ($sending)")) {

@@ -74,12 +74,14 @@ function Resolve-GitHubOidcSubject {
         repo:octo-org/octo-repo:environment:Production (offline, GitHub's default template).
 
         .EXAMPLE
-        Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; repository_owner_id = '123456'; repository_id = '456789'; ref = 'refs/heads/main' } -UseImmutableSubject
+        $claims = @{ repository = 'octo-org/octo-repo'; repository_owner_id = '123456'; repository_id = '456789'; ref = 'refs/heads/main' }
+        Resolve-GitHubOidcSubject -Claim $claims -UseImmutableSubject
 
         repo:octo-org@123456/octo-repo@456789:ref:refs/heads/main, the immutable form.
 
         .EXAMPLE
-        Resolve-GitHubOidcSubject -Owner octo-org -Repository octo-repo -Environment prod -Claim @{ job_workflow_ref = 'octo-org/automation/.github/workflows/deploy.yml@refs/heads/main' }
+        $workflow = 'octo-org/automation/.github/workflows/deploy.yml@refs/heads/main'
+        Resolve-GitHubOidcSubject -Owner octo-org -Repository octo-repo -Environment prod -Claim @{ job_workflow_ref = $workflow }
 
         The sub a job of octo-org/octo-repo in environment prod gets, with the repository's real template.
 

@@ -20,7 +20,7 @@ function Set-GitHubOidcIssuer {
         - Against: every relying party must trust the new issuer URL. Trust policies written for
           the standard issuer (AWS IAM OIDC providers, Azure federated credentials, GCP
           workload identity providers, Vault) stop matching, and relying parties that trust only
-          https://token.actions.githubusercontent.com reject the tokens with 401 — notably npm
+          https://token.actions.githubusercontent.com reject the tokens with 401 - notably npm
           and PyPI trusted publishing, which do not accept enterprise-scoped issuers (the token
           exchange answers "OIDC token exchange error - unauthorized" although every other
           claim is right). Enabling the slug therefore breaks trusted publishing to those

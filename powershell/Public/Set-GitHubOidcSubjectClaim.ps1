@@ -195,7 +195,8 @@ function Set-GitHubOidcSubjectClaim {
         if ($null -eq $answer) { return }
 
         if ($PassThru) {
-            $readBack = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.GetSubjectClaimRequest]@{ Context = $state.Context; Owner = $Owner; Repository = $repositoryName }) `
+            $read = [GitHubOidc.Native.GetSubjectClaimRequest]@{ Context = $state.Context; Owner = $Owner; Repository = $repositoryName }
+            $readBack = Invoke-GitHubOidcNative -Request $read `
                 -Cmdlet $PSCmdlet -TargetObject $target
             if ($null -eq $readBack) { return }
             ConvertTo-GitHubOidcSubjectClaim -Answer $readBack -HostName $state.Target
