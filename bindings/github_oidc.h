@@ -26,10 +26,10 @@
  *
  *   operation                      request                      answer
  *   ghoidc_version                 VersionRequest               VersionAnswer
- *   ghoidc_context                 ContextRequest               any JSON value
- *   ghoidc_discover                DiscoverRequest              any JSON value
+ *   ghoidc_context                 ContextRequest               Description
+ *   ghoidc_discover                DiscoverRequest              Discovery
  *   ghoidc_claim_keys              ClaimKeysRequest             ClaimKeysAnswer
- *   ghoidc_get_subject_claim       GetSubjectClaimRequest       any JSON value
+ *   ghoidc_get_subject_claim       GetSubjectClaimRequest       Template
  *   ghoidc_set_subject_claim       SetSubjectClaimRequest       WrittenAnswer
  *   ghoidc_list_property_claims    ListPropertyClaimsRequest    any JSON value
  *   ghoidc_add_property_claim      AddPropertyClaimRequest      WrittenAnswer

@@ -387,18 +387,64 @@ impl Context {
     /// A JSON description without the token (for `Get-GitHubOidcContext` and for callers that
     /// look up a token): `kind` is `github.com`, `ghe.com` or `ghes`; `token_variables` are the
     /// environment variables to try, in order; `gh_host` is the host for `gh auth token`.
-    pub fn describe(&self) -> serde_json::Value {
-        serde_json::json!({
-            "host_name": self.host_name,
-            "kind": self.kind,
-            "token_variables": self.kind.token_variables(),
-            "gh_host": self.gh_host(),
-            "api_base_uri": self.api_base_uri.as_str().trim_end_matches('/'),
-            "issuer_uri": self.issuer(),
-            "discovery_uri": format!("{}/.well-known/openid-configuration", self.issuer()),
-            "has_token": self.has_token(),
-            "timeout_sec": self.timeout.as_secs_f64(),
-            "max_retries": self.max_retries,
+    pub fn describe(&self) -> Description {
+        Description {
+            host_name: self.host_name.clone(),
+            kind: self.kind,
+            token_variables: self
+                .kind
+                .token_variables()
+                .iter()
+                .map(|v| v.to_string())
+                .collect(),
+            gh_host: self.gh_host().to_string(),
+            api_base_uri: self.api_base_uri.as_str().trim_end_matches('/').to_string(),
+            issuer_uri: self.issuer(),
+            discovery_uri: format!("{}/.well-known/openid-configuration", self.issuer()),
+            has_token: self.has_token(),
+            timeout_sec: self.timeout.as_secs_f64(),
+            max_retries: self.max_retries,
+        }
+    }
+}
+
+crate::contract_struct! {
+    /// A resolved context as the ABI describes it (`ghoidc_context`); never the token.
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Description {
+        /// The normalised host name.
+        pub host_name: String,
+        /// GitHubCom, GheCom or Ghes.
+        pub kind: HostKind,
+        /// The environment variables that may hold a token for this host, in the order to try them.
+        pub token_variables: Vec<String>,
+        /// The host name to pass to `gh auth token --hostname`.
+        pub gh_host: String,
+        /// The REST API base URL, without a trailing slash.
+        pub api_base_uri: String,
+        /// The OIDC issuer.
+        pub issuer_uri: String,
+        /// The issuer's discovery document URL.
+        pub discovery_uri: String,
+        /// Whether the context carries a token (the token itself is never described).
+        pub has_token: bool,
+        /// Per-request timeout in seconds.
+        pub timeout_sec: f64,
+        /// Retries of transient failures.
+        pub max_retries: u32,
+    }
+}
+
+impl schemars::JsonSchema for HostKind {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HostKind".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The kind of GitHub instance: github.com, GHE.com (SUBDOMAIN.ghe.com) or GitHub Enterprise Server.",
+            "type": "string",
+            "enum": ["GitHubCom", "GheCom", "Ghes"]
         })
     }
 }
@@ -406,6 +452,10 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn json(d: Description) -> serde_json::Value {
+        serde_json::to_value(d).unwrap()
+    }
 
     fn ctx(host: &str) -> Context {
         Context::resolve(&ContextOptions {
@@ -544,21 +594,21 @@ mod tests {
 
     #[test]
     fn describe_names_kind_token_variables_and_gh_host() {
-        let d = ctx("github.com").describe();
+        let d = json(ctx("github.com").describe());
         assert_eq!(d["kind"], "GitHubCom");
         assert_eq!(
             d["token_variables"],
             serde_json::json!(["GH_TOKEN", "GITHUB_TOKEN"])
         );
         assert_eq!(d["gh_host"], "github.com");
-        let d = ctx("https://api.octocorp.ghe.com/").describe();
+        let d = json(ctx("https://api.octocorp.ghe.com/").describe());
         assert_eq!(d["kind"], "GheCom");
         assert_eq!(
             d["token_variables"],
             serde_json::json!(["GH_TOKEN", "GITHUB_TOKEN"])
         );
         assert_eq!(d["gh_host"], "octocorp.ghe.com");
-        let d = ctx("GitHub.Example.com").describe();
+        let d = json(ctx("GitHub.Example.com").describe());
         assert_eq!(d["kind"], "Ghes");
         assert_eq!(
             d["token_variables"],
@@ -572,12 +622,13 @@ mod tests {
         assert_eq!(d["gh_host"], "github.example.com");
         // Only an API URL: the host for gh comes from it.
         let only_api = |api: &str| {
-            Context::resolve(&ContextOptions {
+            let d = Context::resolve(&ContextOptions {
                 api_base_uri: Some(api.into()),
                 ..Default::default()
             })
             .unwrap()
-            .describe()
+            .describe();
+            json(d)
         };
         assert_eq!(only_api("https://api.github.com")["gh_host"], "github.com");
         assert_eq!(
@@ -628,6 +679,6 @@ mod tests {
         })
         .unwrap();
         assert!(!format!("{c:?}").contains("s3cret"));
-        assert!(!c.describe().to_string().contains("s3cret"));
+        assert!(!json(c.describe()).to_string().contains("s3cret"));
     }
 }

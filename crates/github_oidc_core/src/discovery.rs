@@ -19,17 +19,19 @@ use std::time::{Duration, Instant};
 /// How long a failed discovery is remembered.
 const NEGATIVE_TTL: Duration = Duration::from_secs(60);
 
-/// The parts of a discovery document this project uses.
-#[derive(Debug, Clone, Serialize)]
-pub struct Discovery {
-    /// The issuer the document names.
-    pub issuer: String,
-    /// Where the signing keys are.
-    pub jwks_uri: String,
-    /// The claim keys the issuer puts into tokens.
-    pub claims_supported: Vec<String>,
-    /// The URL the document was read from.
-    pub discovery_uri: String,
+crate::contract_struct! {
+    /// The parts of a discovery document this project uses.
+    #[derive(Debug, Clone, Serialize)]
+    pub struct Discovery {
+        /// The issuer the document names.
+        pub issuer: String,
+        /// Where the signing keys are.
+        pub jwks_uri: String,
+        /// The claim keys the issuer puts into tokens.
+        pub claims_supported: Vec<String>,
+        /// The URL the document was read from.
+        pub discovery_uri: String,
+    }
 }
 
 #[derive(Default)]

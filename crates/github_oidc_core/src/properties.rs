@@ -24,15 +24,17 @@ pub enum Scope<'a> {
     Enterprise(&'a str),
 }
 
-/// One inclusion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Inclusion {
-    /// The custom property's name.
-    pub custom_property_name: String,
-    /// `organization` or `enterprise`.
-    pub inclusion_source: String,
-    /// The claim key a template uses for it: `repo_property_<name>`.
-    pub claim_key: String,
+crate::contract_struct! {
+    /// One inclusion.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+    pub struct Inclusion {
+        /// The custom property's name.
+        pub custom_property_name: String,
+        /// `organization` or `enterprise`.
+        pub inclusion_source: String,
+        /// The claim key a template uses for it: `repo_property_<name>`.
+        pub claim_key: String,
+    }
 }
 
 /// The (list, add, remove) endpoints and the owner argument of a scope.

@@ -171,6 +171,7 @@ mod tests {
         // serde agrees: `ref` is the JSON name, unknown fields are refused.
         let v: Sample = serde_json::from_str(r#"{"name":"n","ref":"r"}"#).unwrap();
         assert_eq!(v.r#ref.as_deref(), Some("r"));
+        assert_eq!(v.name, "n");
         assert!(serde_json::from_str::<Sample>(r#"{"name":"n","nam":1}"#).is_err());
         assert_eq!((v.count, v.note), (0, None));
     }

@@ -26,23 +26,25 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::write::Written;
 
-/// A template as GitHub reports it, plus where it came from.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Template {
-    /// Organization or repository owner.
-    pub owner: String,
-    /// Repository name, `None` for an organization template.
-    pub repository: Option<String>,
-    /// Repository only: `true` = GitHub's default `sub` format.
-    pub use_default: Option<bool>,
-    /// The keys, in order; `None` when GitHub reports none.
-    pub include_claim_keys: Option<Vec<String>>,
-    /// The immutable-subject opt-in flag as GitHub reports it.
-    pub use_immutable_subject: Option<bool>,
-    /// Repository only: the effective `repo` segment of the `sub` (authoritative).
-    pub sub_claim_prefix: Option<String>,
-    /// Organization only: `false` when the organization never customised its template.
-    pub customized: bool,
+crate::contract_struct! {
+    /// A template as GitHub reports it, plus where it came from.
+    #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+    pub struct Template {
+        /// Organization or repository owner.
+        pub owner: String,
+        /// Repository name, `None` for an organization template.
+        pub repository: Option<String>,
+        /// Repository only: `true` = GitHub's default `sub` format.
+        pub use_default: Option<bool>,
+        /// The keys, in order; `None` when GitHub reports none.
+        pub include_claim_keys: Option<Vec<String>>,
+        /// The immutable-subject opt-in flag as GitHub reports it.
+        pub use_immutable_subject: Option<bool>,
+        /// Repository only: the effective `repo` segment of the `sub` (authoritative).
+        pub sub_claim_prefix: Option<String>,
+        /// Organization only: `false` when the organization never customised its template.
+        pub customized: bool,
+    }
 }
 
 /// What to write.

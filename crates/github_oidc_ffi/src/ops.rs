@@ -13,11 +13,11 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The answer of `ghoidc_context`.
-pub type ContextAnswer = serde_json::Value;
+pub type ContextAnswer = github_oidc_core::context::Description;
 /// The answer of `ghoidc_discover`.
-pub type DiscoverAnswer = serde_json::Value;
+pub type DiscoverAnswer = discovery::Discovery;
 /// The answer of `ghoidc_get_subject_claim`.
-pub type TemplateAnswer = serde_json::Value;
+pub type TemplateAnswer = template::Template;
 github_oidc_core::contract_struct! {
     /// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
     #[derive(Debug, Serialize)]
@@ -61,7 +61,7 @@ fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
     })
 }
 /// The answer of `ghoidc_list_property_claims`.
-pub type InclusionsAnswer = serde_json::Value;
+pub type InclusionsAnswer = Vec<properties::Inclusion>;
 /// The answer of `ghoidc_resolve_subject`.
 pub type PreviewAnswer = serde_json::Value;
 /// The answer of `ghoidc_verify_token`.
@@ -101,7 +101,7 @@ pub fn context(r: ContextRequest) -> Result<ContextAnswer> {
 /// `ghoidc_discover`.
 pub fn discover(r: DiscoverRequest) -> Result<DiscoverAnswer> {
     let c = ctx(&r.context)?;
-    to_json(&*discovery::discover(&c, given(&r.enterprise))?)
+    Ok(discovery::discover(&c, given(&r.enterprise))?.as_ref().clone())
 }
 
 /// `ghoidc_claim_keys`: discovery's keys, or the built-in list with a warning.
@@ -142,8 +142,8 @@ pub fn claim_keys(r: ClaimKeysRequest) -> Result<ClaimKeysAnswer> {
 pub fn get_subject_claim(r: GetSubjectClaimRequest) -> Result<TemplateAnswer> {
     let c = ctx(&r.context)?;
     match given(&r.repository) {
-        None => to_json(&template::get_org(&c, &r.owner)?),
-        Some(repo) => to_json(&template::get_repo(&c, &r.owner, repo)?),
+        None => template::get_org(&c, &r.owner),
+        Some(repo) => template::get_repo(&c, &r.owner, repo),
     }
 }
 
@@ -179,7 +179,7 @@ fn property_scope<'a>(
 /// `ghoidc_list_property_claims`.
 pub fn list_property_claims(r: ListPropertyClaimsRequest) -> Result<InclusionsAnswer> {
     let c = ctx(&r.context)?;
-    to_json(&properties::list(&c, property_scope(&r.owner, &r.enterprise)?)?)
+    properties::list(&c, property_scope(&r.owner, &r.enterprise)?)
 }
 
 /// `ghoidc_add_property_claim`.
