@@ -456,6 +456,9 @@ github_oidc_core::contract_struct! {
         /// Why they differ, when recognisable (immutable subjects, letter case, a renamed
         /// repository, an enterprise-scoped issuer, …).
         pub note: Option<String>,
+        /// The whole reason as one line, for display: where, the condition, the operator, the
+        /// expected and the actual value, and the note.
+        pub text: String,
     }
 }
 

@@ -443,6 +443,7 @@ fn verdict(t: github_oidc_claims::evaluate::TrustResult) -> TrustVerdict {
             .reasons
             .into_iter()
             .map(|r| TrustReason {
+                text: reason_text(&r),
                 source: r.source,
                 condition: r.condition,
                 operator: r.operator,
@@ -454,4 +455,26 @@ fn verdict(t: github_oidc_claims::evaluate::TrustResult) -> TrustVerdict {
         suggestion: t.suggestion,
         warnings: t.warnings,
     }
+}
+
+/// One line for a reason: ``Statement[0]: `KEY` StringEquals `expected` ≠ `actual` — note``.
+fn reason_text(r: &github_oidc_claims::evaluate::Reason) -> String {
+    let mut text = String::new();
+    if let Some(source) = &r.source {
+        text.push_str(source);
+        text.push_str(": ");
+    }
+    if r.operator == "cannot evaluate" {
+        text.push_str(&format!("`{}` `{}`: cannot evaluate", r.condition, r.expected));
+    } else {
+        text.push_str(&format!(
+            "`{}` {} `{}` ≠ `{}`",
+            r.condition, r.operator, r.expected, r.actual
+        ));
+    }
+    if let Some(note) = &r.note {
+        text.push_str(" — ");
+        text.push_str(note);
+    }
+    text
 }

@@ -91,6 +91,11 @@ fn allowed_and_denied_with_both_values() {
     assert_eq!(reason["actual"], IMMUTABLE);
     assert_eq!(reason["operator"], "StringEquals");
     assert!(reason["note"].as_str().unwrap().contains("immutable"), "{v}");
+    let text = reason["text"].as_str().unwrap();
+    assert!(
+        text.contains(LEGACY) && text.contains(IMMUTABLE) && text.contains(":sub"),
+        "{text}"
+    );
     assert!(results[1]["suggestion"].is_string(), "{v}");
 }
 
