@@ -140,7 +140,7 @@ function Test-GitHubOidcTrustPolicy {
         [System.Collections.IDictionary] $Claim,
 
         # An Actions OIDC ID token (JWT): its sub, aud, iss and every claim describe the job. It
-        # is decoded, not verified.
+        # is decoded, not verified. With -Subject too, each subject replaces the token's sub.
         [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $Token,
