@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 12062497107333992372ul)
+            if (api_version != 7717320069312464941ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (12062497107333992372). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (7717320069312464941). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -316,6 +316,25 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_trust_policy(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `TestTrustPolicyRequest`. Answer: `TestTrustPolicyAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_test_trust_policy")]
+        public static extern GhoidcStatus ghoidc_test_trust_policy(Sliceu8 request);
+
+        /// Request: `TestTrustPolicyRequest`. Answer: `TestTrustPolicyAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_test_trust_policy(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_test_trust_policy(request_slice);;
             }
             finally
             {

@@ -347,6 +347,60 @@ namespace GitHubOidc.Native
         public bool? DryRun { get; set; }
     }
 
+    /// <summary>`ghoidc_test_trust_policy`: whether a trust policy a relying party already has admits each job's token, and if not, why. Offline: no request. Sent to ghoidc_test_trust_policy.</summary>
+    public sealed partial class TestTrustPolicyRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_test_trust_policy";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_test_trust_policy(json);
+
+        /// <summary>`Aws`, `Azure`, `Gcp`, `Vault`, `Npm` or `PyPI` (case-insensitive).</summary>
+        [JsonPropertyName("provider")]
+        public string? Provider { get; set; }
+
+        /// <summary>The policy as JSON text, as the provider's CLI prints it (`aws iam get-role`, `az ad app federated-credential list`, `gcloud … providers describe --format=json`, `vault read -format=json auth/jwt/role/NAME`, a trusted publisher).</summary>
+        [JsonPropertyName("policy")]
+        public string? Policy { get; set; }
+
+        /// <summary>The jobs to test, one result each, in order.</summary>
+        [JsonPropertyName("jobs")]
+        public TrustJob[]? Jobs { get; set; }
+
+        /// <summary>Where the jobs' issuer comes from when neither the job nor its token names one.</summary>
+        [JsonPropertyName("context")]
+        public GitHubOidcContext? Context { get; set; }
+
+        /// <summary>GitHub Enterprise Cloud: the jobs' tokens carry this enterprise's enterprise-scoped issuer.</summary>
+        [JsonPropertyName("enterprise")]
+        public string? Enterprise { get; set; }
+    }
+
+    /// <summary>One job to test against a trust policy: what its ID token carries.</summary>
+    public sealed partial class TrustJob
+    {
+        /// <summary>The `sub` claim; absent = the token's `sub` (one of `subject` and `token` is needed).</summary>
+        [JsonPropertyName("subject")]
+        public string? Subject { get; set; }
+
+        /// <summary>The `aud` claim; absent = the token's, else the provider's default audience.</summary>
+        [JsonPropertyName("audience")]
+        public string? Audience { get; set; }
+
+        /// <summary>The `iss` claim; absent = the token's, else the request's issuer.</summary>
+        [JsonPropertyName("issuer")]
+        public string? Issuer { get; set; }
+
+        /// <summary>Other claims a condition may test (`job_workflow_ref`, `repository_id`, …); they override the token's claims of the same name.</summary>
+        [JsonPropertyName("claims")]
+        public System.Collections.Generic.Dictionary<string, object?>? Claims { get; set; }
+
+        /// <summary>An Actions OIDC token (JWT), decoded without verification: its `sub`, `aud`, `iss` and every claim describe the job.</summary>
+        [JsonPropertyName("token")]
+        public string? Token { get; set; }
+    }
+
     /// <summary>`ghoidc_trust_policy`: a trust policy for a cloud provider that admits the subjects. Sent to ghoidc_trust_policy.</summary>
     public sealed partial class TrustPolicyRequest : INativeRequest
     {

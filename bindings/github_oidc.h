@@ -39,6 +39,7 @@
  *   ghoidc_decode_token            DecodeTokenRequest           DecodeTokenAnswer
  *   ghoidc_verify_token            VerifyTokenRequest           any JSON value
  *   ghoidc_trust_policy            TrustPolicyRequest           TrustPolicyAnswer
+ *   ghoidc_test_trust_policy       TestTrustPolicyRequest       TestTrustPolicyAnswer
  *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
  *
  * Errors. On any status but GhoidcStatus_Ok the answer is the error object ErrorObject:
@@ -50,7 +51,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 12062497107333992372ull
+#define GHOIDC_API_HASH 7717320069312464941ull
 
 
 /**
@@ -210,6 +211,11 @@ enum GhoidcStatus ghoidc_verify_token(struct GhoidcSlice request);
  * Request: `TrustPolicyRequest`. Answer: `TrustPolicyAnswer` (both in bindings/schema.json).
  */
 enum GhoidcStatus ghoidc_trust_policy(struct GhoidcSlice request);
+
+/**
+ * Request: `TestTrustPolicyRequest`. Answer: `TestTrustPolicyAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_test_trust_policy(struct GhoidcSlice request);
 
 /**
  * Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).

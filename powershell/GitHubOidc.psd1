@@ -29,6 +29,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Set-GitHubOidcIssuer'
         'Set-GitHubOidcSubjectClaim'
         'Test-GitHubOidcToken'
+        'Test-GitHubOidcTrustPolicy'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

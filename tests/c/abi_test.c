@@ -60,6 +60,7 @@ int main(int argc, char **argv) {
         {"ghoidc_decode_token", ghoidc_decode_token},
         {"ghoidc_verify_token", ghoidc_verify_token},
         {"ghoidc_trust_policy", ghoidc_trust_policy},
+        {"ghoidc_test_trust_policy", ghoidc_test_trust_policy},
         {"ghoidc_clear_cache", ghoidc_clear_cache},
     };
     char what[256];

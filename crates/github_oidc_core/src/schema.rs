@@ -173,6 +173,6 @@ mod tests {
         assert_eq!(v.r#ref.as_deref(), Some("r"));
         assert_eq!(v.name, "n");
         assert!(serde_json::from_str::<Sample>(r#"{"name":"n","nam":1}"#).is_err());
-        assert_eq!((v.count, v.note), (0, None));
+        assert_eq!((v.name.as_str(), v.count, v.note), ("n", 0, None));
     }
 }

@@ -392,6 +392,115 @@ github_oidc_core::contract_struct! {
 }
 
 github_oidc_core::contract_struct! {
+    /// One job to test against a trust policy: what its ID token carries.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TrustJob {
+        /// The `sub` claim; absent = the token's `sub` (one of `subject` and `token` is needed).
+        #[serde(default)]
+        pub subject: Option<String>,
+        /// The `aud` claim; absent = the token's, else the provider's default audience.
+        #[serde(default)]
+        pub audience: Option<String>,
+        /// The `iss` claim; absent = the token's, else the request's issuer.
+        #[serde(default)]
+        pub issuer: Option<String>,
+        /// Other claims a condition may test (`job_workflow_ref`, `repository_id`, …); they
+        /// override the token's claims of the same name.
+        #[serde(default)]
+        pub claims: Option<BTreeMap<String, Option<ClaimValue>>>,
+        /// An Actions OIDC token (JWT), decoded without verification: its `sub`, `aud`, `iss`
+        /// and every claim describe the job.
+        #[serde(default)]
+        pub token: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_test_trust_policy`: whether a trust policy a relying party already has admits
+    /// each job's token, and if not, why. Offline: no request.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TestTrustPolicyRequest {
+        /// `Aws`, `Azure`, `Gcp`, `Vault`, `Npm` or `PyPI` (case-insensitive).
+        pub provider: String,
+        /// The policy as JSON text, as the provider's CLI prints it (`aws iam get-role`,
+        /// `az ad app federated-credential list`, `gcloud … providers describe --format=json`,
+        /// `vault read -format=json auth/jwt/role/NAME`, a trusted publisher).
+        pub policy: String,
+        /// The jobs to test, one result each, in order.
+        pub jobs: Vec<TrustJob>,
+        /// Where the jobs' issuer comes from when neither the job nor its token names one.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// GitHub Enterprise Cloud: the jobs' tokens carry this enterprise's enterprise-scoped issuer.
+        #[serde(default)]
+        pub enterprise: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// One failing (or undecidable) condition of a trust policy.
+    #[derive(Debug, Serialize)]
+    pub struct TrustReason {
+        /// Where the condition lives: `Statement[0] (Sid GitHub)`, `credential prod`, …
+        pub source: Option<String>,
+        /// The condition: a condition key, `issuer`, `subject`, `audiences`, a CEL expression, …
+        pub condition: String,
+        /// The operator (`StringEquals`, `==`, `matches`, `cannot evaluate`, …).
+        pub operator: String,
+        /// What the policy expects.
+        pub expected: String,
+        /// What the job's token has (`(absent)` / `(unknown)` when missing).
+        pub actual: String,
+        /// Why they differ, when recognisable (immutable subjects, letter case, a renamed
+        /// repository, an enterprise-scoped issuer, …).
+        pub note: Option<String>,
+        /// The whole reason as one line, for display: where, the condition, the operator, the
+        /// expected and the actual value, and the note.
+        pub text: String,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The verdict for one job.
+    #[derive(Debug, Serialize)]
+    pub struct TrustVerdict {
+        /// The job's `sub`.
+        pub subject: String,
+        /// The audience evaluated (given, from the token, or the provider default assumed).
+        pub audience: Option<String>,
+        /// The issuer evaluated.
+        pub issuer: String,
+        /// The token would be accepted. Never true when `evaluable` is false.
+        pub allowed: bool,
+        /// False when the policy cannot be decided for this job ("cannot evaluate").
+        pub evaluable: bool,
+        /// What admits the job (statement, credential, condition), when allowed.
+        pub matched_by: Option<String>,
+        /// For a denial each failing condition; for "cannot evaluate" each undecidable one.
+        pub reasons: Vec<TrustReason>,
+        /// The smallest change that admits the job, when one can be named.
+        pub suggestion: Option<String>,
+        /// Things worth knowing that do not decide the result.
+        pub warnings: Vec<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The results of `ghoidc_test_trust_policy`.
+    #[derive(Debug, Serialize)]
+    pub struct TestTrustPolicyAnswer {
+        /// The provider evaluated (`aws`, `azure`, `gcp`, `vault`, `npm`, `pypi`).
+        pub provider: String,
+        /// One verdict per job, in request order.
+        pub results: Vec<TrustVerdict>,
+        /// Warnings about the policy itself (not about one job), e.g. Entra's credential limit.
+        pub warnings: Vec<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
     /// `ghoidc_clear_cache`: no fields.
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -448,6 +557,7 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_decode_token", DecodeTokenRequest, DecodeTokenAnswer, false, "A token's header and claims, unverified."),
         export!("ghoidc_verify_token", VerifyTokenRequest, ops::VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
         export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
+        export!("ghoidc_test_trust_policy", TestTrustPolicyRequest, TestTrustPolicyAnswer, false, "Whether a trust policy admits each job's token, and why not; no request."),
         export!("ghoidc_clear_cache", ClearCacheRequest, EmptyAnswer, false, "Forgets cached discovery documents and key sets."),
     ]
 }

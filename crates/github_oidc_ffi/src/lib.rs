@@ -292,6 +292,13 @@ pub extern "C" fn ghoidc_trust_policy(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::trust_policy)
 }
 
+/// Request: `TestTrustPolicyRequest`. Answer: `TestTrustPolicyAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_test_trust_policy(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, ops::test_trust_policy)
+}
+
 /// Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
@@ -326,6 +333,7 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_decode_token))
         .register(function!(ghoidc_verify_token))
         .register(function!(ghoidc_trust_policy))
+        .register(function!(ghoidc_test_trust_policy))
         .register(function!(ghoidc_clear_cache))
         .inventory()
 }

@@ -3,6 +3,7 @@
 //! parsed the request before the operation runs.
 
 use crate::contract::*;
+use github_oidc_claims::evaluate::{evaluate, EvaluateError, PolicyProvider, TokenFacts};
 use github_oidc_claims::subject::{job_claims, Job};
 use github_oidc_claims::{Provider, TrustRequest};
 use github_oidc_core::preview;
@@ -334,4 +335,146 @@ pub fn trust_policy(r: TrustPolicyRequest) -> Result<TrustPolicyAnswer> {
 pub fn clear_cache(_: ClearCacheRequest) -> Result<EmptyAnswer> {
     discovery::clear_cache();
     Ok(EmptyAnswer {})
+}
+
+/// A claim of a decoded token as text: strings as they are, numbers and booleans as GitHub
+/// would print them; arrays and objects (never issued by GitHub) as compact JSON.
+fn claim_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The facts of one job: its token's claims (decoded, not verified), then the fields given,
+/// which take precedence; the issuer falls back to `default_issuer`.
+fn token_facts(index: usize, job: TrustJob, default_issuer: &str) -> Result<TokenFacts> {
+    let mut facts = TokenFacts::new(String::new());
+    facts.issuer = default_issuer.to_string();
+    if let Some(token) = given(&job.token) {
+        let decoded = github_oidc_claims::token::decode(token)
+            .map_err(|e| Error::invalid(format!("jobs[{index}]: the token cannot be decoded: {e}.")))?;
+        for (name, value) in &decoded.claims {
+            if let Some(text) = claim_text(value) {
+                facts.claims.insert(name.clone(), text);
+            }
+        }
+        facts.all_claims = true;
+        if let Some(sub) = decoded.claims.get("sub").and_then(|v| v.as_str()) {
+            facts.subject = sub.to_string();
+        }
+        facts.audience = match decoded.claims.get("aud") {
+            Some(serde_json::Value::String(a)) => Some(a.clone()),
+            Some(serde_json::Value::Array(a)) => a.iter().find_map(|v| v.as_str()).map(str::to_string),
+            _ => None,
+        };
+        if let Some(iss) = decoded.claims.get("iss").and_then(|v| v.as_str()) {
+            facts.issuer = iss.to_string();
+        }
+    }
+    if let Some(subject) = given(&job.subject) {
+        facts.subject = subject.to_string();
+    }
+    if let Some(audience) = given(&job.audience) {
+        facts.audience = Some(audience.to_string());
+    }
+    if let Some(issuer) = given(&job.issuer) {
+        facts.issuer = issuer.trim_end_matches('/').to_string();
+    }
+    for (name, value) in job.claims.unwrap_or_default() {
+        match value {
+            Some(v) => {
+                facts.claims.insert(name, v.into_text());
+            }
+            None => {
+                facts.claims.remove(&name);
+            }
+        }
+    }
+    if facts.subject.trim().is_empty() {
+        return Err(Error::invalid(format!(
+            "jobs[{index}]: give a subject or a token whose `sub` is a non-empty string."
+        )));
+    }
+    Ok(facts)
+}
+
+/// `ghoidc_test_trust_policy`: parses the policy once and evaluates every job; a malformed
+/// policy or job is `InvalidArgument` naming what is wrong. Offline: the context only decides
+/// the default issuer.
+pub fn test_trust_policy(r: TestTrustPolicyRequest) -> Result<TestTrustPolicyAnswer> {
+    let provider: PolicyProvider = r
+        .provider
+        .parse()
+        .map_err(|e: EvaluateError| Error::invalid(format!("{e}.")))?;
+    if r.jobs.is_empty() {
+        return Err(Error::invalid(
+            "No job was given: pass at least one subject or token.",
+        ));
+    }
+    let default_issuer = ctx(&r.context)?.issuer_for(given(&r.enterprise))?;
+    let jobs = r
+        .jobs
+        .into_iter()
+        .enumerate()
+        .map(|(i, job)| token_facts(i, job, &default_issuer))
+        .collect::<Result<Vec<_>>>()?;
+    let evaluation = evaluate(provider, &serde_json::Value::String(r.policy), &jobs)
+        .map_err(|e| Error::invalid(format!("{}.", e.to_string().trim_end_matches('.'))))?;
+    Ok(TestTrustPolicyAnswer {
+        provider: evaluation.provider.to_string(),
+        results: evaluation.results.into_iter().map(verdict).collect(),
+        warnings: evaluation.warnings,
+    })
+}
+
+fn verdict(t: github_oidc_claims::evaluate::TrustResult) -> TrustVerdict {
+    TrustVerdict {
+        subject: t.subject,
+        audience: t.audience,
+        issuer: t.issuer,
+        allowed: t.allowed,
+        evaluable: t.evaluable,
+        matched_by: t.matched_by,
+        reasons: t
+            .reasons
+            .into_iter()
+            .map(|r| TrustReason {
+                text: reason_text(&r),
+                source: r.source,
+                condition: r.condition,
+                operator: r.operator,
+                expected: r.expected,
+                actual: r.actual,
+                note: r.note,
+            })
+            .collect(),
+        suggestion: t.suggestion,
+        warnings: t.warnings,
+    }
+}
+
+/// One line for a reason: ``Statement[0]: `KEY` StringEquals `expected` ≠ `actual` — note``.
+fn reason_text(r: &github_oidc_claims::evaluate::Reason) -> String {
+    let mut text = String::new();
+    if let Some(source) = &r.source {
+        text.push_str(source);
+        text.push_str(": ");
+    }
+    if r.operator == "cannot evaluate" {
+        text.push_str(&format!("`{}` `{}`: cannot evaluate", r.condition, r.expected));
+    } else {
+        text.push_str(&format!(
+            "`{}` {} `{}` ≠ `{}`",
+            r.condition, r.operator, r.expected, r.actual
+        ));
+    }
+    if let Some(note) = &r.note {
+        text.push_str(" — ");
+        text.push_str(note);
+    }
+    text
 }

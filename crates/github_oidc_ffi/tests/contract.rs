@@ -26,6 +26,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_decode_token", ghoidc_decode_token),
     ("ghoidc_verify_token", ghoidc_verify_token),
     ("ghoidc_trust_policy", ghoidc_trust_policy),
+    ("ghoidc_test_trust_policy", ghoidc_test_trust_policy),
     ("ghoidc_clear_cache", ghoidc_clear_cache),
 ];
 
