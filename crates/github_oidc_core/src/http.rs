@@ -319,7 +319,11 @@ async fn attempt(req: &Request<'_>, attempt: u32) -> Attempt {
         }));
     }
     let applied = if status.is_success() && !matches!(req.method, Method::GET | Method::HEAD) {
-        format!(" (GitHub answered {}: the {} was applied)", status.as_u16(), req.method)
+        format!(
+            " (GitHub answered {}: the {} was applied)",
+            status.as_u16(),
+            req.method
+        )
     } else {
         String::new()
     };

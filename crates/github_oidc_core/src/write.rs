@@ -84,7 +84,10 @@ fn check_answer(response: &http::Response) -> Result<()> {
     response.parse::<WriteAnswer>().map(|_| ()).map_err(|e| match e {
         crate::Error::UnexpectedResponse { url, message } => crate::Error::UnexpectedResponse {
             url,
-            message: format!("{message} (GitHub answered {}: the write was applied)", response.status),
+            message: format!(
+                "{message} (GitHub answered {}: the write was applied)",
+                response.status
+            ),
         },
         other => other,
     })
