@@ -172,6 +172,6 @@ mod tests {
         let v: Sample = serde_json::from_str(r#"{"name":"n","ref":"r"}"#).unwrap();
         assert_eq!(v.r#ref.as_deref(), Some("r"));
         assert!(serde_json::from_str::<Sample>(r#"{"name":"n","nam":1}"#).is_err());
-        assert_eq!((v.count, v.note), (0, None));
+        assert_eq!((v.name.as_str(), v.count, v.note), ("n", 0, None));
     }
 }
