@@ -11,14 +11,28 @@ BeforeDiscovery {
     # Method: how the faulted request may be retried. BodyLess: GitHub answers 204, so a reset
     # or truncation cuts the connection before the status line (nothing proves it was applied).
     $commands = @(
-        @{ Command = 'Get-GitHubOidcSubjectClaim (org)'; Method = 'GET'; Path = '/orgs/custom-org/actions/oidc/customization/sub'; Target = 'custom-org'; Requests = 1 }
-        @{ Command = 'Get-GitHubOidcSubjectClaim (repo)'; Method = 'GET'; Path = '/repos/octo-org/octo-repo/actions/oidc/customization/sub'; Target = 'octo-org/octo-repo'; Requests = 1 }
-        @{ Command = 'Set-GitHubOidcSubjectClaim'; Method = 'PUT'; Path = '/repos/octo-org/octo-repo/actions/oidc/customization/sub'; Target = 'octo-org/octo-repo'; Requests = 1 }
+        @{ Command = 'Get-GitHubOidcSubjectClaim (org)'; Method = 'GET'
+           Path = '/orgs/custom-org/actions/oidc/customization/sub'
+           Target = 'custom-org'; Requests = 1 }
+        @{ Command = 'Get-GitHubOidcSubjectClaim (repo)'; Method = 'GET'
+           Path = '/repos/octo-org/octo-repo/actions/oidc/customization/sub'
+           Target = 'octo-org/octo-repo'; Requests = 1 }
+        @{ Command = 'Set-GitHubOidcSubjectClaim'; Method = 'PUT'
+           Path = '/repos/octo-org/octo-repo/actions/oidc/customization/sub'
+           Target = 'octo-org/octo-repo'; Requests = 1 }
         @{ Command = 'Get-GitHubOidcClaim'; Method = 'GET'; Path = '/.well-known/openid-configuration'; Target = 'github.com'; Requests = 1 }
-        @{ Command = 'Get-GitHubOidcPropertyClaim'; Method = 'GET'; Path = '/orgs/custom-org/actions/oidc/customization/properties/repo'; Target = 'custom-org'; Requests = 1 }
-        @{ Command = 'Add-GitHubOidcPropertyClaim'; Method = 'POST'; Path = '/orgs/custom-org/actions/oidc/customization/properties/repo'; Target = 'team'; Requests = 1 }
-        @{ Command = 'Remove-GitHubOidcPropertyClaim'; Method = 'DELETE'; Path = '/orgs/custom-org/actions/oidc/customization/properties/repo/workspace_id'; Target = 'workspace_id'; Requests = 1; BodyLess = $true }
-        @{ Command = 'Set-GitHubOidcIssuer'; Method = 'PUT'; Path = '/enterprises/octocat-inc/actions/oidc/customization/issuer'; Target = 'octocat-inc'; Requests = 1; BodyLess = $true }
+        @{ Command = 'Get-GitHubOidcPropertyClaim'; Method = 'GET'
+           Path = '/orgs/custom-org/actions/oidc/customization/properties/repo'
+           Target = 'custom-org'; Requests = 1 }
+        @{ Command = 'Add-GitHubOidcPropertyClaim'; Method = 'POST'
+           Path = '/orgs/custom-org/actions/oidc/customization/properties/repo'
+           Target = 'team'; Requests = 1 }
+        @{ Command = 'Remove-GitHubOidcPropertyClaim'; Method = 'DELETE'
+           Path = '/orgs/custom-org/actions/oidc/customization/properties/repo/workspace_id'
+           Target = 'workspace_id'; Requests = 1; BodyLess = $true }
+        @{ Command = 'Set-GitHubOidcIssuer'; Method = 'PUT'
+           Path = '/enterprises/octocat-inc/actions/oidc/customization/issuer'
+           Target = 'octocat-inc'; Requests = 1; BodyLess = $true }
         @{ Command = 'Test-GitHubOidcToken (JWKS)'; Method = 'GET'; Path = '/.well-known/jwks'; Target = 'github.com'; Requests = 2 }
     )
     # Class: how the retry policy treats it. Status faults answer once (times = 1).
@@ -60,7 +74,8 @@ BeforeAll {
     $script:MaxRetries = 1
     $script:SlackSec = 3
     $script:ctx = @{
-        HostName = 'github.com'; ApiBaseUri = $script:fake.BaseUrl; IssuerUri = $script:fake.BaseUrl; Token = 'test-admin-token'
+        HostName = 'github.com'; ApiBaseUri = $script:fake.BaseUrl; IssuerUri = $script:fake.BaseUrl
+        Token = 'test-admin-token'
         TimeoutSec = $script:TimeoutSec; MaxRetries = $script:MaxRetries; MaxRetryWaitSec = 2
     }
 
