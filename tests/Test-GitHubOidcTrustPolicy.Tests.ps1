@@ -1,3 +1,4 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
 # Test-GitHubOidcTrustPolicy: for every provider an allowed and a denied case (the reason names
 # the condition and both values), immutable vs legacy subjects (the migration view), the
 # round trip with New-GitHubOidcTrustPolicy, "cannot evaluate" is never allowed, malformed

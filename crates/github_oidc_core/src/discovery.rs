@@ -3,7 +3,9 @@
 //! `ISSUER/.well-known/openid-configuration` lists `claims_supported` (the claim keys a
 //! template may use) and `jwks_uri`. A repeated call for the same issuer makes no request.
 //! Failures are remembered for a short time, so argument completion on an offline machine
-//! does not wait for a timeout on every Tab.
+//! does not wait for a timeout on every Tab, and a write's claim-key check (dry run, then the
+//! write) fetches discovery at most once. Both are read through [`http::send`], so they share
+//! its size cap ([`http::MAX_RESPONSE_BYTES`]), timeouts and retries, and a redirect is an error.
 
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -104,6 +106,15 @@ pub fn discover(ctx: &Context, enterprise: Option<&str>) -> Result<Arc<Discovery
 pub fn recently_failed(issuer: &str) -> bool {
     let c = cache();
     matches!(c.failures.get(&discovery_uri(issuer)), Some((t, _)) if t.elapsed() < NEGATIVE_TTL)
+}
+
+/// The message of a discovery failure for this issuer within the last minute, if any.
+pub fn recent_failure(issuer: &str) -> Option<String> {
+    let c = cache();
+    match c.failures.get(&discovery_uri(issuer)) {
+        Some((t, message)) if t.elapsed() < NEGATIVE_TTL => Some(message.clone()),
+        _ => None,
+    }
 }
 
 fn parse(response: &http::Response) -> Result<Discovery> {

@@ -1,15 +1,31 @@
 //! HTTP: one process-wide tokio runtime, one pooled `reqwest` client, GitHub's headers,
-//! bounded timeouts and retries.
+//! bounded timeouts, bounded answers and retries.
 //!
 //! Retry policy (after reqwest-retry's classification and octocrab's rate-limit rules):
 //! - connect errors and timeouts, 5xx, 408, 429, and 403 responses that are rate limits (a
 //!   `retry-after` header, `x-ratelimit-remaining: 0`, or a message about a rate limit, as
 //!   secondary limits may have no headers) are transient and retried up to
 //!   `Context::max_retries` times; every other 4xx is returned at once;
+//! - what may be resent depends on the method. A GET is retried after any of the above, and
+//!   also when its answer breaks off mid-body. A PUT sets the whole resource, so it may be
+//!   resent after a timeout, a reset or a transient status. A POST or DELETE is resent only
+//!   when the failure proves it was not applied: the connection could not be made, or GitHub
+//!   refused it as a rate limit (429, a rate-limited 403) or with a 503 that carries
+//!   `retry-after`;
+//! - a write answered with a 2xx status is never sent again, whatever its body (an answer that
+//!   breaks off, is not JSON or is too large is an error that says the write was applied);
 //! - the wait is `retry-after` seconds, else the time until `x-ratelimit-reset` when the
 //!   remaining budget is 0, else one minute for a secondary limit without headers (GitHub's
 //!   advice), else exponential backoff (250 ms, 500 ms, 1 s, … capped);
 //! - a wait longer than `Context::max_retry_wait` is not slept: the error is returned.
+//!
+//! Every attempt is bounded by `Context::timeout` from connecting to the last body byte, so a
+//! server that never answers costs at most `timeout × (max_retries + 1)` plus the backoff
+//! waits per request. Answers larger than [`MAX_RESPONSE_BYTES`] are refused as
+//! [`Error::UnexpectedResponse`] without being read whole: by their `Content-Length`, or while
+//! a chunked body is counted. Redirects are never followed (a 3xx is an
+//! [`Error::UnexpectedResponse`] naming the `Location` host), so the token never leaves the
+//! host it was meant for.
 //!
 //! TLS uses the operating system's trust store (`rustls-native-certs`), and reqwest honours
 //! `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Tokens only ever go into the `Authorization`
@@ -24,6 +40,10 @@ use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The largest answer read from any server (API responses, discovery documents, JWKS): 8 MiB.
+/// GitHub's answers for these endpoints are a few KiB.
+pub const MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The REST API version this client speaks.
 pub const API_VERSION: &str = "2022-11-28";
@@ -45,6 +65,7 @@ static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(|| {
         .user_agent(USER_AGENT.as_str())
         .connect_timeout(Duration::from_secs(10))
         .pool_idle_timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("the HTTP client builds")
 });
@@ -172,87 +193,225 @@ fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, bo
     }
 }
 
-/// Sends a request with GitHub's headers, retrying transient failures.
-pub async fn send(req: Request<'_>) -> Result<Response> {
+/// Whether the method may be resent after a failure that does not prove the request was not
+/// applied (a timeout, a reset, a 5xx): GET and HEAD read, PUT replaces the whole resource.
+fn resendable(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT)
+}
+
+/// Whether an error answer proves the request was not applied, so that even a POST or DELETE
+/// may be resent: a rate limit (429, a rate-limited 403), or a 503 that names a `retry-after`.
+fn proves_not_applied(status: StatusCode, h: &HeaderMap, rate_limited: bool) -> bool {
+    rate_limited || (status == StatusCode::SERVICE_UNAVAILABLE && h.contains_key(RETRY_AFTER))
+}
+
+/// What to do after one attempt.
+enum Attempt {
+    Done(Result<Response>),
+    /// Retry after this wait, if the budget allows; otherwise return the error.
+    Retry(Duration, Error),
+}
+
+/// The `Location` of a redirect, as `host[:port]`, resolved against the request URL.
+fn location_host(url: &str, h: &HeaderMap) -> String {
+    h.get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|loc| reqwest::Url::parse(url).ok()?.join(loc).ok())
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| "an unnamed location".to_string())
+}
+
+fn too_large(url: &str, size: Option<u64>) -> Error {
+    let size = size.map_or_else(|| "more than".to_string(), |n| format!("{n} bytes,"));
+    Error::UnexpectedResponse {
+        url: url.to_string(),
+        message: format!(
+            "the answer is {size} over the {} MiB limit; it was not read",
+            MAX_RESPONSE_BYTES / (1024 * 1024)
+        ),
+    }
+}
+
+/// Reads a body chunk by chunk, refusing it as soon as it passes [`MAX_RESPONSE_BYTES`].
+async fn read_capped(url: &str, resp: &mut reqwest::Response) -> std::result::Result<Vec<u8>, ReadFailure> {
+    if resp.content_length().is_some_and(|n| n > MAX_RESPONSE_BYTES) {
+        return Err(ReadFailure::TooLarge(too_large(url, resp.content_length())));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(ReadFailure::Io)? {
+        if (bytes.len() + chunk.len()) as u64 > MAX_RESPONSE_BYTES {
+            return Err(ReadFailure::TooLarge(too_large(url, None)));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+enum ReadFailure {
+    TooLarge(Error),
+    Io(reqwest::Error),
+}
+
+async fn attempt(req: &Request<'_>, attempt: u32) -> Attempt {
     let ctx = req.ctx;
-    let mut attempt = 0u32;
-    loop {
-        let mut builder = CLIENT
-            .request(req.method.clone(), &req.url)
-            .timeout(ctx.timeout)
-            .header(ACCEPT, "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", req.api_version.unwrap_or(API_VERSION));
-        if req.auth {
-            let token = ctx.require_token()?;
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| {
-                    Error::invalid("The token contains characters that cannot be sent in a header.")
-                })?;
-            value.set_sensitive(true);
-            builder = builder.header(AUTHORIZATION, value);
+    let mut builder = CLIENT
+        .request(req.method.clone(), &req.url)
+        .timeout(ctx.timeout)
+        .header(ACCEPT, "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", req.api_version.unwrap_or(API_VERSION));
+    if req.auth {
+        let token = match ctx.require_token() {
+            Ok(t) => t,
+            Err(e) => return Attempt::Done(Err(e)),
+        };
+        let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())) else {
+            return Attempt::Done(Err(Error::invalid(
+                "The token contains characters that cannot be sent in a header.",
+            )));
+        };
+        value.set_sensitive(true);
+        builder = builder.header(AUTHORIZATION, value);
+    }
+    if let Some(body) = &req.body {
+        builder = builder.json(body);
+    }
+    let network = |message: String, source: reqwest::Error| Error::Network {
+        method: req.method.to_string(),
+        url: req.url.clone(),
+        message,
+        source: Some(source),
+    };
+    let mut resp = match builder.send().await {
+        Ok(resp) => resp,
+        Err(e) => {
+            let message = if e.is_timeout() {
+                format!("timed out after {:.0} s", ctx.timeout.as_secs_f64())
+            } else {
+                without_url(&e)
+            };
+            // A connection that was never made proves nothing was sent; anything later
+            // (a timeout, a reset) may have reached the server.
+            let retry = e.is_connect() || (resendable(&req.method) && (e.is_timeout() || e.is_request()));
+            let err = network(message, e);
+            return if retry {
+                Attempt::Retry(backoff(attempt), err)
+            } else {
+                Attempt::Done(Err(err))
+            };
         }
-        if let Some(body) = &req.body {
-            builder = builder.json(body);
+    };
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    if status.is_redirection() {
+        return Attempt::Done(Err(Error::UnexpectedResponse {
+            url: req.url.clone(),
+            message: format!(
+                "the server answered {} with a redirect to {}; redirects are not followed, so the request was not sent there",
+                status.as_u16(),
+                location_host(&req.url, &headers)
+            ),
+        }));
+    }
+    let applied = if status.is_success() && !matches!(req.method, Method::GET | Method::HEAD) {
+        format!(
+            " (GitHub answered {}: the {} was applied)",
+            status.as_u16(),
+            req.method
+        )
+    } else {
+        String::new()
+    };
+    let bytes = match read_capped(&req.url, &mut resp).await {
+        Ok(b) => b,
+        Err(ReadFailure::TooLarge(Error::UnexpectedResponse { url, message })) => {
+            return Attempt::Done(Err(Error::UnexpectedResponse {
+                url,
+                message: format!("{message}{applied}"),
+            }))
         }
-        let wait = match builder.send().await {
-            Ok(resp) => {
-                let status = resp.status();
-                let headers = resp.headers().clone();
-                let bytes = resp.bytes().await.map_err(|e| Error::Network {
-                    method: req.method.to_string(),
-                    url: req.url.clone(),
-                    message: format!("reading the response failed: {}", without_url(&e)),
-                    source: Some(e),
-                })?;
-                if status.is_success() {
-                    let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-                        serde_json::Value::Null
+        Err(ReadFailure::TooLarge(e)) => return Attempt::Done(Err(e)),
+        Err(ReadFailure::Io(e)) => {
+            let what = if e.is_timeout() {
+                format!("timed out after {:.0} s", ctx.timeout.as_secs_f64())
+            } else {
+                without_url(&e)
+            };
+            let err = network(format!("reading the response failed: {what}{applied}"), e);
+            // Only a read is sent again: a write's answer was cut after it was applied.
+            return if matches!(req.method, Method::GET | Method::HEAD) {
+                Attempt::Retry(backoff(attempt), err)
+            } else {
+                Attempt::Done(Err(err))
+            };
+        }
+    };
+    if status.is_success() {
+        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+            serde_json::Value::Null
+        } else {
+            match serde_json::from_slice(&bytes) {
+                Ok(v) => v,
+                Err(e) => {
+                    let what = if headers
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"))
+                    {
+                        "an HTML page, not JSON".to_string()
                     } else {
-                        serde_json::from_slice(&bytes).map_err(|e| Error::UnexpectedResponse {
-                            url: req.url.clone(),
-                            message: format!("the body is not valid JSON ({e})"),
-                        })?
+                        format!("not valid JSON ({e})")
                     };
-                    return Ok(Response {
-                        status: status.as_u16(),
+                    return Attempt::Done(Err(Error::UnexpectedResponse {
                         url: req.url.clone(),
-                        body,
-                    });
+                        message: format!("the body is {what}{applied}"),
+                    }));
                 }
-                let err = parse_error(&req.method, &req.url, status, &headers, &bytes);
-                let transient = is_transient(status, err.rate_limited);
-                if !transient || attempt >= ctx.max_retries {
-                    return Err(Error::Api(Box::new(err)));
-                }
-                let wait = err
-                    .retry_after_secs
-                    .map(Duration::from_secs)
-                    .unwrap_or_else(|| backoff(attempt));
-                if wait > ctx.max_retry_wait {
-                    return Err(Error::Api(Box::new(err)));
-                }
-                wait
-            }
-            Err(e) => {
-                let transient = e.is_connect() || e.is_timeout();
-                if !transient || attempt >= ctx.max_retries {
-                    let what = if e.is_timeout() {
-                        format!("timed out after {:.0} s", ctx.timeout.as_secs_f64())
-                    } else {
-                        without_url(&e)
-                    };
-                    return Err(Error::Network {
-                        method: req.method.to_string(),
-                        url: req.url.clone(),
-                        message: what,
-                        source: Some(e),
-                    });
-                }
-                backoff(attempt)
             }
         };
-        attempt += 1;
-        tokio::time::sleep(wait).await;
+        return Attempt::Done(Ok(Response {
+            status: status.as_u16(),
+            url: req.url.clone(),
+            body,
+        }));
+    }
+    let err = parse_error(&req.method, &req.url, status, &headers, &bytes);
+    let retry = if resendable(&req.method) {
+        is_transient(status, err.rate_limited)
+    } else {
+        proves_not_applied(status, &headers, err.rate_limited)
+    };
+    if !retry {
+        return Attempt::Done(Err(Error::Api(Box::new(err))));
+    }
+    let wait = err
+        .retry_after_secs
+        .map(Duration::from_secs)
+        .unwrap_or_else(|| backoff(attempt));
+    Attempt::Retry(wait, Error::Api(Box::new(err)))
+}
+
+/// Sends a request with GitHub's headers, retrying transient failures (see the module's
+/// policy).
+pub async fn send(req: Request<'_>) -> Result<Response> {
+    let ctx = req.ctx;
+    let mut n = 0u32;
+    loop {
+        match attempt(&req, n).await {
+            Attempt::Done(result) => return result,
+            Attempt::Retry(wait, err) => {
+                if n >= ctx.max_retries || wait > ctx.max_retry_wait {
+                    return Err(err);
+                }
+                n += 1;
+                tokio::time::sleep(wait).await;
+            }
+        }
     }
 }
 

@@ -117,7 +117,15 @@ pub fn check_keys(ctx: &Context, keys_in: &[String], allow_unknown: bool) -> Res
     if allow_unknown {
         return Ok(None);
     }
-    match discovery::discover(ctx, None) {
+    // A failure seen moments ago (the dry run before this write, or the previous command) is
+    // not fetched again: a command fetches discovery at most once, and a write against an
+    // issuer that does not answer waits for it once.
+    let issuer = ctx.issuer();
+    let found = match discovery::recent_failure(&issuer) {
+        Some(message) if discovery::cached(&issuer).is_none() => Err(message),
+        _ => discovery::discover(ctx, None).map_err(|e| e.to_string()),
+    };
+    match found {
         Ok(d) => keys::validate(keys_in, Some(&d.claims_supported)).map(|_| None),
         Err(e) => {
             let builtin: Vec<String> = keys::BUILTIN_CLAIMS.iter().map(|s| s.to_string()).collect();

@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::endpoints::Endpoint;
 use crate::error::Result;
 use crate::http;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The outcome of a write (or of its dry run).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -54,10 +54,43 @@ pub(crate) fn perform(
         return Ok((written, None));
     }
     let response = http::api(ctx, endpoint, args, written.sent.as_ref())?;
+    check_answer(&response)?;
     written.applied = true;
     written.result =
         Some(response.body.clone()).filter(|b| !b.is_null() && b.as_object().is_none_or(|o| !o.is_empty()));
     Ok((written, Some(response)))
+}
+
+/// The fields a write's answer may carry: GitHub answers `{}`, nothing, or the object it
+/// created, and a field it echoes has the type of what was sent.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct WriteAnswer {
+    include_claim_keys: Option<Vec<String>>,
+    use_default: Option<bool>,
+    use_immutable_subject: Option<bool>,
+    include_enterprise_slug: Option<bool>,
+    custom_property_name: Option<String>,
+    inclusion_source: Option<String>,
+}
+
+/// A 2xx answer that is neither empty nor an object of the expected shape is an
+/// [`crate::Error::UnexpectedResponse`]: the write was applied (it is not sent again), but
+/// what answered may not be GitHub.
+fn check_answer(response: &http::Response) -> Result<()> {
+    if response.body.is_null() {
+        return Ok(());
+    }
+    response.parse::<WriteAnswer>().map(|_| ()).map_err(|e| match e {
+        crate::Error::UnexpectedResponse { url, message } => crate::Error::UnexpectedResponse {
+            url,
+            message: format!(
+                "{message} (GitHub answered {}: the write was applied)",
+                response.status
+            ),
+        },
+        other => other,
+    })
 }
 
 /// A request body as JSON.
