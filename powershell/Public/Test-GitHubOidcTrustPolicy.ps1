@@ -48,27 +48,38 @@ function Test-GitHubOidcTrustPolicy {
         Would a push to main of octo-org/octo-repo be allowed to assume the IAM role "deploy"?
 
         .EXAMPLE
-        Test-GitHubOidcTrustPolicy -Provider Azure -Policy (az ad app federated-credential list --id $appId) -Subject 'repo:octo-org/octo-repo:environment:prod'
+        $credentials = az ad app federated-credential list --id $appId
+        Test-GitHubOidcTrustPolicy -Provider Azure -Policy $credentials -Subject 'repo:octo-org/octo-repo:environment:prod'
 
         Tests the federated credentials of an Entra ID application against a job in environment prod.
 
         .EXAMPLE
-        Test-GitHubOidcTrustPolicy -Provider Gcp -Path provider.json -Subject 'repo:octo-org/octo-repo:ref:refs/heads/main' -Claim @{ repository_owner_id = '123456' }
+        Test-GitHubOidcTrustPolicy -Provider Gcp -Path provider.json -Subject 'repo:octo-org/octo-repo:ref:refs/heads/main' `
+            -Claim @{ repository_owner_id = '123456' }
 
         Tests a GCP workload identity pool provider whose attributeCondition reads the owner ID.
 
         .EXAMPLE
-        Test-GitHubOidcTrustPolicy -Provider Vault -Policy (vault read -format=json auth/jwt/role/deploy) -Subject 'repo:octo-org/octo-repo:environment:prod' -Claim @{ repository_owner = 'octo-org' }
+        $role = vault read -format=json auth/jwt/role/deploy
+        Test-GitHubOidcTrustPolicy -Provider Vault -Policy $role -Subject 'repo:octo-org/octo-repo:environment:prod' `
+            -Claim @{ repository_owner = 'octo-org' }
 
         Tests a Vault JWT role (its default audience is https://github.com/OWNER, hence the owner claim).
 
         .EXAMPLE
-        Test-GitHubOidcTrustPolicy -Provider Npm -Policy @{ type = 'github'; repository = 'octo-org/octo-pkg'; file = 'publish.yml' } -Token $env:ID_TOKEN
+        $publisher = @{ type = 'github'; repository = 'octo-org/octo-pkg'; file = 'publish.yml' }
+        Test-GitHubOidcTrustPolicy -Provider Npm -Policy $publisher -Token $env:ID_TOKEN
 
         Would npm trusted publishing accept this token? Its sub, audience, issuer and claims are used (decoded, not verified).
 
         .EXAMPLE
-        Test-GitHubOidcTrustPolicy -Provider PyPI -Policy @{ repository_owner = 'octo-org'; repository_name = 'octo-pkg'; workflow_filename = 'release.yml'; environment = 'pypi' } -Subject 'repo:octo-org/octo-pkg:environment:pypi' -Audience pypi -Claim @{ job_workflow_ref = 'octo-org/octo-pkg/.github/workflows/release.yml@refs/tags/v1' }
+        $publisher = @{
+            repository_owner = 'octo-org'; repository_name = 'octo-pkg'; workflow_filename = 'release.yml'; environment = 'pypi'
+        }
+        $workflow = 'octo-org/octo-pkg/.github/workflows/release.yml@refs/tags/v1'
+        Test-GitHubOidcTrustPolicy -Provider PyPI -Policy $publisher -Subject 'repo:octo-org/octo-pkg:environment:pypi' `
+            -Audience pypi `
+            -Claim @{ job_workflow_ref = $workflow }
 
         Tests a PyPI trusted publisher against a release job.
 
@@ -99,6 +110,8 @@ function Test-GitHubOidcTrustPolicy {
         .LINK
         Resolve-GitHubOidcSubject
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
+        Justification = 'Audience, Claim and Token are read in a nested script block, which the rule does not follow.')]
     [CmdletBinding(DefaultParameterSetName = 'Policy')]
     [OutputType('GitHubOidc.TrustResult')]
     param(
@@ -263,8 +276,9 @@ function Test-GitHubOidcTrustPolicy {
             $object = [System.Management.Automation.PSObject]::AsPSObject($item)
             $main = $object.PSObject.Properties['Subject']
             if (-not $main -or [string]::IsNullOrWhiteSpace("$($main.Value)")) {
-                $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -TargetObject $item -Message (
-                            "A subject must be a string or an object with a Subject property (from Resolve-GitHubOidcSubject), not [$($value.GetType().FullName)].")))
+                $message = 'A subject must be a string or an object with a Subject property (from Resolve-GitHubOidcSubject), ' +
+                "not [$($value.GetType().FullName)]."
+                $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -TargetObject $item -Message $message))
                 continue
             }
             $claims = [ordered]@{}
