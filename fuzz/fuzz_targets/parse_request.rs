@@ -13,7 +13,11 @@ fn parse<T: serde::de::DeserializeOwned>(data: &[u8]) {
             "a parse error is InvalidArgument: {e}"
         );
         let json = serde_json::to_string(&e.to_json()).expect("the error serialises");
-        assert!(json.len() < 4096, "a parse error message stays short: {} bytes", json.len());
+        assert!(
+            json.len() < 4096,
+            "a parse error message stays short: {} bytes",
+            json.len()
+        );
     }
 }
 

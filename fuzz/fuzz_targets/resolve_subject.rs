@@ -5,5 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    github_oidc_fuzz::check(github_oidc::ghoidc_resolve_subject, &github_oidc_fuzz::offline(data));
+    github_oidc_fuzz::check(
+        github_oidc::ghoidc_resolve_subject,
+        &github_oidc_fuzz::offline(data),
+    );
 });

@@ -19,7 +19,10 @@ pub fn check(export: ExportFn, request: &[u8]) {
     let copied = github_oidc::ghoidc_result_copy(FFISliceMut::from_slice(&mut answer));
     assert_eq!(copied as usize, answer.len(), "the whole answer is copied");
     let json: serde_json::Value = serde_json::from_slice(&answer).unwrap_or_else(|e| {
-        panic!("status {status:?}: the answer is not JSON ({e}): {}", String::from_utf8_lossy(&answer))
+        panic!(
+            "status {status:?}: the answer is not JSON ({e}): {}",
+            String::from_utf8_lossy(&answer)
+        )
     });
     assert_ne!(
         status,
