@@ -411,7 +411,7 @@ function Invoke-Fuzz {
         & $exe "-max_total_time=$seconds" '-max_len=8192' '-timeout=20' '-rss_limit_mb=2048' '-print_final_stats=1' `
             "-artifact_prefix=$artifacts/" $work (Join-Path $fuzzDir "corpus/$t") 2>&1 |
             ForEach-Object { "$_" } | Tee-Object -Variable lines |
-            Where-Object { $_ -match '^(INFO|==|stat::number_of_executed_units|stat::peak_rss|Done|SUMMARY|thread|panicked)' -or $_ -match 'ERROR' } |
+            Where-Object { $_ -cmatch '^(INFO|==|stat::number_of_executed_units|stat::peak_rss|Done|SUMMARY|thread|panicked)|ERROR' } |
             Out-Host
         $runs = ($lines | Select-String '^stat::number_of_executed_units:\s*(\d+)' | Select-Object -Last 1)
         [pscustomobject]@{
