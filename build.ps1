@@ -16,7 +16,8 @@
 
     ./build.ps1 -Test then runs, in order: cargo fmt --check, cargo clippy -D warnings, the
     bindings drift check (git diff on bindings/), cargo test, the C ABI test (a C program
-    compiled against bindings/github_oidc.h, when a C compiler is on PATH), PSScriptAnalyzer
+    compiled against bindings/github_oidc.h, when a C compiler is on PATH), the memory check
+    (the C ABI test and a 100,000-call loop under valgrind, when valgrind is on PATH), PSScriptAnalyzer
     (when installed; on powershell/ and the built module), the package (when PSResourceGet is
     installed: output/GitHubOidc.<version>.nupkg, which tests/Package.Tests.ps1 installs) and the
     Pester tests in a fresh pwsh -NoProfile against the built module and the fake GitHub server.
@@ -66,6 +67,15 @@
     The .nupkg, or a folder holding exactly one, for -InstallTest, -Publish and -Test (default: the
     package in output/).
 
+.PARAMETER Fuzz
+    Run every fuzz target in fuzz/ (libFuzzer, built with the nightly toolchain and
+    AddressSanitizer) for -Minutes in all, split evenly; seeds come from fuzz/corpus/<target>/,
+    new inputs go to target/fuzz-corpus/<target>/ and a finding to fuzz/artifacts/<target>/.
+    Builds nothing else. Needs `rustup toolchain install nightly` on Linux x64.
+
+.PARAMETER Minutes
+    With -Fuzz: total fuzzing time in minutes (default 10).
+
 .PARAMETER Publish
     Publish the package at -PackagePath to the PowerShell Gallery with -ApiKey (nothing is built).
 
@@ -82,6 +92,9 @@
 
 .EXAMPLE
     ./build.ps1 -Package
+
+.EXAMPLE
+    ./build.ps1 -Fuzz -Minutes 30
     Install-PSResource GitHubOidc -Repository <a file repository holding output/GitHubOidc.<version>.nupkg>
 
 .EXAMPLE
@@ -103,7 +116,10 @@ param(
     [switch] $InstallTest,
     [string] $PackagePath,
     [switch] $Publish,
-    [string] $ApiKey
+    [string] $ApiKey,
+    [switch] $Fuzz,
+    [ValidateRange(1, 10080)]
+    [int] $Minutes = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -234,6 +250,7 @@ function Invoke-Tests {
         }
 
         Invoke-Step 'C ABI' { Invoke-CAbiTest -Strict:$strict }
+        Invoke-Step 'valgrind' { Invoke-MemoryTest }
 
         Invoke-Step 'PSScriptAnalyzer' {
             if (-not (Get-Module -ListAvailable PSScriptAnalyzer)) {
@@ -297,6 +314,117 @@ function Invoke-CAbiTest {
         Stop-Process -Id $server.Id -ErrorAction SilentlyContinue
     }
     @{ Passed = [int]$ok; Failed = [int](-not $ok) }
+}
+
+function Start-FakeGitHub {
+    # Starts the fake GitHub server on a free port; returns the process and its base URL.
+    param([string] $OutFile)
+    $server = Start-Process -FilePath (Join-Path $Target 'fake_github') -ArgumentList '--port', '0' `
+        -RedirectStandardOutput $OutFile -PassThru -NoNewWindow
+    $deadline = (Get-Date).AddSeconds(20)
+    while ((Get-Date) -lt $deadline) {
+        Start-Sleep -Milliseconds 100
+        $line = Get-Content $OutFile -TotalCount 1 -ErrorAction SilentlyContinue
+        if ($line -match 'listening on (\S+)') { return @{ Process = $server; Url = $Matches[1] } }
+    }
+    Stop-Process -Id $server.Id -ErrorAction SilentlyContinue
+    throw 'build.ps1: the fake GitHub server did not start.'
+}
+
+function Invoke-MemoryTest {
+    # The C ABI test (against the fake server) and `abi_test --loop 100000` (offline exports,
+    # valid and invalid requests) under valgrind: zero errors and no definite leak, or it fails.
+    # tests/c/valgrind.supp holds the only suppressions (each one commented).
+    param([int] $Calls = 100000)
+    $cc = @('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue } | Select-Object -First 1
+    $valgrind = Get-Command valgrind -ErrorAction SilentlyContinue
+    # Under CI a missing C compiler fails the C ABI step already; valgrind is installed by
+    # .ci/run but not on the hosted runners (the workflow only calls build.ps1), so it is a skip.
+    if ($IsWindows -or $IsMacOS -or -not $cc -or -not $valgrind) {
+        Write-Warning 'valgrind or a C compiler is not on PATH (or not Linux): skipping the memory check (apt-get install valgrind).'
+        return @{ Passed = 0; Failed = 0 }
+    }
+    Write-Host "==> valgrind: C ABI test and $Calls offline calls" -ForegroundColor Cyan
+    $exe = Join-Path $Root 'target/abi_test_memcheck'
+    & $cc -std=c11 -g -Wall -Werror -I (Join-Path $Root 'bindings') (Join-Path $Root 'tests/c/abi_test.c') `
+        -L $Target -lgithub_oidc "-Wl,-rpath,$Target" -o $exe | Out-Host
+    if ($LASTEXITCODE -ne 0) { return @{ Passed = 0; Failed = 1 } }
+    [string[]] $memcheck = @(
+        '--quiet', '--leak-check=full', '--errors-for-leak-kinds=definite', '--show-leak-kinds=definite',
+        '--error-exitcode=1', "--suppressions=$(Join-Path $Root 'tests/c/valgrind.supp')"
+    )
+    $passed = 0; $failed = 0
+    $fake = Start-FakeGitHub -OutFile (Join-Path $Root 'target/memcheck_fake.out')
+    try {
+        & $valgrind.Source @memcheck $exe $fake.Url | Out-Host
+        if ($LASTEXITCODE -eq 0) { $passed++ } else { $failed++; Write-Host 'FAIL valgrind: C ABI test' -ForegroundColor Red }
+    } finally {
+        Stop-Process -Id $fake.Process.Id -ErrorAction SilentlyContinue
+    }
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    & $valgrind.Source @memcheck $exe --loop $Calls | Out-Host
+    if ($LASTEXITCODE -eq 0) { $passed++ } else { $failed++; Write-Host "FAIL valgrind: $Calls offline calls" -ForegroundColor Red }
+    Write-Host ('valgrind: {0} calls in {1:N0} s' -f $Calls, $watch.Elapsed.TotalSeconds)
+    @{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-Fuzz {
+    # Builds the fuzz targets of fuzz/ with nightly (libFuzzer + sanitizer coverage +
+    # AddressSanitizer, the flags cargo-fuzz uses) and runs each for an equal share of $Minutes.
+    param([int] $Minutes)
+    if (-not $IsLinux -or [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -ne 'X64') {
+        throw 'build.ps1 -Fuzz runs on Linux x64 only (libFuzzer with AddressSanitizer).'
+    }
+    $null = cargo +nightly --version 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        throw 'build.ps1 -Fuzz needs the nightly Rust toolchain: rustup toolchain install nightly.'
+    }
+    $fuzzDir = Join-Path $Root 'fuzz'
+    $triple = 'x86_64-unknown-linux-gnu'
+    $targets = @(Get-ChildItem (Join-Path $fuzzDir 'fuzz_targets') -Filter *.rs | ForEach-Object BaseName | Sort-Object)
+    $flags = @(
+        '-Cpasses=sancov-module', '-Cllvm-args=-sanitizer-coverage-level=4',
+        '-Cllvm-args=-sanitizer-coverage-inline-8bit-counters', '-Cllvm-args=-sanitizer-coverage-pc-table',
+        '-Cllvm-args=-sanitizer-coverage-trace-compares', '--cfg', 'fuzzing', '-Zsanitizer=address',
+        '-Cdebug-assertions', '-Coverflow-checks'
+    ) -join ' '
+    Push-Location $fuzzDir
+    $previousFlags = $env:RUSTFLAGS
+    try {
+        # --target keeps the sanitizer flags off build scripts and proc macros.
+        $env:RUSTFLAGS = $flags
+        Invoke-Native "cargo +nightly build (fuzz targets: $($targets -join ', '))" {
+            cargo +nightly build --release --target $triple --bins
+        }
+    } finally {
+        $env:RUSTFLAGS = $previousFlags
+        Pop-Location
+    }
+    $seconds = [math]::Max(10, [int]($Minutes * 60 / $targets.Count))
+    $rows = foreach ($t in $targets) {
+        $work = Join-Path $Root "target/fuzz-corpus/$t"
+        $artifacts = Join-Path $fuzzDir "artifacts/$t"
+        New-Item -ItemType Directory -Force -Path $work, $artifacts | Out-Null
+        Write-Host "==> fuzz $t for $seconds s" -ForegroundColor Cyan
+        $exe = Join-Path $fuzzDir "target/$triple/release/$t"
+        # The first folder receives new inputs; fuzz/corpus/<t> (the committed seeds) is only read.
+        & $exe "-max_total_time=$seconds" '-max_len=8192' '-timeout=20' '-rss_limit_mb=2048' '-print_final_stats=1' `
+            "-artifact_prefix=$artifacts/" $work (Join-Path $fuzzDir "corpus/$t") 2>&1 |
+            ForEach-Object { "$_" } | Tee-Object -Variable lines |
+            Where-Object { $_ -cmatch '^(INFO|==|stat::number_of_executed_units|stat::peak_rss|Done|SUMMARY|thread|panicked)|ERROR' } |
+            Out-Host
+        $runs = ($lines | Select-String '^stat::number_of_executed_units:\s*(\d+)' | Select-Object -Last 1)
+        [pscustomobject]@{
+            Target = $t
+            Seconds = $seconds
+            Runs = if ($runs) { [long]$runs.Matches[0].Groups[1].Value } else { 0 }
+            Finding = $LASTEXITCODE -ne 0
+        }
+    }
+    $rows | Format-Table -AutoSize | Out-Host
+    $found = @($rows | Where-Object Finding)
+    if ($found) { throw "build.ps1 -Fuzz: finding(s) in $($found.Target -join ', '): see fuzz/artifacts/." }
+    Write-Host "Fuzzed $($targets.Count) targets for $Minutes minute(s) in all: no finding." -ForegroundColor Green
 }
 
 function Invoke-PesterTests {
@@ -604,6 +732,7 @@ function Publish-ModulePackage {
     Write-Host "Published GitHubOidc $version" -ForegroundColor Green
 }
 
+if ($Fuzz) { Invoke-Fuzz -Minutes $Minutes; return }
 if ($NativeOnly) { Build-NativeLibrary -Triple $RustTarget; return }
 if ($InstallTest) { Invoke-InstallTest; return }
 if ($Publish) { Publish-ModulePackage; return }

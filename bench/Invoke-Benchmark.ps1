@@ -12,6 +12,7 @@
     | Import-Module GitHubOidc in a fresh pwsh | a fresh pwsh that imports nothing |
     | warm Tab completion of -IncludeClaimKeys | a completer that calls discovery with Invoke-RestMethod on every Tab, as PSModule/GitHub does |
     | one Get-GitHubOidcSubjectClaim | one bare Invoke-RestMethod of the same endpoint on the same fake server |
+    | RSS growth over 100,000 native calls (tests/c/abi_test.c --loop, target < 1024 KB) | the process's RSS after 1,000 warm-up calls |
 
 .PARAMETER Iterations
     Runs per in-process figure (fresh-process figures use a fifth of it, at least 3).
@@ -79,6 +80,22 @@ try {
     $null = Invoke-RestMethod $uri -Headers $headers -AllowUnencryptedAuthentication
     $rest = Measure-Median $Iterations { $null = Invoke-RestMethod $uri -Headers $headers -AllowUnencryptedAuthentication }
     $rows.Add([pscustomobject]@{ Figure = 'One Get-GitHubOidcSubjectClaim (ms)'; GitHubOidc = $get; Baseline = $rest; BaselineIs = 'one bare Invoke-RestMethod' })
+
+    # Memory: 100,000 offline calls from C (no host in the way); needs a C compiler.
+    $cc = @('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue } | Select-Object -First 1
+    if ($cc -and $IsLinux) {
+        $release = Join-Path $root 'target/release'
+        $loopExe = Join-Path $root 'target/abi_test_bench'
+        & $cc -std=c11 -O2 -I (Join-Path $root 'bindings') (Join-Path $root 'tests/c/abi_test.c') -L $release -lgithub_oidc "-Wl,-rpath,$release" -o $loopExe
+        $rss = & $loopExe --loop 100000 | Select-String 'rss: (\d+) KB after \d+ warm-up calls, \d+ KB after \d+ more, growth (-?\d+) KB'
+        if ($LASTEXITCODE -ne 0 -or -not $rss) { throw 'abi_test --loop 100000 failed.' }
+        $rows.Add([pscustomobject]@{
+                Figure = 'RSS growth over 100,000 calls (KB)'; GitHubOidc = [double]$rss.Matches[0].Groups[2].Value
+                Baseline = [double]$rss.Matches[0].Groups[1].Value; BaselineIs = 'RSS after 1,000 warm-up calls (target: growth < 1024)'
+            })
+    } else {
+        Write-Warning 'No C compiler (or not Linux): the RSS figure is skipped.'
+    }
 
     $rows | ForEach-Object { $_.GitHubOidc = [math]::Round($_.GitHubOidc, 2); $_.Baseline = [math]::Round($_.Baseline, 2); $_ } |
         Format-Table -AutoSize | Out-String | Write-Output

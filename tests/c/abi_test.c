@@ -1,10 +1,14 @@
 /* C ABI test: a C program compiled against the committed header (bindings/github_oidc.h)
  * calls the native library, using only what the header says. Run by ./build.ps1 -Test with the fake server's base URL:
  *     abi_test http://127.0.0.1:PORT
- * Prints one line per check and exits non-zero when any check fails. */
+ * Prints one line per check and exits non-zero when any check fails.
+ *     abi_test --loop N
+ * calls offline exports N times in all (valid and invalid requests, no server) and checks every
+ * status: the memory step of ./build.ps1 -Test runs both modes under valgrind. */
 #include "github_oidc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int failures = 0;
@@ -30,9 +34,80 @@ static void check(int ok, const char *what) {
     }
 }
 
+/* A token whose header and claims decode (the signature is not checked by decode_token). */
+#define LOOP_TOKEN                                                                                 \
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."                                                        \
+    "eyJzdWIiOiJyZXBvOm8vcjpyZWY6cmVmcy9oZWFkcy9tYWluIiwicmVwb3NpdG9yeSI6Im8vciIsImV4cCI6MX0.c2ln"
+
+#define WARM_UP 1000
+
+/* The resident set size of this process in KB (Linux: VmRSS in /proc/self/status), -1 elsewhere. */
+static long rss_kb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "VmRSS:", 6) == 0) {
+            kb = atol(line + 6);
+            break;
+        }
+    }
+    fclose(f);
+    return kb;
+}
+
+/* Offline calls in a loop, for the memory checker: N calls in all over a fixed set of valid and
+ * invalid requests, each with the status it must get. */
+static int run_loop(long n) {
+    struct {
+        GhoidcStatus (*fn)(GhoidcSlice);
+        const char *json;
+        GhoidcStatus expected;
+    } calls[] = {
+        {ghoidc_version, "{}", GhoidcStatus_Ok},
+        {ghoidc_version, "{\"x\":1}", GhoidcStatus_InvalidArgument},
+        {ghoidc_decode_token, "{\"token\":\"" LOOP_TOKEN "\"}", GhoidcStatus_Ok},
+        {ghoidc_decode_token, "{\"token\":\"not-a-token\"}", GhoidcStatus_InvalidArgument},
+        {ghoidc_resolve_subject, "{\"claims\":{\"repository\":\"o/r\",\"ref\":\"refs/heads/main\"}}", GhoidcStatus_Ok},
+        {ghoidc_resolve_subject, "{\"branch\":\"main\",\"claims\":{\"repository\":\"o/r\"},\"include_claim_keys\":[\"repo\",\"ref\"]}",
+         GhoidcStatus_Ok},
+        {ghoidc_resolve_subject, "{\"owner\":\"o\"}", GhoidcStatus_InvalidArgument},
+        {ghoidc_trust_policy, "{\"provider\":\"Azure\",\"subjects\":[\"repo:o/r:ref:refs/heads/main\"]}", GhoidcStatus_Ok},
+        {ghoidc_trust_policy, "{\"provider\":\"Nope\",\"subjects\":[]}", GhoidcStatus_InvalidArgument},
+        {ghoidc_context, "{\"context\":{\"host_name\":\"octo.ghe.com\"}}", GhoidcStatus_Ok},
+        {ghoidc_context, "{\"context\":", GhoidcStatus_InvalidArgument},
+    };
+    /* Nine calls in ten are the cheapest export (ghoidc_version, valid then invalid), the tenth
+     * goes round the other requests: N calls stay quick under valgrind. */
+    size_t count = sizeof calls / sizeof calls[0];
+    size_t other = 2;
+    long wrong = 0;
+    long warm_kb = 0;
+    /* WARM_UP calls first (not counted), so the RSS growth measures the N calls alone. */
+    for (long i = -WARM_UP; i < n; i++) {
+        if (i == 0) warm_kb = rss_kb();
+        size_t k = (size_t)(i + WARM_UP) % 2;
+        if ((i + WARM_UP) % 10 == 9) {
+            k = other;
+            other = other + 1 < count ? other + 1 : 2;
+        }
+        if (call(calls[k].fn, calls[k].json) != calls[k].expected) {
+            if (wrong++ < 5) printf("FAIL call %zu (%s): answer: %s\n", k, calls[k].json, answer);
+        }
+    }
+    if (n <= 0) warm_kb = rss_kb();
+    long end_kb = rss_kb();
+    printf("%ld call(s), %ld with an unexpected status\n", n, wrong);
+    printf("rss: %ld KB after %d warm-up calls, %ld KB after %ld more, growth %ld KB\n", warm_kb, WARM_UP, end_kb, n,
+           end_kb - warm_kb);
+    return wrong == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--loop") == 0) return run_loop(atol(argv[2]));
     if (argc < 2) {
-        fprintf(stderr, "usage: abi_test BASE_URL\n");
+        fprintf(stderr, "usage: abi_test BASE_URL | abi_test --loop N\n");
         return 2;
     }
     const char *base = argv[1];

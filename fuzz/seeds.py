@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora fuzz/corpus/<target>/ from valid (and a few near-valid) requests.
+
+Each seed is one JSON request in the shape bindings/schema.json gives for that export. Run from
+the repository root: python3 fuzz/seeds.py (the seeds are committed; rerun after a schema change).
+"""
+import base64, json, os
+
+def b64(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+claims = {"sub": "repo:octo-org/octo-repo:ref:refs/heads/main", "repository": "octo-org/octo-repo",
+          "repository_owner": "octo-org", "ref": "refs/heads/main", "event_name": "push",
+          "job_workflow_ref": "octo-org/octo-repo/.github/workflows/ci.yml@refs/heads/main",
+          "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com",
+          "repository_id": "42", "repository_owner_id": "7", "exp": 1900000000, "iat": 1800000000}
+jwt = b64({"alg": "RS256", "typ": "JWT", "kid": "k1"}) + "." + b64(claims) + ".c2ln"
+ctx = {"host_name": "github.com", "token": "test-token", "timeout_sec": 5, "max_retries": 1}
+
+seeds = {
+    "version": [{}, b""],
+    "clear_cache": [{}],
+    "context": [{}, {"context": ctx}, {"context": {"host_name": "github.example.com"}},
+                {"context": {"host_name": "octo.ghe.com"}},
+                {"context": {"host_name": "https://github.example.com/", "api_base_uri": "https://x/api/v3"}},
+                {"context": {"issuer_uri": "https://token.actions.githubusercontent.com/ent", "max_retry_wait_sec": 1.5}}],
+    "claim_keys": [{}, {"completion": True}, {"context": ctx, "enterprise": "ent"}],
+    "decode_token": [{"token": jwt}, {"token": "a.b.c"}, {"token": ""}],
+    "resolve_subject": [
+        {}, {"claims": {"repository": "octo-org/octo-repo", "ref": "refs/heads/main", "event_name": "push"}},
+        {"claims": {"repository": "o/r", "environment": "prod", "repository_id": 42, "x": True},
+         "include_claim_keys": ["repo", "context", "job_workflow_ref", "repository_owner_id"],
+         "use_immutable_subject": True},
+        {"branch": "main", "include_claim_keys": ["repo", "ref"]},
+        {"tag": "v1.0", "claims": {"repository": "o/r"}},
+        {"ref": "refs/pull/3/merge", "pull_request": 3, "claims": {"repository": "o/r"}},
+        {"environment": "production", "claims": {"repository": "o/r"}},
+        {"token": jwt}, {"token": jwt, "include_claim_keys": ["repo", "context"]},
+        {"owner": "octo-org", "repository": "octo-repo", "branch": "main"},
+    ],
+    "trust_policy": [
+        {"provider": "Aws", "subjects": ["repo:o/r:ref:refs/heads/main"], "aws_account_id": "123456789012"},
+        {"provider": "azure", "subjects": ["repo:o/r:environment:prod"], "name": "deploy"},
+        {"provider": "Gcp", "subjects": ["repo:o/r:*"], "audience": "https://iam.googleapis.com/x"},
+        {"provider": "Vault", "subjects": ["repo:o/*"], "issuer": "https://token.actions.githubusercontent.com"},
+        {"provider": "Aws", "subjects": [], "context": {"host_name": "octo.ghe.com"}, "enterprise": "ent"},
+    ],
+}
+# Every request type's seeds feed the parser target too, with a few for the network exports.
+seeds["parse_request"] = [s for k in list(seeds) for s in seeds[k]] + [
+    {"context": ctx, "owner": "octo-org", "repository": "octo-repo", "use_default": False,
+     "include_claim_keys": ["repo", "context"], "dry_run": True, "allow_unknown_keys": False},
+    {"context": ctx, "owner": "octo-org", "name": "team", "dry_run": True},
+    {"context": ctx, "enterprise": "ent", "include_enterprise_slug": True, "dry_run": True},
+    {"context": ctx, "token": jwt, "audience": "sts.amazonaws.com"},
+    {"no_such_field": 1}, [1, 2], "text",
+]
+
+here = os.path.dirname(os.path.abspath(__file__))
+for target, items in seeds.items():
+    folder = os.path.join(here, "corpus", target)
+    os.makedirs(folder, exist_ok=True)
+    for i, item in enumerate(items):
+        data = item if isinstance(item, bytes) else json.dumps(item).encode()
+        with open(os.path.join(folder, f"seed-{i:02}.json"), "wb") as f:
+            f.write(data)
