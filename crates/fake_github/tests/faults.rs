@@ -417,7 +417,7 @@ fn blocking_server_has_a_redirect_target_too() {
 #[tokio::test]
 async fn credentials_that_are_not_fixtures_are_redacted() {
     let server = spawn(None).await.unwrap();
-    let secret = "ghp_R3alLookingT0kenThatMustNeverBeLogged0001";
+    let secret = "not-a-fixture-credential-0001";
     for value in [
         format!("Bearer {secret}"),
         format!("token {secret}"),
