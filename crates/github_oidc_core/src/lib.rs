@@ -8,6 +8,7 @@
 //! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
 //! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
+//! | [`fleet`] | every repository of an organization: inventory types (issue 8) |
 //! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
 //! | [`names`] | validation and percent-encoding of owner / repository / enterprise names |
 //! | [`discovery`] | OIDC discovery documents and JWKS, cached per issuer |
@@ -25,6 +26,7 @@ pub mod context;
 pub mod discovery;
 pub mod endpoints;
 pub mod error;
+pub mod fleet;
 pub mod http;
 pub mod issuer;
 pub mod keys;
