@@ -73,7 +73,8 @@ impl FleetCtl {
         self.latency_ms.store(0, Ordering::SeqCst);
         *lock(&self.latency_prefix) = None;
         *lock(&self.rate) = None;
-        self.max_in_flight.store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+        self.max_in_flight
+            .store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
         self.total.store(0, Ordering::SeqCst);
     }
 

@@ -29,7 +29,12 @@ fn ctx(server: &BlockingServer) -> Context {
 fn control(server: &BlockingServer, method: reqwest::Method, path: &str, body: Value) -> Value {
     let url = server.url(path);
     http::block_on(async move {
-        let resp = reqwest::Client::new().request(method, url).json(&body).send().await.unwrap();
+        let resp = reqwest::Client::new()
+            .request(method, url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert!(resp.status().is_success(), "{}", resp.status());
         resp.json::<Value>().await.unwrap_or(Value::Null)
     })
@@ -37,7 +42,12 @@ fn control(server: &BlockingServer, method: reqwest::Method, path: &str, body: V
 
 fn generate(server: &BlockingServer, body: Value) -> Vec<String> {
     let answer = control(server, reqwest::Method::POST, "/_fake/orgs", body);
-    answer["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect()
+    answer["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn options(owner: &str) -> InventoryOptions {
@@ -64,18 +74,31 @@ fn pages_are_followed_by_link_and_nothing_is_missing_or_repeated() {
         .collect();
     let got: Vec<&str> = inv.states.iter().map(|r| r.repository.as_str()).collect();
     assert_eq!(got.len(), 225);
-    assert_eq!(got.iter().copied().collect::<BTreeSet<_>>(), want, "no repository missing or repeated");
+    assert_eq!(
+        got.iter().copied().collect::<BTreeSet<_>>(),
+        want,
+        "no repository missing or repeated"
+    );
     assert!(inv.failures.is_empty());
     assert_eq!(items.len(), 225);
     // Listing order is kept in the inventory.
-    let listed: Vec<&str> = names.iter().enumerate().filter(|(i, _)| i % 10 != 9).map(|(_, n)| n.as_str()).collect();
+    let listed: Vec<&str> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 != 9)
+        .map(|(_, n)| n.as_str())
+        .collect();
     assert_eq!(got, listed);
     let log = s.requests();
     let pages: Vec<_> = log.iter().filter(|r| r.path == "/orgs/fleet/repos").collect();
     assert_eq!(pages.len(), 3, "three pages of 100");
-    assert!(pages.iter().all(|r| r.query.as_deref().unwrap_or_default().contains("per_page=100")));
+    assert!(pages
+        .iter()
+        .all(|r| r.query.as_deref().unwrap_or_default().contains("per_page=100")));
     assert_eq!(
-        log.iter().filter(|r| r.path == "/orgs/fleet/actions/oidc/customization/sub").count(),
+        log.iter()
+            .filter(|r| r.path == "/orgs/fleet/actions/oidc/customization/sub")
+            .count(),
         1,
         "the organization template is read once"
     );
@@ -83,7 +106,10 @@ fn pages_are_followed_by_link_and_nothing_is_missing_or_repeated() {
     for (i, name) in names.iter().enumerate().filter(|(i, _)| i % 10 != 9) {
         let st = inv.states.iter().find(|r| &r.repository == name).unwrap();
         let (source, keys): (TemplateSource, &[&str]) = if i % 5 == 4 {
-            (TemplateSource::Repository, &["repo", "context", "job_workflow_ref"])
+            (
+                TemplateSource::Repository,
+                &["repo", "context", "job_workflow_ref"],
+            )
         } else if i % 3 == 2 {
             (TemplateSource::Organization, &["repository_owner_id", "context"])
         } else {
@@ -92,8 +118,15 @@ fn pages_are_followed_by_link_and_nothing_is_missing_or_repeated() {
         assert_eq!(st.source, source, "{name}");
         assert_eq!(st.include_claim_keys, keys, "{name}");
         assert_eq!(st.immutable, i % 4 == 3, "{name}");
-        assert_eq!(st.use_immutable_subject, Some(false), "{name}: the flag reads false either way");
-        assert_eq!(st.immutable_prefix, format!("repo:fleet@{}/{}@{}", st.owner_id, name, st.repository_id));
+        assert_eq!(
+            st.use_immutable_subject,
+            Some(false),
+            "{name}: the flag reads false either way"
+        );
+        assert_eq!(
+            st.immutable_prefix,
+            format!("repo:fleet@{}/{}@{}", st.owner_id, name, st.repository_id)
+        );
     }
 }
 
@@ -109,7 +142,10 @@ fn the_pool_is_bounded_and_full() {
     let took = started.elapsed();
     assert_eq!(inv.states.len(), 60);
     let c = control(&s, reqwest::Method::GET, "/_fake/concurrency", Value::Null);
-    assert_eq!(c["max_in_flight"], 5, "never more than the throttle limit, and it is reached: {c}");
+    assert_eq!(
+        c["max_in_flight"], 5,
+        "never more than the throttle limit, and it is reached: {c}"
+    );
     // 62 requests (org template, one page, 60 reads) × 40 ms / 5 ≈ 0.5 s.
     assert!(took < Duration::from_secs(3), "{took:?}");
 }
@@ -120,11 +156,19 @@ fn a_rate_limit_pauses_the_whole_pool_once_and_nothing_is_lost() {
     generate(&s, json!({"org": "limited", "count": 80, "seed": 2}));
     control(&s, reqwest::Method::PUT, "/_fake/latency", json!({"ms": 10}));
     // The 20th repository read gets a secondary rate limit with retry-after: 1.
-    s.push_fault(Fault::new(403).path_prefix("/repos/limited/").retry_after(1).times(1));
+    s.push_fault(
+        Fault::new(403)
+            .path_prefix("/repos/limited/")
+            .retry_after(1)
+            .times(1),
+    );
     let (inv, _) = run_inventory(ctx(&s), options("limited")).unwrap();
     assert_eq!(inv.states.len(), 80, "nothing lost");
     let log = s.requests();
-    let reads: Vec<_> = log.iter().filter(|r| r.path.starts_with("/repos/limited/")).collect();
+    let reads: Vec<_> = log
+        .iter()
+        .filter(|r| r.path.starts_with("/repos/limited/"))
+        .collect();
     assert_eq!(reads.len(), 81, "80 reads and one resent");
     // The whole pool waited once: one gap of about a second with no request at all (if each
     // request waited on its own, the others would have gone on).
@@ -159,7 +203,10 @@ fn one_failing_repository_is_one_failure_and_the_rest_is_read() {
 #[test]
 fn a_user_account_is_listed_with_the_users_endpoint() {
     let s = server();
-    generate(&s, json!({"org": "someone", "count": 5, "seed": 4, "user": true, "opted_in_every": 2}));
+    generate(
+        &s,
+        json!({"org": "someone", "count": 5, "seed": 4, "user": true, "opted_in_every": 2}),
+    );
     let (inv, _) = run_inventory(ctx(&s), options("someone")).unwrap();
     assert_eq!(inv.states.len(), 5);
     assert!(!inv.organization.customized);
@@ -174,7 +221,10 @@ fn a_missing_owner_fails_the_run() {
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let mut o = options("octo-org");
     o.throttle_limit = Some(33);
-    assert_eq!(FleetRun::start(ctx(&s), o).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(
+        FleetRun::start(ctx(&s), o).unwrap_err().kind(),
+        ErrorKind::InvalidArgument
+    );
 }
 
 #[test]
@@ -182,7 +232,14 @@ fn cancel_stops_at_once_and_sends_nothing_after() {
     let s = server();
     generate(&s, json!({"org": "big", "count": 300, "seed": 5}));
     control(&s, reqwest::Method::PUT, "/_fake/latency", json!({"ms": 50}));
-    let run = FleetRun::start(ctx(&s), InventoryOptions { throttle_limit: Some(4), ..options("big") }).unwrap();
+    let run = FleetRun::start(
+        ctx(&s),
+        InventoryOptions {
+            throttle_limit: Some(4),
+            ..options("big")
+        },
+    )
+    .unwrap();
     let mut seen = 0;
     while seen < 10 {
         seen += run.next(Duration::from_millis(500), 100).items.len();
@@ -197,9 +254,38 @@ fn cancel_stops_at_once_and_sends_nothing_after() {
     let b = run.next(Duration::from_millis(10), 1000);
     assert!(b.done);
     std::thread::sleep(Duration::from_millis(500));
-    let late: Vec<_> = s.requests().into_iter().filter(|r| r.received_ms > stop_ms + 20).collect();
+    let late: Vec<_> = s
+        .requests()
+        .into_iter()
+        .filter(|r| r.received_ms > stop_ms + 20)
+        .collect();
     assert!(late.is_empty(), "requests after the cancel: {late:?}");
     let c = control(&s, reqwest::Method::GET, "/_fake/concurrency", Value::Null);
     assert_eq!(c["in_flight"], 0, "in-flight requests were dropped: {c}");
     assert!(run.with_inventory(|i| i.states.len()).is_err());
+}
+
+#[test]
+fn a_low_budget_spaces_requests_so_that_it_lasts_until_the_reset() {
+    let s = server();
+    generate(&s, json!({"org": "budget", "count": 40, "seed": 6}));
+    // 30 requests per 2-second window, enforced: 42 requests cannot go in one window.
+    control(
+        &s,
+        reqwest::Method::PUT,
+        "/_fake/ratelimit",
+        json!({"limit": 30, "reset_in": 2, "enforce": true}),
+    );
+    let started = Instant::now();
+    let mut o = options("budget");
+    o.throttle_limit = Some(4);
+    let (inv, _) = run_inventory(ctx(&s), o).unwrap();
+    assert_eq!(inv.states.len(), 40);
+    // No request was refused (a refused one would have been sent again).
+    assert_eq!(s.requests().len(), 42, "spaced, never over the limit");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
 }
