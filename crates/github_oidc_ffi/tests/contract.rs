@@ -28,6 +28,9 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_trust_policy", ghoidc_trust_policy),
     ("ghoidc_test_trust_policy", ghoidc_test_trust_policy),
     ("ghoidc_clear_cache", ghoidc_clear_cache),
+    ("ghoidc_fleet_start", ghoidc_fleet_start),
+    ("ghoidc_fleet_next", ghoidc_fleet_next),
+    ("ghoidc_fleet_close", ghoidc_fleet_close),
 ];
 
 fn answer() -> Value {
