@@ -14,6 +14,10 @@
 //!
 //! An explicit `api_base_uri` / `issuer_uri` overrides the derivation (tests point both at a
 //! local fake server). The token is held as a [`SecretString`] and never printed.
+//!
+//! Instead of a token, a context may carry a GitHub App (`client_id` or `app_id`,
+//! `private_key` or `private_key_path`, optional `installation_id`): requests then use an
+//! installation token (see [`crate::app`]). A token and an App together are refused.
 
 use crate::error::{Error, Result};
 use github_oidc_claims::text::shorten;
@@ -42,6 +46,21 @@ crate::contract_struct! {
         /// The token (already resolved from the environment by the caller).
         #[serde(skip_serializing)]
         pub token: Option<String>,
+        /// GitHub App: its client ID (`Iv23li…`), the JWT issuer GitHub recommends. With
+        /// `private_key` or `private_key_path` the context acts as the App's installation
+        /// instead of using a token.
+        pub client_id: Option<String>,
+        /// GitHub App: its numeric app ID, the JWT issuer when no `client_id` is given.
+        pub app_id: Option<u64>,
+        /// GitHub App: its private key, PEM text (`-----BEGIN RSA PRIVATE KEY-----` or PKCS#8).
+        #[serde(skip_serializing)]
+        pub private_key: Option<String>,
+        /// GitHub App: the path of its private key's PEM file (absolute: the caller resolves
+        /// relative paths).
+        pub private_key_path: Option<String>,
+        /// GitHub App: the installation to act as; absent = looked up for the organization,
+        /// repository or user each request targets.
+        pub installation_id: Option<u64>,
         /// Per-request timeout in seconds (default 30).
         pub timeout_sec: Option<f64>,
         /// Retries of transient failures (default 3).
@@ -98,6 +117,8 @@ pub struct Context {
     /// OIDC issuer, without a trailing slash.
     pub issuer_uri: Url,
     token: Option<SecretString>,
+    /// A GitHub App to act as, instead of a token.
+    app: Option<crate::app::App>,
     /// Per-request timeout.
     pub timeout: Duration,
     /// Retries of transient failures.
@@ -115,6 +136,7 @@ impl std::fmt::Debug for Context {
             .field("api_base_uri", &self.api_base_uri.as_str())
             .field("issuer_uri", &self.issuer_uri.as_str())
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("app", &self.app)
             .finish()
     }
 }
@@ -291,6 +313,7 @@ impl Context {
                 return Err(Error::invalid("The token contains spaces or control characters."));
             }
         }
+        let app = crate::app::App::from_options(opts)?;
         let secs = |v: Option<f64>, default: f64, what: &str| -> Result<Duration> {
             let v = v.unwrap_or(default);
             if !(v.is_finite() && v > 0.0 && v <= 3600.0) {
@@ -310,6 +333,7 @@ impl Context {
             api_base_uri,
             issuer_uri,
             token,
+            app,
             timeout: secs(opts.timeout_sec, 30.0, "TimeoutSec")?,
             max_retries,
             max_retry_wait: secs(opts.max_retry_wait_sec, 30.0, "MaxRetryWaitSec")?,
@@ -322,14 +346,26 @@ impl Context {
         self.token.is_some()
     }
 
-    /// The token, or an error that says how to provide one.
-    pub(crate) fn require_token(&self) -> Result<&SecretString> {
-        self.token.as_ref().ok_or_else(|| {
-            Error::invalid(format!(
+    /// The GitHub App the context acts as, if any.
+    pub fn app(&self) -> Option<&crate::app::App> {
+        self.app.as_ref()
+    }
+
+    /// The token, if the context has one (an App context has none: see [`crate::app`]).
+    pub(crate) fn token(&self) -> Option<&SecretString> {
+        self.token.as_ref()
+    }
+
+    /// Succeeds when requests can be authenticated (a token or a GitHub App); otherwise an
+    /// error that says how to provide a token.
+    pub(crate) fn require_token(&self) -> Result<()> {
+        if self.token.is_some() || self.app.is_some() {
+            return Ok(());
+        }
+        Err(Error::invalid(format!(
                 "No GitHub token for {}. Pass -Context @{{ HostName = '{}'; Token = <token> }}, set GH_TOKEN or GITHUB_TOKEN, or run 'gh auth login --hostname {}'.",
                 self.host_name, self.host_name, self.host_name
-            ))
-        })
+        )))
     }
 
     /// The issuer URL as a string without a trailing slash.
@@ -391,17 +427,17 @@ impl Context {
         Description {
             host_name: self.host_name.clone(),
             kind: self.kind,
-            token_variables: self
-                .kind
-                .token_variables()
-                .iter()
-                .map(|v| v.to_string())
-                .collect(),
+            // An App context uses installation tokens: no variable is read for it.
+            token_variables: match self.app {
+                Some(_) => Vec::new(),
+                None => self.kind.token_variables().iter().map(|v| v.to_string()).collect(),
+            },
             gh_host: self.gh_host().to_string(),
             api_base_uri: self.api_base_uri.as_str().trim_end_matches('/').to_string(),
             issuer_uri: self.issuer(),
             discovery_uri: format!("{}/.well-known/openid-configuration", self.issuer()),
             has_token: self.has_token(),
+            app: self.app.as_ref().map(crate::app::App::describe),
             timeout_sec: self.timeout.as_secs_f64(),
             max_retries: self.max_retries,
         }
@@ -428,6 +464,10 @@ crate::contract_struct! {
         pub discovery_uri: String,
         /// Whether the context carries a token (the token itself is never described).
         pub has_token: bool,
+        /// The GitHub App the context acts as (never its key); absent without one. A context
+        /// with an App reads no token variables.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub app: Option<crate::app::AppDescription>,
         /// Per-request timeout in seconds.
         pub timeout_sec: f64,
         /// Retries of transient failures.
