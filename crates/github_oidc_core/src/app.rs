@@ -216,7 +216,11 @@ impl App {
                     "The context's ClientId looks like a token or a key. Give the App's client ID (shown on the App's settings page, for example Iv23li…).",
                 ));
             }
-            if id.len() > 100 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-') {
+            if id.len() > 100
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+            {
                 return Err(Error::invalid(
                     "The context's ClientId is not a GitHub App client ID: it has letters, digits, '.', '_' and '-' only (for example Iv23li…).",
                 ));
@@ -226,7 +230,9 @@ impl App {
             return Err(Error::invalid("The context's AppId must be a positive number."));
         }
         if opts.installation_id == Some(0) {
-            return Err(Error::invalid("The context's InstallationId must be a positive number."));
+            return Err(Error::invalid(
+                "The context's InstallationId must be a positive number.",
+            ));
         }
         if client_id.is_none() && opts.app_id.is_none() {
             return Err(Error::invalid(
@@ -331,7 +337,11 @@ fn normalize_pem(key: SecretString) -> SecretString {
 
 fn sign(pem: &str, claims: &JwtClaims) -> std::result::Result<SecretString, jsonwebtoken::errors::Error> {
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes())?;
-    let jwt = jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256), claims, &key)?;
+    let jwt = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        claims,
+        &key,
+    )?;
     Ok(SecretString::from(jwt))
 }
 
@@ -495,8 +505,10 @@ pub(crate) async fn send(app: &App, req: &Request<'_>) -> Result<Response> {
     let token = token_from(&entry, Instant::now, None, || exchange(app, ctx, installation)).await?;
     match http::send_with(req, Some(&token)).await {
         Err(e) if e.api().is_some_and(|a| a.status == 401) => {
-            let renewed =
-                token_from(&entry, Instant::now, Some(&token), || exchange(app, ctx, installation)).await?;
+            let renewed = token_from(&entry, Instant::now, Some(&token), || {
+                exchange(app, ctx, installation)
+            })
+            .await?;
             http::send_with(req, Some(&renewed)).await
         }
         other => other,
@@ -633,11 +645,12 @@ async fn exchange(app: &App, ctx: &Context, installation: u64) -> Result<(Secret
     if token.expose_secret().trim().is_empty() {
         return Err(shape());
     }
-    let expires = time::OffsetDateTime::parse(&body.expires_at, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| Error::UnexpectedResponse {
-            url: resp.url.clone(),
-            message: format!("expires_at '{}' is not an RFC 3339 time ({e})", body.expires_at),
-        })?;
+    let expires =
+        time::OffsetDateTime::parse(&body.expires_at, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| Error::UnexpectedResponse {
+                url: resp.url.clone(),
+                message: format!("expires_at '{}' is not an RFC 3339 time ({e})", body.expires_at),
+            })?;
     let now = time::OffsetDateTime::now_utc();
     let expires_in = (expires - now).try_into().unwrap_or(Duration::ZERO);
     Ok((token, expires_in))
@@ -716,22 +729,39 @@ mod tests {
             (opts(|o| o.token = Some("t".into())), "both a Token"),
             (opts(|o| o.client_id = None), "ClientId (recommended) or AppId"),
             (opts(|o| o.private_key = None), "no key"),
-            (opts(|o| o.private_key_path = Some("/x.pem".into())), "both PrivateKey and PrivateKeyPath"),
-            (opts(|o| o.private_key = Some("garbage".into())), "not a PEM private key"),
             (
-                opts(|o| o.private_key = Some("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----".into())),
+                opts(|o| o.private_key_path = Some("/x.pem".into())),
+                "both PrivateKey and PrivateKeyPath",
+            ),
+            (
+                opts(|o| o.private_key = Some("garbage".into())),
+                "not a PEM private key",
+            ),
+            (
+                opts(|o| {
+                    o.private_key = Some("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----".into())
+                }),
                 "PUBLIC KEY, not a private key",
             ),
             (
-                opts(|o| o.private_key = Some("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----".into())),
+                opts(|o| {
+                    o.private_key =
+                        Some("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----".into())
+                }),
                 "not an RSA private key",
             ),
             (
-                opts(|o| o.private_key = Some("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----".into())),
+                opts(|o| {
+                    o.private_key =
+                        Some("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----".into())
+                }),
                 "not a valid RSA private key",
             ),
             (opts(|o| o.installation_id = Some(0)), "InstallationId"),
-            (opts(|o| o.client_id = Some(format!("ghs_{}", "x".repeat(36)))), "looks like a token"),
+            (
+                opts(|o| o.client_id = Some(format!("ghs_{}", "x".repeat(36)))),
+                "looks like a token",
+            ),
             (
                 opts(|o| {
                     o.private_key = None;
@@ -778,11 +808,17 @@ mod tests {
     fn owners_come_from_the_url() {
         let base = "http://127.0.0.1:9/api/v3";
         assert_eq!(
-            target_of(base, "http://127.0.0.1:9/api/v3/orgs/octo-org/actions/oidc/customization/sub"),
+            target_of(
+                base,
+                "http://127.0.0.1:9/api/v3/orgs/octo-org/actions/oidc/customization/sub"
+            ),
             Some(Target::Org("octo-org".into()))
         );
         assert_eq!(
-            target_of(&format!("{base}/"), "http://127.0.0.1:9/api/v3/repos/o/r%2Ex?per_page=1"),
+            target_of(
+                &format!("{base}/"),
+                "http://127.0.0.1:9/api/v3/repos/o/r%2Ex?per_page=1"
+            ),
             Some(Target::Repo("o".into(), "r.x".into()))
         );
         assert_eq!(
@@ -790,14 +826,20 @@ mod tests {
             Some(Target::User("u".into()))
         );
         assert_eq!(target_of(base, "http://127.0.0.1:9/api/v3/enterprises/e/x"), None);
-        assert_eq!(target_of(base, "http://127.0.0.1:9/api/v3/installation/repositories"), None);
+        assert_eq!(
+            target_of(base, "http://127.0.0.1:9/api/v3/installation/repositories"),
+            None
+        );
         assert_eq!(target_of(base, "http://other/api/v3/orgs/o"), None);
     }
 
     #[test]
     fn renewal_is_five_minutes_early_or_a_quarter_of_a_short_life() {
         let t0 = Instant::now();
-        assert_eq!(renew_at(t0, Duration::from_secs(3600)), t0 + Duration::from_secs(3300));
+        assert_eq!(
+            renew_at(t0, Duration::from_secs(3600)),
+            t0 + Duration::from_secs(3300)
+        );
         assert_eq!(renew_at(t0, Duration::from_secs(8)), t0 + Duration::from_secs(6));
         assert_eq!(renew_at(t0, Duration::ZERO), t0);
     }
@@ -831,14 +873,32 @@ mod tests {
             assert_eq!(fetches.load(Ordering::SeqCst), 1);
             // 54 minutes later: still the same; 55 minutes (5 before expiry): renewed.
             *clock.lock().unwrap() = base + Duration::from_secs(54 * 60);
-            assert_eq!(token_from(&slot, now, None, fetch).await.unwrap().expose_secret(), "t0");
+            assert_eq!(
+                token_from(&slot, now, None, fetch).await.unwrap().expose_secret(),
+                "t0"
+            );
             *clock.lock().unwrap() = base + Duration::from_secs(55 * 60);
-            assert_eq!(token_from(&slot, now, None, fetch).await.unwrap().expose_secret(), "t1");
+            assert_eq!(
+                token_from(&slot, now, None, fetch).await.unwrap().expose_secret(),
+                "t1"
+            );
             // A 401 to t1: renewed at once; a second caller with the same stale token gets the
             // renewed one without another fetch.
             let stale = SecretString::from("t1".to_string());
-            assert_eq!(token_from(&slot, now, Some(&stale), fetch).await.unwrap().expose_secret(), "t2");
-            assert_eq!(token_from(&slot, now, Some(&stale), fetch).await.unwrap().expose_secret(), "t2");
+            assert_eq!(
+                token_from(&slot, now, Some(&stale), fetch)
+                    .await
+                    .unwrap()
+                    .expose_secret(),
+                "t2"
+            );
+            assert_eq!(
+                token_from(&slot, now, Some(&stale), fetch)
+                    .await
+                    .unwrap()
+                    .expose_secret(),
+                "t2"
+            );
             assert_eq!(fetches.load(Ordering::SeqCst), 3);
         });
     }

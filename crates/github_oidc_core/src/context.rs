@@ -430,7 +430,12 @@ impl Context {
             // An App context uses installation tokens: no variable is read for it.
             token_variables: match self.app {
                 Some(_) => Vec::new(),
-                None => self.kind.token_variables().iter().map(|v| v.to_string()).collect(),
+                None => self
+                    .kind
+                    .token_variables()
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect(),
             },
             gh_host: self.gh_host().to_string(),
             api_base_uri: self.api_base_uri.as_str().trim_end_matches('/').to_string(),
