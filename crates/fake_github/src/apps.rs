@@ -363,8 +363,9 @@ fn issue(shared: &Shared, app: &RegisteredApp, installation_id: u64) -> Response
 }
 
 /// `/_fake/apps…`: `POST /_fake/apps` registers (or replaces) an App; `GET /_fake/apps` lists
-/// the Apps and the tokens issued (serials, never values); `POST /_fake/apps/{app_id}/revoke`
-/// revokes every token of that App.
+/// the Apps and the tokens issued (with their values, so tests can look for them in output;
+/// the request log never has them); `POST /_fake/apps/{app_id}/revoke` revokes every token of
+/// that App.
 pub(crate) fn control(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response {
     let segs = segments(path);
     match (method.as_str(), segs.as_slice()) {
@@ -387,8 +388,16 @@ pub(crate) fn control(shared: &Shared, method: &Method, path: &str, body: &[u8])
         }
         ("GET", ["_fake", "apps"]) => {
             let state = shared.state();
-            let mut tokens: Vec<&IssuedToken> = state.installation_tokens.values().collect();
-            tokens.sort_by_key(|t| t.serial);
+            let mut tokens: Vec<(&String, &IssuedToken)> = state.installation_tokens.iter().collect();
+            tokens.sort_by_key(|(_, t)| t.serial);
+            let tokens: Vec<Value> = tokens
+                .into_iter()
+                .map(|(value, t)| {
+                    let mut item = json!(t);
+                    item["value"] = json!(value);
+                    item
+                })
+                .collect();
             json_response(StatusCode::OK, &json!({ "apps": state.apps, "tokens": tokens }))
         }
         ("POST", ["_fake", "apps", id, "revoke"]) => {

@@ -188,8 +188,9 @@ fn pem_label(pem: &str) -> Option<&str> {
 }
 
 impl App {
-    /// The App a context's options describe: `None` when they name none of its fields.
-    /// Rules: a client ID or an app ID (client ID wins as the JWT issuer when both are given),
+    /// The App a context's options describe: `None` when they name none of its fields, or when
+    /// a token comes with App IDs but no key (another tool's installation context: the token
+    /// is used). Rules: a client ID or an app ID (client ID wins as the JWT issuer when both are given),
     /// exactly one of `private_key` / `private_key_path`, an RSA private key in PEM
     /// (PKCS#1 or PKCS#8), an installation ID above 0. Errors name the field and what is
     /// wrong, never the key.
@@ -206,6 +207,11 @@ impl App {
             return Ok(None);
         }
         if given(&opts.token).is_some() {
+            if key_text.is_none() && key_path.is_none() {
+                // Another tool's installation context (PSModule/GitHub) carries its token with
+                // the App's IDs: the token is used as it is.
+                return Ok(None);
+            }
             return Err(Error::invalid(
                 "The context has both a Token and a GitHub App (ClientId/AppId, PrivateKey or PrivateKeyPath, InstallationId): give one of them.",
             ));
@@ -721,12 +727,27 @@ mod tests {
     #[test]
     fn no_app_fields_is_no_app() {
         assert!(App::from_options(&ContextOptions::default()).unwrap().is_none());
+        // A token with App IDs and no key: the token is used.
+        let installation_context = opts(|o| {
+            o.token = Some("t".into());
+            o.private_key = None;
+            o.installation_id = Some(5);
+        });
+        assert!(App::from_options(&installation_context).unwrap().is_none());
     }
 
     #[test]
     fn rules_and_errors_name_the_problem_never_the_key() {
         let bad = [
             (opts(|o| o.token = Some("t".into())), "both a Token"),
+            (
+                opts(|o| {
+                    o.token = Some("t".into());
+                    o.private_key = None;
+                    o.private_key_path = Some("/x.pem".into());
+                }),
+                "both a Token",
+            ),
             (opts(|o| o.client_id = None), "ClientId (recommended) or AppId"),
             (opts(|o| o.private_key = None), "no key"),
             (
