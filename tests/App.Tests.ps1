@@ -214,8 +214,14 @@ Describe 'GitHub App authentication' {
             }
         }
         $owner = if ($Owner) { $Owner } else { 'custom-org' }
+        # A context that cannot be used is the command's terminating error; a refusal from
+        # GitHub is a per-item error.
         $err = $null
-        Get-GitHubOidcSubjectClaim -Owner $owner -Context (New-AppContext -App $app -Extra $given) -ErrorVariable err -ErrorAction SilentlyContinue
+        try {
+            Get-GitHubOidcSubjectClaim -Owner $owner -Context (New-AppContext -App $app -Extra $given) -ErrorVariable err -ErrorAction SilentlyContinue
+        } catch {
+            $err = @($_)
+        }
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -BeLike "$Id*"
         $err[0].Exception.Message | Should -BeLike "*$Text*"
@@ -239,7 +245,7 @@ Describe 'GitHub App authentication' {
             $null = Invoke-RestMethod -Method Post -Uri "$script:base/_fake/apps/$($app.AppId)/revoke"
             Get-GitHubOidcSubjectClaim -Owner custom-org -Context $good -Verbose -Debug
             Get-GitHubOidcSubjectClaim -Owner custom-org -Context $wrong -Verbose -Debug
-            Get-GitHubOidcSubjectClaim -Owner custom-org -Context $garbage -Verbose -Debug
+            try { Get-GitHubOidcSubjectClaim -Owner custom-org -Context $garbage -Verbose -Debug } catch { $_ }
             Get-GitHubOidcSubjectClaim -Owner immutable-org -Context $good -Verbose -Debug
             Get-GitHubOidcContext -Context $good -Verbose -Debug | Format-List | Out-String
             Get-GitHubOidcContext -Context $secure -Verbose -Debug

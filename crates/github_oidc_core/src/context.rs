@@ -34,7 +34,7 @@ pub const GITHUB_COM_ISSUER: &str = github_oidc_claims::token::STANDARD_ISSUER;
 crate::contract_struct! {
     /// What the caller knows about the context; everything is optional. It is the `context` member
     /// of every request of the C ABI, so an unknown member is refused, not ignored.
-    #[derive(Debug, Default, Clone, Deserialize)]
+    #[derive(Default, Clone, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct ContextOptions {
         /// `github.com`, `SUBDOMAIN.ghe.com` or a GHES host name (a URL is accepted too).
@@ -67,6 +67,27 @@ crate::contract_struct! {
         pub max_retries: Option<u32>,
         /// Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.
         pub max_retry_wait_sec: Option<f64>,
+    }
+}
+
+/// Never shows the token or the private key.
+impl std::fmt::Debug for ContextOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("ContextOptions")
+            .field("host_name", &self.host_name)
+            .field("api_base_uri", &self.api_base_uri)
+            .field("issuer_uri", &self.issuer_uri)
+            .field("token", &hidden(&self.token))
+            .field("client_id", &self.client_id)
+            .field("app_id", &self.app_id)
+            .field("private_key", &hidden(&self.private_key))
+            .field("private_key_path", &self.private_key_path)
+            .field("installation_id", &self.installation_id)
+            .field("timeout_sec", &self.timeout_sec)
+            .field("max_retries", &self.max_retries)
+            .field("max_retry_wait_sec", &self.max_retry_wait_sec)
+            .finish()
     }
 }
 
@@ -724,6 +745,12 @@ mod tests {
         })
         .unwrap();
         assert!(!format!("{c:?}").contains("s3cret"));
+        let opts = ContextOptions {
+            token: Some("s3cret-value".into()),
+            private_key: Some("s3cret-key".into()),
+            ..Default::default()
+        };
+        assert!(!format!("{opts:?}").contains("s3cret"), "{opts:?}");
         assert!(!json(c.describe()).to_string().contains("s3cret"));
     }
 }
