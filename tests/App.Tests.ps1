@@ -264,8 +264,8 @@ Describe 'GitHub App authentication' {
         $errorText = ($Error | Out-String -Width 2000) + ($Error | Format-List * -Force | Out-String -Width 2000) +
         ($Error | ForEach-Object { "$($_.TargetObject) $($_.Exception.Message) $($_.ErrorDetails.Message) $($_.ErrorDetails.RecommendedAction)" } | Out-String)
         foreach ($secret in @($issued) + @($script:keyFragments) + @('-----BEGIN', 'eyJ', ('gh' + 's_'))) {
-            $text.Contains($secret) | Should -BeFalse -Because "'$($secret.Substring(0, [Math]::Min(12, $secret.Length)))…' must not appear in any stream"
-            $errorText.Contains($secret) | Should -BeFalse -Because "'$($secret.Substring(0, [Math]::Min(12, $secret.Length)))…' must not appear in `$Error"
+            $text.Contains($secret) | Should -BeFalse -Because "'$($secret.Substring(0, [Math]::Min(12, $secret.Length)))...' must not appear in any stream"
+            $errorText.Contains($secret) | Should -BeFalse -Because "'$($secret.Substring(0, [Math]::Min(12, $secret.Length)))...' must not appear in `$Error"
         }
     }
 
