@@ -88,6 +88,26 @@ namespace GitHubOidc.Native
         [JsonPropertyName("token")]
         public string? Token { get; set; }
 
+        /// <summary>GitHub App: its client ID (`Iv23li…`), the JWT issuer GitHub recommends. With `private_key` or `private_key_path` the context acts as the App's installation instead of using a token.</summary>
+        [JsonPropertyName("client_id")]
+        public string? ClientId { get; set; }
+
+        /// <summary>GitHub App: its numeric app ID, the JWT issuer when no `client_id` is given.</summary>
+        [JsonPropertyName("app_id")]
+        public long? AppId { get; set; }
+
+        /// <summary>GitHub App: its private key, PEM text (`-----BEGIN RSA PRIVATE KEY-----` or PKCS#8).</summary>
+        [JsonPropertyName("private_key")]
+        public string? PrivateKey { get; set; }
+
+        /// <summary>GitHub App: the path of its private key's PEM file (absolute: the caller resolves relative paths).</summary>
+        [JsonPropertyName("private_key_path")]
+        public string? PrivateKeyPath { get; set; }
+
+        /// <summary>GitHub App: the installation to act as; absent = looked up for the organization, repository or user each request targets.</summary>
+        [JsonPropertyName("installation_id")]
+        public long? InstallationId { get; set; }
+
         /// <summary>Per-request timeout in seconds (default 30).</summary>
         [JsonPropertyName("timeout_sec")]
         public double? TimeoutSec { get; set; }

@@ -25,6 +25,14 @@ namespace GitHubOidc.Native
         [JsonIgnore]
         public string? TokenSource { get; set; }
 
+        /// <summary>
+        /// A GitHub App's private key given as a SecureString. It stays encrypted here and is
+        /// made plain text only while a request is serialised for the native library
+        /// (NativeClient.Invoke), as the request's private_key.
+        /// </summary>
+        [JsonIgnore]
+        public System.Security.SecureString? PrivateKeySecret { get; set; }
+
         public override string ToString() => HostName ?? ApiBaseUri ?? "github.com";
     }
 
@@ -92,7 +100,26 @@ namespace GitHubOidc.Native
         public static NativeResult Invoke(INativeRequest request)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
-            return Call(request.Call, JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Options));
+            var context = request.GetType().GetProperty("Context")?.GetValue(request) as GitHubOidcContext;
+            var secret = context?.PrivateKeySecret;
+            if (context == null || secret == null || !string.IsNullOrEmpty(context.PrivateKey))
+            {
+                return Call(request.Call, JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Options));
+            }
+            // The seam: the SecureString key is plain text only while the request is written.
+            byte[] json;
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(secret);
+            try
+            {
+                context.PrivateKey = Marshal.PtrToStringUni(pointer);
+                json = JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Options);
+            }
+            finally
+            {
+                context.PrivateKey = null;
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
+            return Call(request.Call, json);
         }
 
         /// <summary>Calls a native function and returns its answer or its error.</summary>

@@ -14,7 +14,9 @@ function Initialize-GitHubOidcContext {
         Returns an ErrorRecord (GitHubOidc.InvalidArgument, ...) instead when the context cannot be
         used; with -Cmdlet that record is thrown as the calling command's terminating error. With
         -RequireToken a context without a token fails here, before any request, with a message
-        that says how to provide one.
+        that says how to provide one. A context with a GitHub App (the native layer answers its
+        description in Info.app) needs no token and none is looked up: requests use the App's
+        installation tokens.
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject], [System.Management.Automation.ErrorRecord])]
@@ -60,13 +62,14 @@ function Initialize-GitHubOidcContext {
         # Not the context's text as the target: a host name that is really a token must not be echoed.
         return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token
     }
-    if (-not $NoToken -and -not $resolved.Token) {
+    $app = $info['app']
+    if (-not $NoToken -and -not $resolved.Token -and -not $app) {
         Find-GitHubOidcToken -Context $resolved -Variable ([string[]]@($info['token_variables'])) -GhHost ([string]$info['gh_host'])
     }
     $info['has_token'] = [bool]$resolved.Token
 
     $hostName = [string]$info['host_name']
-    if ($RequireToken -and -not $resolved.Token) {
+    if ($RequireToken -and -not $resolved.Token -and -not $app) {
         $variables = @($info['token_variables']) -join ' or '
         $message = "No GitHub token for $hostName. Pass -Context @{ HostName = '$hostName'; Token = <token> } (a string or a SecureString), " +
         "set $variables, or run 'gh auth login --hostname $hostName'."
@@ -75,7 +78,13 @@ function Initialize-GitHubOidcContext {
             -RecommendedAction "Set GH_TOKEN, pass -Context @{ Token = ... }, or run 'gh auth login --hostname $hostName'."
     }
 
-    $source = if ($resolved.TokenSource) { " (token from $($resolved.TokenSource))" } else { '' }
+    $source = if ($app) {
+        " (GitHub App $($app['issuer']))"
+    } elseif ($resolved.TokenSource) {
+        " (token from $($resolved.TokenSource))"
+    } else {
+        ''
+    }
     Write-Verbose "GitHubOidc: $hostName, API $($info['api_base_uri']), issuer $($info['issuer_uri'])$source."
     [pscustomobject]@{
         Context = $resolved

@@ -48,7 +48,7 @@ function Invoke-GitHubOidcNative {
     $secrets = @(
         $token = $Request.PSObject.Properties['Token']
         if ($token) { $token.Value }
-        if ($context -and $context.Value) { $context.Value.Token }
+        if ($context -and $context.Value) { $context.Value.Token; $context.Value.PrivateKey }
     )
     $record = New-GitHubOidcErrorRecord -Exception $result.Error -TargetObject $TargetObject -Secret $secrets
     if ($Terminating) {

@@ -9,6 +9,11 @@ function Resolve-GitHubOidcContext {
         SecureString), TimeoutSec, MaxRetries and MaxRetryWaitSec. PSModule/GitHub context objects
         carry HostName, ApiBaseUri and Token and work as they are.
 
+        A GitHub App instead of a token: ClientId (or AppId), PrivateKey (PEM text or a
+        SecureString, which stays encrypted until the request is written for the native library)
+        or PrivateKeyPath (resolved here against the current PowerShell location), and optionally
+        InstallationId. Which of them are required, and what a valid key is, the native layer decides.
+
         This only shapes what the user gave: which host it is, where its token comes from and
         whether a host name looks like a token are decided by the native layer
         (Initialize-GitHubOidcContext asks it). The token itself is never written to any stream.
@@ -48,7 +53,8 @@ function Resolve-GitHubOidcContext {
         }
         $result.HostName = $value.Trim()
     } elseif ($value -is [GitHubOidc.Native.GitHubOidcContext]) {
-        foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri', 'Token', 'TokenSource', 'TimeoutSec', 'MaxRetries', 'MaxRetryWaitSec') {
+        foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri', 'Token', 'TokenSource', 'TimeoutSec', 'MaxRetries', 'MaxRetryWaitSec',
+            'ClientId', 'AppId', 'PrivateKey', 'PrivateKeySecret', 'PrivateKeyPath', 'InstallationId') {
             $result.$name = $value.$name
         }
     } else {
@@ -92,6 +98,38 @@ function Resolve-GitHubOidcContext {
             $result.TokenSource = 'Context'
         } elseif ($null -ne $token -and $token -isnot [string]) {
             return Get-GitHubOidcContextError ("The context's Token must be a string or a SecureString, not [$($token.GetType().FullName)].")
+        }
+
+        $item = Get-GitHubOidcContextMember -InputObject $source -Name 'ClientId'
+        if ($null -ne $item -and "$item" -ne '') {
+            $result.ClientId = "$item"
+        }
+        foreach ($name in 'AppId', 'InstallationId') {
+            $item = Get-GitHubOidcContextMember -InputObject $source -Name $name
+            if ($null -ne $item -and "$item" -ne '') {
+                $number = $item -as [long]
+                if ($null -eq $number) {
+                    return Get-GitHubOidcContextError "The context's $name must be a number."
+                }
+                $result.$name = $number
+            }
+        }
+        $key = Get-GitHubOidcContextMember -InputObject $source -Name 'PrivateKey'
+        if ($key -is [System.Management.Automation.PSObject]) {
+            $key = $key.PSObject.BaseObject
+        }
+        if ($key -is [securestring]) {
+            # Kept encrypted: made plain only at the seam into native code (NativeClient.Invoke).
+            $result.PrivateKeySecret = $key
+        } elseif ($key -is [string] -and $key.Trim() -ne '') {
+            $result.PrivateKey = $key
+        } elseif ($null -ne $key -and $key -isnot [string]) {
+            return Get-GitHubOidcContextError ("The context's PrivateKey must be PEM text or a SecureString, not [$($key.GetType().FullName)].")
+        }
+        $item = Get-GitHubOidcContextMember -InputObject $source -Name 'PrivateKeyPath'
+        if ($null -ne $item -and "$item" -ne '') {
+            # The native library does not know PowerShell's current location: pass a full path.
+            $result.PrivateKeyPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath("$item")
         }
         if (-not $result.HostName -and -not $result.ApiBaseUri) {
             $result.HostName = if ($env:GH_HOST) { $env:GH_HOST } else { 'github.com' }

@@ -9,6 +9,11 @@ function Get-GitHubOidcContext {
         TokenSource (Context, GH_TOKEN, GITHUB_TOKEN or gh). The token itself is never shown.
         No request is made.
 
+        A context with a GitHub App shows TokenSource 'GitHubApp' and App: its ClientId or AppId,
+        the Issuer of its JWT, the InstallationId when given (otherwise it is looked up for each
+        owner), KeySource (PrivateKey or PrivateKeyPath) and PrivateKeyPath. The key is checked
+        (an RSA private key in PEM) but never shown, nor any JWT or installation token.
+
         | Host               | API base                     | Issuer                                       |
         | github.com         | https://api.github.com       | https://token.actions.githubusercontent.com  |
         | SUBDOMAIN.ghe.com  | https://api.SUBDOMAIN.ghe.com| https://token.actions.SUBDOMAIN.ghe.com      |
@@ -18,6 +23,8 @@ function Get-GitHubOidcContext {
         Omitted: GH_HOST if set, else github.com. A string is a host name. An object or hashtable
         may carry HostName, ApiBaseUri, IssuerUri, Token (string or SecureString), TimeoutSec,
         MaxRetries and MaxRetryWaitSec; PSModule/GitHub context objects work as they are.
+        Instead of a Token, a GitHub App: ClientId (or AppId), PrivateKey (PEM text or a
+        SecureString) or PrivateKeyPath, and optionally InstallationId.
 
         .PARAMETER NoTokenLookup
         Do not look for a token in GH_TOKEN, GITHUB_TOKEN or gh.
@@ -36,6 +43,11 @@ function Get-GitHubOidcContext {
         Get-GitHubOidcContext
 
         Shows the default context (GH_HOST or github.com) and where its token comes from.
+
+        .EXAMPLE
+        Get-GitHubOidcContext -Context @{ ClientId = 'Iv23liExample'; PrivateKeyPath = './my-app.private-key.pem' } | Format-List
+
+        Shows a GitHub App context: TokenSource GitHubApp, and App with the client ID, KeySource PrivateKeyPath and the key file's full path.
 
         .OUTPUTS
         GitHubOidc.Context
@@ -76,7 +88,19 @@ function Get-GitHubOidcContext {
             IssuerUri    = [string]$info['issuer_uri']
             DiscoveryUri = [string]$info['discovery_uri']
             HasToken     = [bool]$info['has_token']
-            TokenSource  = $state.Context.TokenSource
+            TokenSource  = if ($info['app']) { 'GitHubApp' } else { $state.Context.TokenSource }
+            App          = if ($info['app']) {
+                $app = $info['app']
+                [pscustomobject]@{
+                    PSTypeName     = 'GitHubOidc.App'
+                    ClientId       = $app['client_id']
+                    AppId          = $app['app_id']
+                    Issuer         = $app['issuer']
+                    InstallationId = $app['installation_id']
+                    KeySource      = $app['key_source']
+                    PrivateKeyPath = $app['private_key_path']
+                }
+            }
             TimeoutSec   = $info['timeout_sec']
             MaxRetries   = $info['max_retries']
         }

@@ -62,6 +62,9 @@ pub(crate) fn handle(shared: &std::sync::Arc<Shared>, method: &Method, path: &st
             shared.trigger_shutdown();
             empty(StatusCode::NO_CONTENT)
         }
+        (_, p) if p == "/_fake/apps" || p.starts_with("/_fake/apps/") => {
+            crate::apps::control(shared, method, p, body)
+        }
         _ => error(StatusCode::NOT_FOUND, "Not Found", REST_DOCS),
     }
 }

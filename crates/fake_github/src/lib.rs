@@ -16,6 +16,7 @@
 //! # drop(log); Ok(()) }
 //! ```
 
+mod apps;
 mod conn;
 mod control;
 mod faults;
@@ -27,6 +28,7 @@ mod server;
 mod shared;
 pub mod state;
 
+pub use apps::{IssuedToken, RegisteredApp, TokenShape};
 pub use routes::{DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
 pub use server::{
     spawn, spawn_blocking_server, spawn_on, BlockingServer, FakeGitHub, RunningServer, REDACTED,

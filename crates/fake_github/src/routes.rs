@@ -49,7 +49,14 @@ pub(crate) fn handle(
         _ => DEFAULT_API_VERSION,
     };
     let token = bearer_token(headers);
-    let permission = token.and_then(|t| shared.state().tokens.get(t).copied());
+    let permission = token.and_then(|t| {
+        let state = shared.state();
+        state
+            .tokens
+            .get(t)
+            .copied()
+            .or_else(|| crate::apps::permission(&state, t))
+    });
     if let Some((limit, _, _, reset, true)) = configured {
         return crate::fleet::rate_limited(reset, limit);
     }
@@ -173,6 +180,9 @@ fn handle_checked(
     }
     if headers.get("authorization").is_none() {
         return error(StatusCode::UNAUTHORIZED, "Requires authentication", REST_DOCS);
+    }
+    if let Some(resp) = crate::apps::handle(shared, method, headers, api_path) {
+        return resp;
     }
     let Some(permission) = permission else {
         return error(StatusCode::UNAUTHORIZED, "Bad credentials", REST_DOCS);

@@ -403,6 +403,10 @@ fn redact_authorization(shared: &Shared, value: &str) -> String {
     if !credential.trim().is_empty() && shared.state().tokens.contains_key(credential.trim()) {
         return value.to_owned();
     }
+    if let Some(n) = crate::apps::serial(&shared.state(), credential.trim()) {
+        // An installation token: which one (for tests of renewal), never its value.
+        return format!("{scheme} {REDACTED} installation token #{n}");
+    }
     if scheme.is_empty() {
         REDACTED.to_owned()
     } else {

@@ -106,6 +106,11 @@ pub struct State {
     pub org_property_inclusions: BTreeMap<String, Vec<String>>,
     /// OIDC custom-property inclusions per enterprise slug (lower case).
     pub enterprise_property_inclusions: BTreeMap<String, Vec<String>>,
+    /// GitHub Apps (`POST /_fake/apps`).
+    pub apps: Vec<crate::apps::RegisteredApp>,
+    /// Installation tokens issued to the Apps, by value (never serialised).
+    #[serde(skip)]
+    pub installation_tokens: BTreeMap<String, crate::apps::IssuedToken>,
 }
 
 impl Default for State {
@@ -218,6 +223,8 @@ impl State {
                 ),
             ],
             jwks: serde_json::json!({ "keys": [jwk] }),
+            apps: Vec::new(),
+            installation_tokens: BTreeMap::new(),
         }
     }
 

@@ -14,6 +14,10 @@
 //!
 //! An explicit `api_base_uri` / `issuer_uri` overrides the derivation (tests point both at a
 //! local fake server). The token is held as a [`SecretString`] and never printed.
+//!
+//! Instead of a token, a context may carry a GitHub App (`client_id` or `app_id`,
+//! `private_key` or `private_key_path`, optional `installation_id`): requests then use an
+//! installation token (see [`crate::app`]). A token and an App together are refused.
 
 use crate::error::{Error, Result};
 use github_oidc_claims::text::shorten;
@@ -30,7 +34,7 @@ pub const GITHUB_COM_ISSUER: &str = github_oidc_claims::token::STANDARD_ISSUER;
 crate::contract_struct! {
     /// What the caller knows about the context; everything is optional. It is the `context` member
     /// of every request of the C ABI, so an unknown member is refused, not ignored.
-    #[derive(Debug, Default, Clone, Deserialize)]
+    #[derive(Default, Clone, Deserialize)]
     #[serde(default, deny_unknown_fields)]
     pub struct ContextOptions {
         /// `github.com`, `SUBDOMAIN.ghe.com` or a GHES host name (a URL is accepted too).
@@ -42,12 +46,48 @@ crate::contract_struct! {
         /// The token (already resolved from the environment by the caller).
         #[serde(skip_serializing)]
         pub token: Option<String>,
+        /// GitHub App: its client ID (`Iv23li…`), the JWT issuer GitHub recommends. With
+        /// `private_key` or `private_key_path` the context acts as the App's installation
+        /// instead of using a token.
+        pub client_id: Option<String>,
+        /// GitHub App: its numeric app ID, the JWT issuer when no `client_id` is given.
+        pub app_id: Option<u64>,
+        /// GitHub App: its private key, PEM text (`-----BEGIN RSA PRIVATE KEY-----` or PKCS#8).
+        #[serde(skip_serializing)]
+        pub private_key: Option<String>,
+        /// GitHub App: the path of its private key's PEM file (absolute: the caller resolves
+        /// relative paths).
+        pub private_key_path: Option<String>,
+        /// GitHub App: the installation to act as; absent = looked up for the organization,
+        /// repository or user each request targets.
+        pub installation_id: Option<u64>,
         /// Per-request timeout in seconds (default 30).
         pub timeout_sec: Option<f64>,
         /// Retries of transient failures (default 3).
         pub max_retries: Option<u32>,
         /// Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.
         pub max_retry_wait_sec: Option<f64>,
+    }
+}
+
+/// Never shows the token or the private key.
+impl std::fmt::Debug for ContextOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("ContextOptions")
+            .field("host_name", &self.host_name)
+            .field("api_base_uri", &self.api_base_uri)
+            .field("issuer_uri", &self.issuer_uri)
+            .field("token", &hidden(&self.token))
+            .field("client_id", &self.client_id)
+            .field("app_id", &self.app_id)
+            .field("private_key", &hidden(&self.private_key))
+            .field("private_key_path", &self.private_key_path)
+            .field("installation_id", &self.installation_id)
+            .field("timeout_sec", &self.timeout_sec)
+            .field("max_retries", &self.max_retries)
+            .field("max_retry_wait_sec", &self.max_retry_wait_sec)
+            .finish()
     }
 }
 
@@ -98,6 +138,8 @@ pub struct Context {
     /// OIDC issuer, without a trailing slash.
     pub issuer_uri: Url,
     token: Option<SecretString>,
+    /// A GitHub App to act as, instead of a token.
+    app: Option<crate::app::App>,
     /// Per-request timeout.
     pub timeout: Duration,
     /// Retries of transient failures.
@@ -115,6 +157,7 @@ impl std::fmt::Debug for Context {
             .field("api_base_uri", &self.api_base_uri.as_str())
             .field("issuer_uri", &self.issuer_uri.as_str())
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("app", &self.app)
             .finish()
     }
 }
@@ -291,6 +334,7 @@ impl Context {
                 return Err(Error::invalid("The token contains spaces or control characters."));
             }
         }
+        let app = crate::app::App::from_options(opts)?;
         let secs = |v: Option<f64>, default: f64, what: &str| -> Result<Duration> {
             let v = v.unwrap_or(default);
             if !(v.is_finite() && v > 0.0 && v <= 3600.0) {
@@ -310,6 +354,7 @@ impl Context {
             api_base_uri,
             issuer_uri,
             token,
+            app,
             timeout: secs(opts.timeout_sec, 30.0, "TimeoutSec")?,
             max_retries,
             max_retry_wait: secs(opts.max_retry_wait_sec, 30.0, "MaxRetryWaitSec")?,
@@ -322,14 +367,26 @@ impl Context {
         self.token.is_some()
     }
 
-    /// The token, or an error that says how to provide one.
-    pub(crate) fn require_token(&self) -> Result<&SecretString> {
-        self.token.as_ref().ok_or_else(|| {
-            Error::invalid(format!(
+    /// The GitHub App the context acts as, if any.
+    pub fn app(&self) -> Option<&crate::app::App> {
+        self.app.as_ref()
+    }
+
+    /// The token, if the context has one (an App context has none: see [`crate::app`]).
+    pub(crate) fn token(&self) -> Option<&SecretString> {
+        self.token.as_ref()
+    }
+
+    /// Succeeds when requests can be authenticated (a token or a GitHub App); otherwise an
+    /// error that says how to provide a token.
+    pub(crate) fn require_token(&self) -> Result<()> {
+        if self.token.is_some() || self.app.is_some() {
+            return Ok(());
+        }
+        Err(Error::invalid(format!(
                 "No GitHub token for {}. Pass -Context @{{ HostName = '{}'; Token = <token> }}, set GH_TOKEN or GITHUB_TOKEN, or run 'gh auth login --hostname {}'.",
                 self.host_name, self.host_name, self.host_name
-            ))
-        })
+        )))
     }
 
     /// The issuer URL as a string without a trailing slash.
@@ -391,17 +448,22 @@ impl Context {
         Description {
             host_name: self.host_name.clone(),
             kind: self.kind,
-            token_variables: self
-                .kind
-                .token_variables()
-                .iter()
-                .map(|v| v.to_string())
-                .collect(),
+            // An App context uses installation tokens: no variable is read for it.
+            token_variables: match self.app {
+                Some(_) => Vec::new(),
+                None => self
+                    .kind
+                    .token_variables()
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect(),
+            },
             gh_host: self.gh_host().to_string(),
             api_base_uri: self.api_base_uri.as_str().trim_end_matches('/').to_string(),
             issuer_uri: self.issuer(),
             discovery_uri: format!("{}/.well-known/openid-configuration", self.issuer()),
             has_token: self.has_token(),
+            app: self.app.as_ref().map(crate::app::App::describe),
             timeout_sec: self.timeout.as_secs_f64(),
             max_retries: self.max_retries,
         }
@@ -428,6 +490,10 @@ crate::contract_struct! {
         pub discovery_uri: String,
         /// Whether the context carries a token (the token itself is never described).
         pub has_token: bool,
+        /// The GitHub App the context acts as (never its key); absent without one. A context
+        /// with an App reads no token variables.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub app: Option<crate::app::AppDescription>,
         /// Per-request timeout in seconds.
         pub timeout_sec: f64,
         /// Retries of transient failures.
@@ -679,6 +745,12 @@ mod tests {
         })
         .unwrap();
         assert!(!format!("{c:?}").contains("s3cret"));
+        let opts = ContextOptions {
+            token: Some("s3cret-value".into()),
+            private_key: Some("s3cret-key".into()),
+            ..Default::default()
+        };
+        assert!(!format!("{opts:?}").contains("s3cret"), "{opts:?}");
         assert!(!json(c.describe()).to_string().contains("s3cret"));
     }
 }

@@ -133,6 +133,18 @@ pub enum Error {
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A GitHub App could not act as an installation: GitHub refused its JWT (wrong key or
+    /// ID), or it is not installed where the request goes. Kind `Unauthorized`; the message
+    /// never holds the key, the JWT or a token.
+    #[error("{message}")]
+    AppAuthentication {
+        /// What went wrong and what to do.
+        message: String,
+        /// The request that failed, when one did.
+        url: Option<String>,
+        /// GitHub's status, when GitHub answered.
+        status: Option<u16>,
+    },
 }
 
 fn render_api(e: &ApiError) -> String {
@@ -187,6 +199,7 @@ impl Error {
             Error::Network { .. } => ErrorKind::Network,
             Error::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::AppAuthentication { .. } => ErrorKind::Unauthorized,
         }
     }
 
@@ -205,7 +218,10 @@ impl Error {
             kind: self.kind().name().to_string(),
             code: self.kind().code(),
             message: self.to_string(),
-            status: api.map(|a| a.status),
+            status: match self {
+                Error::AppAuthentication { status, .. } => *status,
+                _ => api.map(|a| a.status),
+            },
             github_message: api.map(|a| a.message.clone()),
             documentation_url: api.and_then(|a| a.documentation_url.clone()),
             errors: api.map(|a| a.errors.clone()),
@@ -214,6 +230,7 @@ impl Error {
             url: match self {
                 Error::Api(a) => Some(a.url.clone()),
                 Error::Network { url, .. } | Error::UnexpectedResponse { url, .. } => Some(url.clone()),
+                Error::AppAuthentication { url, .. } => url.clone(),
                 _ => None,
             },
             retry_after: api.and_then(|a| a.retry_after_secs),

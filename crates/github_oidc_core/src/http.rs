@@ -27,6 +27,10 @@
 //! [`Error::UnexpectedResponse`] naming the `Location` host), so the token never leaves the
 //! host it was meant for.
 //!
+//! Authentication: a context's token, or, for a GitHub App context, an installation token
+//! from [`crate::app`] (cached; renewed once at once when GitHub answers 401 to it, and the
+//! request is sent again).
+//!
 //! TLS uses the operating system's trust store (`rustls-native-certs`), and reqwest honours
 //! `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Tokens only ever go into the `Authorization`
 //! header; URLs and errors never contain them.
@@ -37,7 +41,7 @@ use crate::error::{ApiError, Error, Result};
 use crate::models::ErrorBody;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::LazyLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -260,18 +264,14 @@ enum ReadFailure {
     Io(reqwest::Error),
 }
 
-async fn attempt(req: &Request<'_>, attempt: u32) -> Attempt {
+async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32) -> Attempt {
     let ctx = req.ctx;
     let mut builder = CLIENT
         .request(req.method.clone(), &req.url)
         .timeout(ctx.timeout)
         .header(ACCEPT, "application/vnd.github+json")
         .header("X-GitHub-Api-Version", req.api_version.unwrap_or(API_VERSION));
-    if req.auth {
-        let token = match ctx.require_token() {
-            Ok(t) => t,
-            Err(e) => return Attempt::Done(Err(e)),
-        };
+    if let Some(token) = bearer {
         let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())) else {
             return Attempt::Done(Err(Error::invalid(
                 "The token contains characters that cannot be sent in a header.",
@@ -400,12 +400,26 @@ async fn attempt(req: &Request<'_>, attempt: u32) -> Attempt {
 }
 
 /// Sends a request with GitHub's headers, retrying transient failures (see the module's
-/// policy).
+/// policy). With `auth`, the context's token goes in the `Authorization` header, or, for a
+/// GitHub App context, an installation token for the request's owner ([`crate::app`]).
 pub async fn send(req: Request<'_>) -> Result<Response> {
+    if !req.auth {
+        return send_with(&req, None).await;
+    }
+    if let Some(app) = req.ctx.app() {
+        return crate::app::send(app, &req).await;
+    }
+    req.ctx.require_token()?;
+    send_with(&req, req.ctx.token()).await
+}
+
+/// Sends a request with `bearer` (if any) as `Authorization: Bearer …`, retrying transient
+/// failures; `req.auth` is not looked at.
+pub(crate) async fn send_with(req: &Request<'_>, bearer: Option<&SecretString>) -> Result<Response> {
     let ctx = req.ctx;
     let mut n = 0u32;
     loop {
-        match attempt(&req, n).await {
+        match attempt(req, bearer, n).await {
             Attempt::Done(result) => return result,
             Attempt::Retry(wait, err) => {
                 if n >= ctx.max_retries || wait > ctx.max_retry_wait {

@@ -5,6 +5,7 @@
 //!
 //! | Module | What it does |
 //! | --- | --- |
+//! | [`app`] | GitHub App authentication: App JWT, installation lookup, cached installation tokens |
 //! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
 //! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
@@ -22,6 +23,7 @@
 //! | [`preview`] | the effective template of a repository and the `sub` it produces |
 //! | [`verify`] | ID token verification against the keys of its issuer |
 
+pub mod app;
 pub mod context;
 pub mod discovery;
 pub mod endpoints;

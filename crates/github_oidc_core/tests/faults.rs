@@ -26,6 +26,7 @@ fn ctx_with(server: &BlockingServer, retries: u32, timeout: f64) -> Context {
         max_retries: Some(retries),
         timeout_sec: Some(timeout),
         max_retry_wait_sec: Some(2.0),
+        ..Default::default()
     })
     .unwrap()
 }

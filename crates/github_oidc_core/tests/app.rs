@@ -1,0 +1,283 @@
+//! GitHub App authentication against the fake server: the JWT is accepted, the installation is
+//! looked up once per owner, one installation token serves many requests (also concurrent
+//! ones), an expired token is renewed, a revoked one is renewed once and the request retried,
+//! and bad keys are clear errors that hold no key, JWT or token.
+
+use base64::Engine;
+use fake_github::{spawn_blocking_server, BlockingServer, RegisteredApp, TokenShape};
+use github_oidc_core::template::{self, Update};
+use github_oidc_core::{Context, ContextOptions, ErrorKind};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The RSA key of the App (a test fixture; PKCS#8).
+const APP_KEY: &str = include_str!("../../github_oidc_claims/tests/fixtures/test_rsa_key.pem");
+
+/// A distinct app ID per test: the token cache is process-wide.
+fn next_app_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1000);
+    NEXT.fetch_add(1, Ordering::SeqCst)
+}
+
+/// The public half of a PKCS#8 RSA private key, as `RSA PUBLIC KEY` PEM.
+fn public_pem(private_pem: &str) -> String {
+    let b64: String = private_pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let pair = ring::rsa::KeyPair::from_pkcs8(&der).unwrap();
+    let public = base64::engine::general_purpose::STANDARD.encode(pair.public().as_ref());
+    let lines: Vec<&str> = public
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN RSA PUBLIC KEY-----\n{}\n-----END RSA PUBLIC KEY-----\n",
+        lines.join("\n")
+    )
+}
+
+struct Setup {
+    server: BlockingServer,
+    app_id: u64,
+    client_id: String,
+}
+
+fn setup(lifetime: u64, shape: TokenShape) -> Setup {
+    let server = spawn_blocking_server(None).unwrap();
+    let app_id = next_app_id();
+    let client_id = format!("Iv23liTest{app_id}");
+    server.update_state(|s| {
+        s.apps.push(RegisteredApp {
+            app_id,
+            client_id: client_id.clone(),
+            public_key_pem: public_pem(APP_KEY),
+            installations: BTreeMap::from([("octo-org".to_string(), 7001), ("custom-org".to_string(), 7002)]),
+            token_lifetime_secs: lifetime,
+            token_shape: shape,
+            permission: fake_github::Permission::Write,
+        })
+    });
+    Setup {
+        server,
+        app_id,
+        client_id,
+    }
+}
+
+impl Setup {
+    fn ctx(&self, f: impl FnOnce(&mut ContextOptions)) -> Context {
+        let mut o = ContextOptions {
+            host_name: Some("github.com".into()),
+            api_base_uri: Some(self.server.base_url.clone()),
+            issuer_uri: Some(self.server.base_url.clone()),
+            client_id: Some(self.client_id.clone()),
+            private_key: Some(APP_KEY.into()),
+            timeout_sec: Some(5.0),
+            max_retries: Some(0),
+            ..Default::default()
+        };
+        f(&mut o);
+        Context::resolve(&o).unwrap()
+    }
+
+    fn count(&self, method: &str, suffix: &str) -> usize {
+        self.server
+            .requests()
+            .iter()
+            .filter(|r| r.method == method && r.path.ends_with(suffix))
+            .count()
+    }
+
+    fn token_requests(&self) -> usize {
+        self.count("POST", "/access_tokens")
+    }
+}
+
+#[test]
+fn many_requests_one_lookup_and_one_token() {
+    let s = setup(3600, TokenShape::Opaque);
+    let c = s.ctx(|_| {});
+    for _ in 0..25 {
+        template::get_repo(&c, "octo-org", "octo-repo").unwrap();
+        template::get_org(&c, "custom-org").unwrap();
+    }
+    assert_eq!(
+        s.token_requests(),
+        2,
+        "one token per installation (octo-org, custom-org)"
+    );
+    assert_eq!(s.count("GET", "/octo-org/octo-repo/installation"), 1);
+    assert_eq!(s.count("GET", "/orgs/custom-org/installation"), 1);
+    let log = s.server.requests();
+    let token_post = log.iter().find(|r| r.path.ends_with("/access_tokens")).unwrap();
+    assert_eq!(token_post.path, "/app/installations/7001/access_tokens");
+    assert_eq!(token_post.header("authorization"), Some("Bearer [REDACTED]"));
+    let api = log.iter().filter(|r| r.path.contains("/customization/sub"));
+    for r in api {
+        let auth = r.header("authorization").unwrap();
+        assert!(
+            auth.starts_with("Bearer [REDACTED] installation token #"),
+            "{auth}"
+        );
+    }
+}
+
+#[test]
+fn app_id_and_given_installation_need_no_lookup_and_writes_work() {
+    let s = setup(3600, TokenShape::Jwt);
+    let c = s.ctx(|o| {
+        o.client_id = None;
+        o.app_id = Some(s.app_id);
+        o.installation_id = Some(7001);
+    });
+    let update = Update {
+        include_claim_keys: Some(vec!["repo".into(), "context".into()]),
+        ..Default::default()
+    };
+    let written = template::set_repo(&c, "octo-org", "octo-repo", &update, false).unwrap();
+    assert!(written.applied);
+    assert_eq!(s.count("GET", "/installation"), 0);
+    assert_eq!(s.token_requests(), 1);
+    assert_eq!(
+        s.count("PUT", "/octo-org/octo-repo/actions/oidc/customization/sub"),
+        1
+    );
+    let repo = s.server.state();
+    let repo = repo.repo("octo-org", "octo-repo").unwrap();
+    assert_eq!(
+        repo.include_claim_keys.as_deref(),
+        Some(&["repo".to_string(), "context".to_string()][..])
+    );
+}
+
+#[test]
+fn concurrent_requests_share_one_token_request() {
+    let s = setup(3600, TokenShape::Opaque);
+    let c = s.ctx(|_| {});
+    std::thread::scope(|scope| {
+        for _ in 0..16 {
+            scope.spawn(|| template::get_repo(&c, "octo-org", "octo-repo").unwrap());
+        }
+    });
+    assert_eq!(s.token_requests(), 1);
+    assert_eq!(s.count("GET", "/installation"), 1);
+}
+
+#[test]
+fn an_expired_token_is_renewed() {
+    // Lives 4 s: renewed after 3 s (a quarter of its life before expiry).
+    let s = setup(4, TokenShape::Opaque);
+    let c = s.ctx(|_| {});
+    template::get_org(&c, "custom-org").unwrap();
+    template::get_org(&c, "custom-org").unwrap();
+    assert_eq!(s.token_requests(), 1);
+    std::thread::sleep(Duration::from_millis(3300));
+    template::get_org(&c, "custom-org").unwrap();
+    assert_eq!(s.token_requests(), 2);
+}
+
+#[test]
+fn a_revoked_token_is_renewed_once_and_the_request_retried() {
+    let s = setup(3600, TokenShape::Jwt);
+    let c = s.ctx(|_| {});
+    template::get_org(&c, "custom-org").unwrap();
+    s.server.update_state(|st| {
+        for t in st.installation_tokens.values_mut() {
+            t.revoked = true;
+        }
+    });
+    s.server.clear_requests();
+    template::get_org(&c, "custom-org").unwrap();
+    let log = s.server.requests();
+    let shown: Vec<String> = log
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.method,
+                r.path,
+                r.header("authorization").unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(log.len(), 3, "{shown:#?}");
+    assert!(shown[0].ends_with("installation token #1"), "{shown:#?}");
+    assert!(
+        shown[1].starts_with("POST /app/installations/7002/access_tokens"),
+        "{shown:#?}"
+    );
+    assert!(shown[2].ends_with("installation token #2"), "{shown:#?}");
+    // A second 401 (the new token revoked too, at once) is the error: no endless renewals.
+    s.server.push_fault(
+        fake_github::Fault::new(401)
+            .path_prefix("/orgs/custom-org/actions")
+            .times(2),
+    );
+    s.server.clear_requests();
+    let e = template::get_org(&c, "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert_eq!(s.token_requests(), 1);
+}
+
+fn assert_no_secret(text: &str) {
+    assert!(!text.contains("MII"), "key material in: {text}");
+    assert!(!text.contains("eyJ"), "a JWT in: {text}");
+    assert!(!text.contains("ghs_"), "a token in: {text}");
+}
+
+#[test]
+fn a_wrong_key_is_a_clear_error_without_secrets() {
+    let s = setup(3600, TokenShape::Opaque);
+    let c = s.ctx(|o| o.private_key = Some(fake_github::TEST_SIGNING_KEY_PEM.into()));
+    let e = template::get_org(&c, "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    let text = e.to_string();
+    assert!(
+        text.contains("GitHub refused the GitHub App with client ID"),
+        "{text}"
+    );
+    assert!(text.contains("A JSON web token could not be decoded"), "{text}");
+    assert!(text.contains("private key"), "{text}");
+    assert_no_secret(&text);
+    assert_no_secret(&e.to_json().to_string());
+    assert_eq!(s.token_requests(), 0);
+    // A wrong issuer: GitHub does not know the App.
+    let c = s.ctx(|o| o.client_id = Some("Iv23liUnknown".into()));
+    let text = template::get_org(&c, "custom-org").unwrap_err().to_string();
+    assert!(text.contains("Integration not found"), "{text}");
+    assert_no_secret(&text);
+}
+
+#[test]
+fn an_app_that_is_not_installed_or_an_owner_less_request_is_a_clear_error() {
+    let s = setup(3600, TokenShape::Opaque);
+    let c = s.ctx(|_| {});
+    let e = template::get_org(&c, "immutable-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    let text = e.to_string();
+    assert!(text.contains("is not installed on immutable-org"), "{text}");
+    assert!(
+        text.contains("/orgs/immutable-org/installation")
+            && text.contains("/users/immutable-org/installation"),
+        "{text}"
+    );
+    assert!(text.contains("InstallationId"), "{text}");
+    let e = github_oidc_core::issuer::set_enterprise_issuer(&c, "octocat-inc", true, false).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.to_string().contains("give the context's InstallationId"), "{e}");
+}
+
+#[test]
+fn describe_shows_the_app_but_no_secret() {
+    let s = setup(3600, TokenShape::Opaque);
+    let c = s.ctx(|o| o.installation_id = Some(7001));
+    let d = serde_json::to_value(c.describe()).unwrap();
+    assert_eq!(d["app"]["client_id"], s.client_id.as_str());
+    assert_eq!(d["app"]["installation_id"], 7001);
+    assert_eq!(d["app"]["key_source"], "PrivateKey");
+    assert_eq!(d["token_variables"], serde_json::json!([]));
+    assert_eq!(d["has_token"], false);
+    assert_no_secret(&d.to_string());
+    assert_no_secret(&format!("{c:?}"));
+}
