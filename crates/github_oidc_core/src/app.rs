@@ -498,7 +498,7 @@ fn api_base(ctx: &Context) -> String {
 /// Sends an authenticated request as the App's installation for the request's owner: the
 /// cached installation token, or a new one; after a 401 to a cached token, one renewal and
 /// the same request again.
-pub(crate) async fn send(app: &App, req: &Request<'_>) -> Result<Response> {
+pub(crate) async fn send(app: &App, req: &Request<'_>, gate: Option<&dyn http::Gate>) -> Result<Response> {
     let ctx = req.ctx;
     let installation = installation(app, ctx, target_of(&api_base(ctx), &req.url)).await?;
     let key = TokenKey {
@@ -509,13 +509,13 @@ pub(crate) async fn send(app: &App, req: &Request<'_>) -> Result<Response> {
     };
     let entry = slot(&TOKENS, key);
     let token = token_from(&entry, Instant::now, None, || exchange(app, ctx, installation)).await?;
-    match http::send_with(req, Some(&token)).await {
+    match http::send_with(req, Some(&token), gate).await {
         Err(e) if e.api().is_some_and(|a| a.status == 401) => {
             let renewed = token_from(&entry, Instant::now, Some(&token), || {
                 exchange(app, ctx, installation)
             })
             .await?;
-            http::send_with(req, Some(&renewed)).await
+            http::send_with(req, Some(&renewed), gate).await
         }
         other => other,
     }
@@ -571,7 +571,7 @@ async fn with_jwt(app: &App, ctx: &Context, endpoint: &Endpoint, args: &[&str]) 
         ctx,
         api_version: endpoint.api_version,
     };
-    http::send_with(&req, Some(&jwt)).await.map_err(|e| match e.api() {
+    http::send_with(&req, Some(&jwt), None).await.map_err(|e| match e.api() {
         Some(a) if a.status == 401 => Error::AppAuthentication {
             message: format!(
                 "GitHub refused the {}'s JWT ({} {}: {} (401)). Check that the ClientId or AppId is this App's and that the private key is one of its current keys (App settings → Private keys).",

@@ -403,30 +403,62 @@ async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32)
 /// policy). With `auth`, the context's token goes in the `Authorization` header, or, for a
 /// GitHub App context, an installation token for the request's owner ([`crate::app`]).
 pub async fn send(req: Request<'_>) -> Result<Response> {
+    send_through(&req, None).await
+}
+
+/// Like [`send`], but every attempt first passes `gate`, and a rate-limit wait is the gate's
+/// shared pause (the request then waits at the gate with every other one) rather than a
+/// private sleep. Authentication (token or App) and the retry budget (`max_retries`,
+/// `max_retry_wait`) are the same as [`send`].
+pub async fn send_gated(req: Request<'_>, gate: &dyn Gate) -> Result<Response> {
+    send_through(&req, Some(gate)).await
+}
+
+/// Picks the credential (none, the context's token, or an App installation token) and sends.
+async fn send_through(req: &Request<'_>, gate: Option<&dyn Gate>) -> Result<Response> {
     if !req.auth {
-        return send_with(&req, None).await;
+        return send_with(req, None, gate).await;
     }
     if let Some(app) = req.ctx.app() {
-        return crate::app::send(app, &req).await;
+        return crate::app::send(app, req, gate).await;
     }
     req.ctx.require_token()?;
-    send_with(&req, req.ctx.token()).await
+    send_with(req, req.ctx.token(), gate).await
 }
 
 /// Sends a request with `bearer` (if any) as `Authorization: Bearer …`, retrying transient
-/// failures; `req.auth` is not looked at.
-pub(crate) async fn send_with(req: &Request<'_>, bearer: Option<&SecretString>) -> Result<Response> {
+/// failures; `req.auth` is not looked at. With a `gate`, every attempt first passes it and a
+/// rate-limit wait is the gate's shared pause.
+pub(crate) async fn send_with(
+    req: &Request<'_>,
+    bearer: Option<&SecretString>,
+    gate: Option<&dyn Gate>,
+) -> Result<Response> {
     let ctx = req.ctx;
     let mut n = 0u32;
     loop {
-        match attempt(req, bearer, n).await {
+        if let Some(g) = gate {
+            g.before_attempt().await;
+            g.sending();
+        }
+        let outcome = attempt(req, bearer, n).await;
+        if let Some(g) = gate {
+            match &outcome {
+                Attempt::Done(Ok(r)) => g.answered(Some(&r.headers)),
+                _ => g.answered(None),
+            }
+        }
+        match outcome {
             Attempt::Done(result) => return result,
             Attempt::Retry(wait, err) => {
                 if n >= ctx.max_retries || wait > ctx.max_retry_wait {
                     return Err(err);
                 }
                 n += 1;
-                tokio::time::sleep(wait).await;
+                match gate {
+                    Some(g) if err.api().is_some_and(|a| a.rate_limited) => g.pause(wait),
+                    _ => tokio::time::sleep(wait).await,
+                }
             }
         }
     }
@@ -444,37 +476,6 @@ pub trait Gate: Send + Sync {
     /// GitHub asked every request to wait (a 429 or a secondary / primary rate limit): the
     /// gate pauses the whole pool for `wait`, instead of each request waiting on its own.
     fn pause(&self, wait: Duration);
-}
-
-/// Like [`send`], but every attempt first passes `gate`, and a rate-limit wait is the gate's
-/// shared pause (the request then waits at the gate with every other one) rather than a
-/// private sleep. The retry budget (`max_retries`, `max_retry_wait`) is the same as [`send`].
-pub async fn send_gated(req: Request<'_>, gate: &dyn Gate) -> Result<Response> {
-    let ctx = req.ctx;
-    let mut n = 0u32;
-    loop {
-        gate.before_attempt().await;
-        gate.sending();
-        let outcome = attempt(&req, n).await;
-        match &outcome {
-            Attempt::Done(Ok(r)) => gate.answered(Some(&r.headers)),
-            _ => gate.answered(None),
-        }
-        match outcome {
-            Attempt::Done(result) => return result,
-            Attempt::Retry(wait, err) => {
-                if n >= ctx.max_retries || wait > ctx.max_retry_wait {
-                    return Err(err);
-                }
-                n += 1;
-                if err.api().is_some_and(|a| a.rate_limited) {
-                    gate.pause(wait);
-                } else {
-                    tokio::time::sleep(wait).await;
-                }
-            }
-        }
-    }
 }
 
 /// [`api`] for async callers on the runtime: the endpoint's URL, or `url` when given (a `Link`

@@ -22,6 +22,7 @@ fn ctx(server: &BlockingServer) -> Context {
         max_retries: Some(2),
         timeout_sec: Some(10.0),
         max_retry_wait_sec: Some(5.0),
+        ..Default::default()
     })
     .unwrap()
 }
