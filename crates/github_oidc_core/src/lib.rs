@@ -7,6 +7,7 @@
 //! | --- | --- |
 //! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
 //! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
+//! | [`desired`] | desired state of an organization: the document, its schema, export and compare (pure) |
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
 //! | [`fleet`] | every repository of an organization: inventory types (issue 8) |
 //! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
@@ -23,6 +24,7 @@
 //! | [`verify`] | ID token verification against the keys of its issuer |
 
 pub mod context;
+pub mod desired;
 pub mod discovery;
 pub mod endpoints;
 pub mod error;
