@@ -207,6 +207,37 @@ pub fn json_schema() -> Value {
     let mut schema = SchemaGenerator::default()
         .root_schema_for::<Document>()
         .to_value();
+    // Claim keys: editors complete the built-in list; custom-property claims are allowed too.
+    let mut known: Vec<String> = keys::template_keys(
+        &keys::BUILTIN_CLAIMS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    );
+    known.dedup();
+    let claim_keys = json!({
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": true,
+        "items": {
+            "type": "string",
+            "anyOf": [
+                { "enum": known },
+                { "pattern": "^repo_property_[A-Za-z0-9_]+$" }
+            ]
+        }
+    });
+    for def in ["OrganizationSettings", "RepositorySettings"] {
+        if let Some(p) = schema
+            .pointer_mut(&format!("/$defs/{def}/properties/IncludeClaimKeys"))
+            .and_then(Value::as_object_mut)
+        {
+            for (k, v) in claim_keys.as_object().into_iter().flatten() {
+                p.insert(k.clone(), v.clone());
+            }
+            p.insert("type".into(), json!(["array", "null"]));
+        }
+    }
     if let Value::Object(map) = &mut schema {
         map.insert("$id".into(), Value::String(SCHEMA_URL.into()));
         map.insert("title".into(), Value::String("GitHubOidc desired state".into()));
@@ -724,6 +755,66 @@ fn compare_repo(name: &str, settings: &RepositorySettings, s: &RepositoryState, 
         body,
         properties,
     });
+}
+
+/// The document as a `.json` file: indented, ending in a newline.
+pub fn to_json(doc: &Document) -> Result<String> {
+    serde_json::to_string_pretty(doc)
+        .map(|t| t + "\n")
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The document as a PowerShell data file (`.psd1`, read back with `Import-PowerShellDataFile`).
+/// `$schema` is left out: editors do not read it there.
+pub fn to_psd1(doc: &Document) -> String {
+    fn quote(s: &str) -> String {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+    fn keys(k: &[String]) -> String {
+        format!("@({})", k.iter().map(|k| quote(k)).collect::<Vec<_>>().join(", "))
+    }
+    fn flag(b: bool) -> &'static str {
+        if b {
+            "$true"
+        } else {
+            "$false"
+        }
+    }
+    let mut out = String::from("@{\n");
+    out.push_str(&format!("    Owner = {}\n", quote(&doc.owner)));
+    if let Some(org) = &doc.organization {
+        out.push_str("    Organization = @{\n");
+        if let Some(k) = &org.include_claim_keys {
+            out.push_str(&format!("        IncludeClaimKeys = {}\n", keys(k)));
+        }
+        if let Some(f) = org.use_immutable_subject {
+            out.push_str(&format!("        UseImmutableSubject = {}\n", flag(f)));
+        }
+        out.push_str("    }\n");
+    }
+    if !doc.repositories.is_empty() {
+        out.push_str("    Repositories = @{\n");
+        for (name, s) in &doc.repositories.0 {
+            let mut fields = Vec::new();
+            if let Some(source) = s.source {
+                fields.push(format!("Source = {}", quote(source_name(source))));
+            }
+            if let Some(k) = &s.include_claim_keys {
+                fields.push(format!("IncludeClaimKeys = {}", keys(k)));
+            }
+            if let Some(f) = s.use_immutable_subject {
+                fields.push(format!("UseImmutableSubject = {}", flag(f)));
+            }
+            out.push_str(&format!(
+                "        {} = @{{ {} }}\n",
+                quote(name),
+                fields.join("; ")
+            ));
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_verify_token", ghoidc_verify_token),
     ("ghoidc_trust_policy", ghoidc_trust_policy),
     ("ghoidc_test_trust_policy", ghoidc_test_trust_policy),
+    ("ghoidc_config_validate", ghoidc_config_validate),
+    ("ghoidc_config_export", ghoidc_config_export),
+    ("ghoidc_config_compare", ghoidc_config_compare),
     ("ghoidc_clear_cache", ghoidc_clear_cache),
 ];
 

@@ -510,10 +510,29 @@ fn the_schema_describes_the_file() {
         defs["TemplateSource"]["enum"],
         json!(["Default", "Organization", "Repository"])
     );
+    let items = &defs["RepositorySettings"]["properties"]["IncludeClaimKeys"]["items"];
+    let known = items["anyOf"][0]["enum"].as_array().unwrap();
+    for key in ["repo", "context", "job_workflow_ref", "repository_owner_id"] {
+        assert!(known.contains(&json!(key)), "{key}");
+    }
     assert_eq!(
         defs["RepositoryEntries"]["additionalProperties"]["$ref"],
         "#/$defs/RepositorySettings"
     );
+}
+
+#[test]
+fn the_psd1_form_holds_the_same_document() {
+    let inv = inventory(vec![
+        repo("own", false, Some(&["repo", "job_workflow_ref"]), Some(true)),
+        repo("it's", false, None, None),
+    ]);
+    let text = to_psd1(&export(&inv, false));
+    assert!(text.starts_with("@{\n    Owner = 'octo-org'\n"), "{text}");
+    assert!(text.contains("'own' = @{ Source = 'Repository'; IncludeClaimKeys = @('repo', 'job_workflow_ref'); UseImmutableSubject = $true }"), "{text}");
+    assert!(text.contains("'it''s' = @{ Source = 'Organization' }"), "{text}");
+    assert!(!text.contains("$schema"));
+    assert!(to_json(&export(&inv, false)).unwrap().ends_with("}\n"));
 }
 
 /// Inventories of up to 40 repositories with every combination of source, keys, flags and
