@@ -52,6 +52,12 @@ pub(crate) fn handle(shared: &std::sync::Arc<Shared>, method: &Method, path: &st
             Ok(base_url) => json_response(StatusCode::OK, &json!({ "base_url": base_url })),
             Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), REST_DOCS),
         },
+        ("POST", "/_fake/orgs") => crate::fleet::generate(shared, body),
+        ("PUT", "/_fake/latency") => crate::fleet::set_latency(shared, body),
+        ("GET", "/_fake/concurrency") => crate::fleet::concurrency(shared, false),
+        ("DELETE", "/_fake/concurrency") => crate::fleet::concurrency(shared, true),
+        ("PUT", "/_fake/ratelimit") => crate::fleet::set_rate_limit(shared, Some(body)),
+        ("DELETE", "/_fake/ratelimit") => crate::fleet::set_rate_limit(shared, None),
         ("POST", "/_fake/shutdown") => {
             shared.trigger_shutdown();
             empty(StatusCode::NO_CONTENT)

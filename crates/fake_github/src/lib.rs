@@ -19,6 +19,7 @@
 mod conn;
 mod control;
 mod faults;
+mod fleet;
 mod http;
 mod oidc;
 mod routes;

@@ -38,9 +38,11 @@ pub(crate) fn handle(
     method: &Method,
     headers: &HeaderMap,
     api_path: &str,
+    query: Option<&str>,
     body: &[u8],
 ) -> Response {
     let used = shared.rate_used.fetch_add(1, Ordering::Relaxed) + 1;
+    let configured = shared.fleet.count_request();
     let version = header_str(headers, "x-github-api-version").map(str::trim);
     let selected = match version {
         Some(v) if SUPPORTED_API_VERSIONS.contains(&v) => v,
@@ -48,9 +50,21 @@ pub(crate) fn handle(
     };
     let token = bearer_token(headers);
     let permission = token.and_then(|t| shared.state().tokens.get(t).copied());
-    let mut resp = handle_checked(shared, method, headers, version, permission, api_path, body);
+    if let Some((limit, _, _, reset, true)) = configured {
+        return crate::fleet::rate_limited(reset, limit);
+    }
+    let mut resp = handle_checked(
+        shared, method, headers, version, permission, api_path, query, body,
+    );
     let limit: u64 = if permission.is_some() { 5000 } else { 60 };
     add_api_headers(resp.headers_mut(), shared, selected, limit, used);
+    if let Some((limit, remaining, used, reset, _)) = configured {
+        let h = resp.headers_mut();
+        h.insert("x-ratelimit-limit", HeaderValue::from(limit));
+        h.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
+        h.insert("x-ratelimit-used", HeaderValue::from(used));
+        h.insert("x-ratelimit-reset", HeaderValue::from(reset));
+    }
     resp
 }
 
@@ -89,6 +103,8 @@ enum Route<'a> {
     EnterpriseIssuer(&'a str),
     /// `(scope, owner, property)`: scope is `orgs` or `enterprises`.
     PropertyInclusions(&'a str, &'a str, Option<&'a str>),
+    /// Repository listings (see `fleet.rs`).
+    Listing(crate::fleet::Listing<'a>),
 }
 
 fn route(path: &str) -> Option<Route<'_>> {
@@ -101,6 +117,11 @@ fn route(path: &str) -> Option<Route<'_>> {
             Some(Route::Repo(owner, repo))
         }
         ["repos", owner, repo] if !owner.is_empty() && !repo.is_empty() => Some(Route::RepoInfo(owner, repo)),
+        ["orgs", org, "repos"] if !org.is_empty() => Some(Route::Listing(crate::fleet::Listing::Org(org))),
+        ["users", user, "repos"] if !user.is_empty() => {
+            Some(Route::Listing(crate::fleet::Listing::User(user)))
+        }
+        ["installation", "repositories"] => Some(Route::Listing(crate::fleet::Listing::Installation)),
         ["enterprises", ent, "actions", "oidc", "customization", "issuer"] if !ent.is_empty() => {
             Some(Route::EnterpriseIssuer(ent))
         }
@@ -125,6 +146,7 @@ fn handle_checked(
     version: Option<&str>,
     permission: Option<Permission>,
     api_path: &str,
+    query: Option<&str>,
     body: &[u8],
 ) -> Response {
     if header_str(headers, "user-agent").is_none_or(|ua| ua.trim().is_empty()) {
@@ -162,6 +184,7 @@ fn handle_checked(
         Some(Route::Repo(owner, repo)) if is_get => get_repo(shared, owner, repo),
         Some(Route::Repo(owner, repo)) if is_put => put_repo(shared, owner, repo, permission, body),
         Some(Route::RepoInfo(owner, repo)) if is_get => get_repo_info(shared, owner, repo),
+        Some(Route::Listing(which)) if is_get => crate::fleet::list(shared, headers, api_path, query, which),
         Some(Route::EnterpriseIssuer(ent)) if is_put => put_enterprise_issuer(shared, ent, permission, body),
         Some(Route::PropertyInclusions(scope, owner, name)) => {
             property_inclusions(shared, method, scope, owner, name, permission, body)

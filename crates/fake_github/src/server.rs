@@ -320,6 +320,7 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
         return control::handle(&shared, &parts.method, path, &bytes);
     }
     let ctl = parts.extensions.get::<Arc<ConnCtl>>().cloned();
+    let (_in_flight, in_flight) = shared.fleet.enter();
     shared.record(RecordedRequest {
         method: parts.method.as_str().to_owned(),
         path: path.to_owned(),
@@ -328,8 +329,11 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
         body: serde_json::from_slice(&bytes).ok(),
         raw_body: String::from_utf8_lossy(&bytes).into_owned(),
         listener: ctl.as_ref().map_or(MAIN_LISTENER, |c| c.listener).to_owned(),
+        in_flight,
+        received_ms: crate::fleet::now_ms(),
     });
     let api_path = routes::strip_api_prefix(path);
+    shared.fleet.latency(path, api_path).await;
     let is_api = !oidc::is_issuer_path(path);
     let Some(fault) = shared.take_fault(parts.method.as_str(), path, api_path) else {
         return real_answer(&shared, &parts, api_path, &bytes);
@@ -359,7 +363,14 @@ fn real_answer(
     if let Some(resp) = oidc::handle(shared, &parts.method, &parts.headers, parts.uri.path()) {
         return resp;
     }
-    routes::handle(shared, &parts.method, &parts.headers, api_path, bytes)
+    routes::handle(
+        shared,
+        &parts.method,
+        &parts.headers,
+        api_path,
+        parts.uri.query(),
+        bytes,
+    )
 }
 
 /// The headers as logged: names lower-cased, repeated headers joined with `", "`. The

@@ -28,6 +28,12 @@ pub struct RecordedRequest {
     /// redirect faults point to (a different port, so a different origin).
     #[serde(default = "main_listener")]
     pub listener: String,
+    /// Requests in flight on the server when this one arrived, itself included.
+    #[serde(default)]
+    pub in_flight: u64,
+    /// When it arrived, milliseconds since the Unix epoch.
+    #[serde(default)]
+    pub received_ms: u64,
 }
 
 fn main_listener() -> String {
@@ -352,6 +358,8 @@ pub(crate) struct Shared {
     pub(crate) redirect_addr: Mutex<Option<std::net::SocketAddr>>,
     /// The runtime the server runs on (to start the second listener from any thread).
     pub(crate) runtime: std::sync::OnceLock<tokio::runtime::Handle>,
+    /// Fleet controls: latency, concurrency counter, configured rate limit.
+    pub(crate) fleet: crate::fleet::FleetCtl,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -375,6 +383,7 @@ impl Shared {
             local_addr: std::sync::OnceLock::new(),
             redirect_addr: Mutex::new(None),
             runtime: std::sync::OnceLock::new(),
+            fleet: crate::fleet::FleetCtl::default(),
         }
     }
 

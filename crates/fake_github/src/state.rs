@@ -72,6 +72,12 @@ pub struct Repo {
     /// Repo-level immutable-subject opt-in; `None` = falls back to the org.
     #[serde(default)]
     pub use_immutable_subject: Option<bool>,
+    /// Archived (listed only by listings; templates are served as usual).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub archived: bool,
+    /// `public`, `private` or `internal` in listings (default `public`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<String>,
 }
 
 fn default_true() -> bool {
@@ -173,6 +179,8 @@ impl State {
                     use_default,
                     include_claim_keys: keys.map(strings),
                     use_immutable_subject: None,
+                    archived: false,
+                    visibility: None,
                 }
             };
         State {

@@ -15,6 +15,9 @@
 //! | [`ADD_ENTERPRISE_PROPERTY_INCLUSION`] | `POST /enterprises/{enterprise}/actions/oidc/customization/properties/repo` | classic `admin:enterprise` |
 //! | [`REMOVE_ENTERPRISE_PROPERTY_INCLUSION`] | `DELETE /enterprises/{enterprise}/…/properties/repo/{custom_property_name}` | classic `admin:enterprise` |
 //! | [`GET_REPOSITORY`] | `GET /repos/{owner}/{repo}` | Metadata repo (read) / `repo` |
+//! | [`LIST_ORG_REPOS`] | `GET /orgs/{org}/repos` | Metadata repo (read) / `repo` (public ones: none) |
+//! | [`LIST_USER_REPOS`] | `GET /users/{user}/repos` | Metadata repo (read) / `repo` (public ones: none) |
+//! | [`LIST_INSTALLATION_REPOS`] | `GET /installation/repositories` | a GitHub App installation token |
 //!
 //! The property-inclusion endpoints are documented under API version 2026-03-10, which their
 //! requests name. Discovery documents and JWKS are not REST endpoints: they are read without a
@@ -170,6 +173,37 @@ pub const GET_REPOSITORY: Endpoint = Endpoint {
     api_version: None,
 };
 
+const LIST_READ: &str =
+    "the fine-grained permission \"Metadata\" repository (read) or the classic scope repo";
+const INSTALLATION: &str = "a GitHub App installation access token";
+
+/// Lists an organization's repositories (`?per_page=100`, then `Link: rel="next"`).
+pub const LIST_ORG_REPOS: Endpoint = Endpoint {
+    name: "list_org_repos",
+    method: Method::GET,
+    path: "/orgs/{org}/repos",
+    permission: LIST_READ,
+    api_version: None,
+};
+
+/// Lists a user's repositories (the fallback when the owner is not an organization).
+pub const LIST_USER_REPOS: Endpoint = Endpoint {
+    name: "list_user_repos",
+    method: Method::GET,
+    path: "/users/{user}/repos",
+    permission: LIST_READ,
+    api_version: None,
+};
+
+/// Lists the repositories a GitHub App installation can access (`{total_count, repositories}`).
+pub const LIST_INSTALLATION_REPOS: Endpoint = Endpoint {
+    name: "list_installation_repos",
+    method: Method::GET,
+    path: "/installation/repositories",
+    permission: INSTALLATION,
+    api_version: None,
+};
+
 /// Every endpoint, in the order of the table above.
 pub const ALL: &[&Endpoint] = &[
     &GET_ORG_TEMPLATE,
@@ -184,12 +218,15 @@ pub const ALL: &[&Endpoint] = &[
     &ADD_ENTERPRISE_PROPERTY_INCLUSION,
     &REMOVE_ENTERPRISE_PROPERTY_INCLUSION,
     &GET_REPOSITORY,
+    &LIST_ORG_REPOS,
+    &LIST_USER_REPOS,
+    &LIST_INSTALLATION_REPOS,
 ];
 
 /// The parameter name used in error messages for a placeholder.
 fn label(placeholder: &str) -> &'static str {
     match placeholder {
-        "org" | "owner" => "Owner",
+        "org" | "owner" | "user" => "Owner",
         "repo" => "Repository",
         "enterprise" => "Enterprise",
         _ => "Name",
@@ -245,7 +282,10 @@ mod tests {
     fn every_placeholder_is_filled_and_encoded() {
         for ep in ALL {
             let names = ep.placeholders();
-            assert!(!names.is_empty(), "{}", ep.name);
+            if names.is_empty() {
+                assert_eq!(ep.path(&[]).unwrap(), ep.path, "{}", ep.name);
+                continue;
+            }
             let args: Vec<String> = names.iter().map(|n| format!("a.{n}-1")).collect();
             let refs: Vec<&str> = args.iter().map(String::as_str).collect();
             let path = ep.path(&refs).unwrap();

@@ -86,6 +86,8 @@ pub struct Response {
     pub url: String,
     /// Body as JSON, `Null` when empty.
     pub body: serde_json::Value,
+    /// The response headers (`Link`, `x-ratelimit-*`, …).
+    pub headers: HeaderMap,
 }
 
 impl Response {
@@ -378,6 +380,7 @@ async fn attempt(req: &Request<'_>, attempt: u32) -> Attempt {
             status: status.as_u16(),
             url: req.url.clone(),
             body,
+            headers,
         }));
     }
     let err = parse_error(&req.method, &req.url, status, &headers, &bytes);
@@ -413,6 +416,89 @@ pub async fn send(req: Request<'_>) -> Result<Response> {
             }
         }
     }
+}
+
+/// A gate every request of a pool passes before each attempt (see [`send_gated`]): it may hold
+/// the request back (a shared rate-limit pause, pacing), and it hears of every answer.
+pub trait Gate: Send + Sync {
+    /// Waits until the next attempt may be sent.
+    fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
+    /// An attempt is about to be sent (after [`Gate::before_attempt`]).
+    fn sending(&self) {}
+    /// An attempt ended: the answer's headers when there was one.
+    fn answered(&self, _headers: Option<&HeaderMap>) {}
+    /// GitHub asked every request to wait (a 429 or a secondary / primary rate limit): the
+    /// gate pauses the whole pool for `wait`, instead of each request waiting on its own.
+    fn pause(&self, wait: Duration);
+}
+
+/// Like [`send`], but every attempt first passes `gate`, and a rate-limit wait is the gate's
+/// shared pause (the request then waits at the gate with every other one) rather than a
+/// private sleep. The retry budget (`max_retries`, `max_retry_wait`) is the same as [`send`].
+pub async fn send_gated(req: Request<'_>, gate: &dyn Gate) -> Result<Response> {
+    let ctx = req.ctx;
+    let mut n = 0u32;
+    loop {
+        gate.before_attempt().await;
+        gate.sending();
+        let outcome = attempt(&req, n).await;
+        match &outcome {
+            Attempt::Done(Ok(r)) => gate.answered(Some(&r.headers)),
+            _ => gate.answered(None),
+        }
+        match outcome {
+            Attempt::Done(result) => return result,
+            Attempt::Retry(wait, err) => {
+                if n >= ctx.max_retries || wait > ctx.max_retry_wait {
+                    return Err(err);
+                }
+                n += 1;
+                if err.api().is_some_and(|a| a.rate_limited) {
+                    gate.pause(wait);
+                } else {
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+}
+
+/// [`api`] for async callers on the runtime: the endpoint's URL, or `url` when given (a `Link`
+/// from a previous answer, already checked to be on the API's origin), sent through `gate`.
+pub async fn api_gated(
+    ctx: &Context,
+    endpoint: &Endpoint,
+    args: &[&str],
+    url: Option<String>,
+    gate: &dyn Gate,
+) -> Result<Response> {
+    let url = match url {
+        Some(u) => u,
+        None => endpoint.url(ctx, args)?,
+    };
+    ctx.require_token()?;
+    send_gated(
+        Request {
+            method: endpoint.method.clone(),
+            url,
+            body: None,
+            auth: true,
+            ctx,
+            api_version: endpoint.api_version,
+        },
+        gate,
+    )
+    .await
+    .map_err(|e| with_permission(e, endpoint.permission))
+}
+
+/// Spawns a future on the process-wide runtime (long runs that the caller polls).
+pub fn spawn<F>(f: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    RUNTIME.spawn(f)
 }
 
 /// An authenticated REST API call to one of the [`crate::endpoints`]: fails before any request

@@ -69,31 +69,64 @@ fn default_keys() -> Vec<String> {
     DEFAULT_TEMPLATE.iter().map(|s| s.to_string()).collect()
 }
 
+/// The repository's own keys, when it reports any (an empty list is none).
+fn own_keys(keys: Option<&[String]>) -> Option<&[String]> {
+    keys.filter(|k| !k.is_empty())
+}
+
+/// Whether a repository's template (`use_default`, its `include_claim_keys`) needs its
+/// organization's template to decide the keys: it opted in (`use_default: false`) without keys
+/// of its own.
+pub fn needs_org_template(use_default: Option<bool>, keys: Option<&[String]>) -> bool {
+    use_default == Some(false) && own_keys(keys).is_none()
+}
+
+/// The keys GitHub applies to a repository and where they come from, the way GitHub decides:
+/// `use_default: true` → GitHub's default (`repo`, `context`); `use_default: false` (or absent)
+/// with keys → the repository's keys; `use_default: false` without keys → the organization's
+/// template (`org`; the default when the organization never customised it, or when `org` is
+/// `None`: the owner is not an organization). The one rule behind [`effective_template`] and
+/// the fleet inventory.
+pub fn decide_keys(
+    use_default: Option<bool>,
+    keys: Option<&[String]>,
+    org: Option<&template::Template>,
+) -> (Vec<String>, Source) {
+    match (use_default, own_keys(keys)) {
+        (Some(false), Some(k)) | (None, Some(k)) => (k.to_vec(), Source::Repository),
+        (Some(false), None) => match org {
+            Some(org) if org.customized => match own_keys(org.include_claim_keys.as_deref()) {
+                Some(k) => (k.to_vec(), Source::Organization),
+                None => (default_keys(), Source::Default),
+            },
+            _ => (default_keys(), Source::Default),
+        },
+        _ => (default_keys(), Source::Default),
+    }
+}
+
 /// Reads a repository's template (and its organization's, when the repository opted in to
 /// it) and returns the keys GitHub applies.
 pub fn effective_template(ctx: &Context, owner: &str, repo: &str) -> Result<Effective> {
     let t = template::get_repo(ctx, owner, repo)?;
-    let own_keys = t.include_claim_keys.clone().filter(|k| !k.is_empty());
     let mut warnings = Vec::new();
-    let (keys, source) = match (t.use_default, own_keys) {
-        (Some(false), Some(k)) | (None, Some(k)) => (k, Source::Repository),
-        (Some(false), None) => match template::get_org(ctx, owner) {
-            Ok(org) => match org.include_claim_keys.filter(|k| !k.is_empty()) {
-                Some(k) if org.customized => (k, Source::Organization),
-                _ => (default_keys(), Source::Default),
-            },
+    let org = if needs_org_template(t.use_default, t.include_claim_keys.as_deref()) {
+        match template::get_org(ctx, owner) {
+            Ok(org) => Some(org),
             // The repository exists, so a missing "organization" is a user account: no org
             // template applies.
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 warnings.push(format!(
                     "{owner} has no organization template (it is not an organization, or it is not visible): GitHub's default template applies."
                 ));
-                (default_keys(), Source::Default)
+                None
             }
             Err(e) => return Err(e),
-        },
-        _ => (default_keys(), Source::Default),
+        }
+    } else {
+        None
     };
+    let (keys, source) = decide_keys(t.use_default, t.include_claim_keys.as_deref(), org.as_ref());
     Ok(Effective {
         owner: owner.to_string(),
         repository: repo.to_string(),

@@ -64,7 +64,14 @@ pub struct Update {
 
 /// Reads an organization's template.
 pub fn get_org(ctx: &Context, org: &str) -> Result<Template> {
-    match http::api(ctx, &endpoints::GET_ORG_TEMPLATE, &[org], None) {
+    org_template(org, http::api(ctx, &endpoints::GET_ORG_TEMPLATE, &[org], None))
+}
+
+/// An organization's template from the answer to [`endpoints::GET_ORG_TEMPLATE`]: the 404
+/// "no template" answer is `customized: false` with the default keys (shared by [`get_org`]
+/// and the fleet inventory).
+pub fn org_template(org: &str, answer: Result<http::Response>) -> Result<Template> {
+    match answer {
         Ok(r) => {
             let t: OrgTemplateResponse = r.parse()?;
             Ok(Template {
@@ -97,8 +104,17 @@ fn is_no_template(message: &str) -> bool {
 
 /// Reads a repository's template.
 pub fn get_repo(ctx: &Context, owner: &str, repo: &str) -> Result<Template> {
-    let t: RepoTemplateResponse =
-        http::api(ctx, &endpoints::GET_REPO_TEMPLATE, &[owner, repo], None)?.parse()?;
+    repo_template(
+        owner,
+        repo,
+        &http::api(ctx, &endpoints::GET_REPO_TEMPLATE, &[owner, repo], None)?,
+    )
+}
+
+/// A repository's template from the answer to [`endpoints::GET_REPO_TEMPLATE`] (shared by
+/// [`get_repo`] and the fleet inventory).
+pub fn repo_template(owner: &str, repo: &str, answer: &http::Response) -> Result<Template> {
+    let t: RepoTemplateResponse = answer.parse()?;
     Ok(Template {
         owner: owner.to_string(),
         repository: Some(repo.to_string()),

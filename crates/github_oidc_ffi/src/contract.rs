@@ -594,6 +594,70 @@ github_oidc_core::contract_struct! {
     pub struct EmptyAnswer { }
 }
 
+github_oidc_core::contract_struct! {
+    /// `ghoidc_fleet_start`: start an inventory of an owner's repositories; answers at once
+    /// with a job id to read with `ghoidc_fleet_next` and free with `ghoidc_fleet_close`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct FleetStartRequest {
+        /// Where to talk to.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// What to inventory.
+        pub options: github_oidc_core::fleet::InventoryOptions,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// A started inventory.
+    #[derive(Debug, Serialize)]
+    pub struct FleetStartAnswer {
+        /// The job id (process-wide).
+        pub job: u64,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_fleet_next`: the next results of a job. Waits at most `wait_ms` (at most 1000)
+    /// for at least one item. When the run as a whole failed (the listing failed, bad
+    /// credentials), the export answers that error instead, once every item was handed out.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct FleetNextRequest {
+        /// The job id from `ghoidc_fleet_start`.
+        pub job: u64,
+        /// Longest wait for an item, in milliseconds (default 250, at most 1000).
+        #[serde(default)]
+        pub wait_ms: Option<u64>,
+        /// Most items to answer (default 100).
+        #[serde(default)]
+        pub max_items: Option<u32>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// Results and progress of a job.
+    #[derive(Debug, Serialize)]
+    pub struct FleetNextAnswer {
+        /// Repository states and failures, in completion order.
+        pub items: Vec<github_oidc_core::fleet::FleetItem>,
+        /// The run is over and every item was handed out.
+        pub done: bool,
+        /// How far the run is.
+        pub progress: github_oidc_core::fleet::Progress,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_fleet_close`: cancel a job if it is running (no request is sent after it) and free it.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct FleetCloseRequest {
+        /// The job id.
+        pub job: u64,
+    }
+}
+
 /// One export: its name, the schema of its request and answer, and how to call it from Rust.
 pub struct Export {
     /// The exported symbol.
@@ -643,5 +707,8 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_config_export", ConfigExportRequest, ConfigExportAnswer, false, "A finished fleet job's organization as a desired-state document; no request."),
         export!("ghoidc_config_compare", ConfigCompareRequest, crate::config::CompareAnswer, false, "Differences between a desired-state document and a finished fleet job's inventory, and the writes that apply them; no request."),
         export!("ghoidc_clear_cache", ClearCacheRequest, EmptyAnswer, false, "Forgets cached discovery documents and key sets."),
+        export!("ghoidc_fleet_start", FleetStartRequest, FleetStartAnswer, true, "Starts an inventory of an owner's repositories (listing, templates, bounded concurrency); answers a job id at once."),
+        export!("ghoidc_fleet_next", FleetNextRequest, FleetNextAnswer, true, "The next repository states and failures of a job, with its progress; the run's own error once it failed."),
+        export!("ghoidc_fleet_close", FleetCloseRequest, EmptyAnswer, false, "Cancels a job if it runs (no request after it) and frees it."),
     ]
 }

@@ -17,7 +17,7 @@
 
 mod config;
 pub mod contract;
-mod jobs;
+pub mod jobs;
 mod ops;
 
 use interoptopus::patterns::api_guard::APIVersion;
@@ -329,6 +329,27 @@ pub extern "C" fn ghoidc_clear_cache(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::clear_cache)
 }
 
+/// Request: `FleetStartRequest`. Answer: `FleetStartAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_fleet_start(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, jobs::fleet_start)
+}
+
+/// Request: `FleetNextRequest`. Answer: `FleetNextAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_fleet_next(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, jobs::fleet_next)
+}
+
+/// Request: `FleetCloseRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_fleet_close(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, jobs::fleet_close)
+}
+
 /// Version hash of this API, checked by the generated C# bindings when they load.
 #[ffi_function]
 #[no_mangle]
@@ -361,5 +382,8 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_config_export))
         .register(function!(ghoidc_config_compare))
         .register(function!(ghoidc_clear_cache))
+        .register(function!(ghoidc_fleet_start))
+        .register(function!(ghoidc_fleet_next))
+        .register(function!(ghoidc_fleet_close))
         .inventory()
 }
