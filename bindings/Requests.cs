@@ -215,6 +215,60 @@ namespace GitHubOidc.Native
         public string? Enterprise { get; set; }
     }
 
+    /// <summary>`ghoidc_fleet_close`: cancel a job if it is running (no request is sent after it) and free it. Sent to ghoidc_fleet_close.</summary>
+    public sealed partial class FleetCloseRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_fleet_close";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_fleet_close(json);
+
+        /// <summary>The job id.</summary>
+        [JsonPropertyName("job")]
+        public long? Job { get; set; }
+    }
+
+    /// <summary>`ghoidc_fleet_next`: the next results of a job. Waits at most `wait_ms` (at most 1000) for at least one item. When the run as a whole failed (the listing failed, bad credentials), the export answers that error instead, once every item was handed out. Sent to ghoidc_fleet_next.</summary>
+    public sealed partial class FleetNextRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_fleet_next";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_fleet_next(json);
+
+        /// <summary>The job id from `ghoidc_fleet_start`.</summary>
+        [JsonPropertyName("job")]
+        public long? Job { get; set; }
+
+        /// <summary>Longest wait for an item, in milliseconds (default 250, at most 1000).</summary>
+        [JsonPropertyName("wait_ms")]
+        public long? WaitMs { get; set; }
+
+        /// <summary>Most items to answer (default 100).</summary>
+        [JsonPropertyName("max_items")]
+        public long? MaxItems { get; set; }
+    }
+
+    /// <summary>`ghoidc_fleet_start`: start an inventory of an owner's repositories; answers at once with a job id to read with `ghoidc_fleet_next` and free with `ghoidc_fleet_close`. Sent to ghoidc_fleet_start.</summary>
+    public sealed partial class FleetStartRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_fleet_start";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_fleet_start(json);
+
+        /// <summary>Where to talk to.</summary>
+        [JsonPropertyName("context")]
+        public GitHubOidcContext? Context { get; set; }
+
+        /// <summary>What to inventory.</summary>
+        [JsonPropertyName("options")]
+        public InventoryOptions? Options { get; set; }
+    }
+
     /// <summary>`ghoidc_get_subject_claim`: an organization's (no `repository`) or a repository's template. Sent to ghoidc_get_subject_claim.</summary>
     public sealed partial class GetSubjectClaimRequest : INativeRequest
     {
@@ -235,6 +289,26 @@ namespace GitHubOidc.Native
         /// <summary>Repository name; absent = the organization's template.</summary>
         [JsonPropertyName("repository")]
         public string? Repository { get; set; }
+    }
+
+    /// <summary>What an inventory run asks for.</summary>
+    public sealed partial class InventoryOptions
+    {
+        /// <summary>Organization (or user) login.</summary>
+        [JsonPropertyName("owner")]
+        public string? Owner { get; set; }
+
+        /// <summary>Repository names or wildcards (`*`, `?`); empty = every repository.</summary>
+        [JsonPropertyName("repositories")]
+        public string[]? Repositories { get; set; }
+
+        /// <summary>List archived repositories too (skipped by default).</summary>
+        [JsonPropertyName("include_archived")]
+        public bool? IncludeArchived { get; set; }
+
+        /// <summary>Requests in flight at most (default 8, at most 32).</summary>
+        [JsonPropertyName("throttle_limit")]
+        public long? ThrottleLimit { get; set; }
     }
 
     /// <summary>`ghoidc_list_property_claims`: custom-property inclusions of an organization or enterprise. Sent to ghoidc_list_property_claims.</summary>

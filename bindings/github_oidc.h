@@ -44,6 +44,9 @@
  *   ghoidc_config_export           ConfigExportRequest          ConfigExportAnswer
  *   ghoidc_config_compare          ConfigCompareRequest         Plan
  *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
+ *   ghoidc_fleet_start             FleetStartRequest            FleetStartAnswer
+ *   ghoidc_fleet_next              FleetNextRequest             FleetNextAnswer
+ *   ghoidc_fleet_close             FleetCloseRequest            EmptyAnswer
  *
  * Errors. On any status but GhoidcStatus_Ok the answer is the error object ErrorObject:
  * "kind", "code", "message", "status", "github_message", "documentation_url", "errors", "required_permission", "accepted_permissions", "url", "retry_after".
@@ -54,7 +57,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 4464866771030503146ull
+#define GHOIDC_API_HASH 7984628336444172395ull
 
 
 /**
@@ -239,6 +242,21 @@ enum GhoidcStatus ghoidc_config_compare(struct GhoidcSlice request);
  * Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
  */
 enum GhoidcStatus ghoidc_clear_cache(struct GhoidcSlice request);
+
+/**
+ * Request: `FleetStartRequest`. Answer: `FleetStartAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_fleet_start(struct GhoidcSlice request);
+
+/**
+ * Request: `FleetNextRequest`. Answer: `FleetNextAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_fleet_next(struct GhoidcSlice request);
+
+/**
+ * Request: `FleetCloseRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_fleet_close(struct GhoidcSlice request);
 
 /**
  * Version hash of this API, checked by the generated C# bindings when they load.

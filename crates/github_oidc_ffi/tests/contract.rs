@@ -31,6 +31,9 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_config_export", ghoidc_config_export),
     ("ghoidc_config_compare", ghoidc_config_compare),
     ("ghoidc_clear_cache", ghoidc_clear_cache),
+    ("ghoidc_fleet_start", ghoidc_fleet_start),
+    ("ghoidc_fleet_next", ghoidc_fleet_next),
+    ("ghoidc_fleet_close", ghoidc_fleet_close),
 ];
 
 fn answer() -> Value {
