@@ -13,11 +13,25 @@ use crate::contract::{
     ConfigCompareRequest, ConfigExportAnswer, ConfigExportRequest, ConfigValidateAnswer,
     ConfigValidateRequest,
 };
-use github_oidc_core::desired::{self, Document, Plan};
+use github_oidc_core::desired::{self, Difference, Document, Write};
 use github_oidc_core::{Error, Result};
+use serde::Serialize;
 
-/// The answer of `ghoidc_config_compare`.
-pub type CompareAnswer = Plan;
+github_oidc_core::contract_struct! {
+    /// The answer of `ghoidc_config_compare`: what differs, the writes that apply it (organization
+    /// first), and how far apart to send them.
+    #[derive(Debug, Serialize)]
+    pub struct CompareAnswer {
+        /// Every property whose live value differs from the document.
+        pub differences: Vec<Difference>,
+        /// One write per target that differs: the whole template, as `ghoidc_set_subject_claim` takes it.
+        pub writes: Vec<Write>,
+        /// Things worth knowing that are not errors.
+        pub warnings: Vec<String>,
+        /// The least time between two writes GitHub asks for (milliseconds).
+        pub write_interval_ms: u64,
+    }
+}
 
 /// The document of a request: exactly one of its text and its object form.
 fn document(text: Option<String>, value: Option<serde_json::Value>) -> Result<Document> {
@@ -67,5 +81,12 @@ pub fn export(r: ConfigExportRequest) -> Result<ConfigExportAnswer> {
 /// `ghoidc_config_compare`: the document is parsed and checked before the inventory is looked at.
 pub fn compare(r: ConfigCompareRequest) -> Result<CompareAnswer> {
     let document = document(r.document_text, r.document)?;
-    crate::jobs::with_inventory(r.job, |inv| desired::compare(&document, inv, r.include_archived))?
+    let plan =
+        crate::jobs::with_inventory(r.job, |inv| desired::compare(&document, inv, r.include_archived))??;
+    Ok(CompareAnswer {
+        differences: plan.differences,
+        writes: plan.writes,
+        warnings: plan.warnings,
+        write_interval_ms: desired::WRITE_INTERVAL.as_millis() as u64,
+    })
 }
