@@ -42,7 +42,7 @@
  *   ghoidc_test_trust_policy       TestTrustPolicyRequest       TestTrustPolicyAnswer
  *   ghoidc_config_validate         ConfigValidateRequest        ConfigValidateAnswer
  *   ghoidc_config_export           ConfigExportRequest          ConfigExportAnswer
- *   ghoidc_config_compare          ConfigCompareRequest         Plan
+ *   ghoidc_config_compare          ConfigCompareRequest         CompareAnswer
  *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
  *   ghoidc_fleet_start             FleetStartRequest            FleetStartAnswer
  *   ghoidc_fleet_next              FleetNextRequest             FleetNextAnswer
