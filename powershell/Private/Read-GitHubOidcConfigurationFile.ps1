@@ -23,7 +23,13 @@ function Read-GitHubOidcConfigurationFile {
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
 
-    $resolved = $Cmdlet.GetResolvedProviderPathFromPSPath($Path, [ref]$null) 2>$null
+    $resolved = $null
+    try {
+        $provider = $null
+        $resolved = $Cmdlet.GetResolvedProviderPathFromPSPath($Path, [ref]$provider)
+    } catch {
+        $resolved = $null
+    }
     if (-not $resolved -or -not (Test-Path -LiteralPath $resolved[0] -PathType Leaf)) {
         $Cmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message "The desired-state file '$Path' was not found." `
                     -Kind NotFound -Category ObjectNotFound -TargetObject $Path))

@@ -33,8 +33,11 @@ github_oidc_core::contract_struct! {
     }
 }
 
-/// The document of a request: exactly one of its text and its object form.
+/// The document of a request: exactly one of its text and its object form. An empty text is
+/// absent (PowerShell sends `""` for a string it leaves unset).
 fn document(text: Option<String>, value: Option<serde_json::Value>) -> Result<Document> {
+    let text = text.filter(|t| !t.is_empty());
+    let value = value.filter(|v| !v.is_null());
     match (text, value) {
         (Some(t), None) => desired::parse_text(&t),
         (None, Some(v)) => desired::parse_value(v),
@@ -42,7 +45,7 @@ fn document(text: Option<String>, value: Option<serde_json::Value>) -> Result<Do
             "Pass the desired-state document once: document_text or document, not both.",
         )),
         (None, None) => Err(Error::invalid(
-            "No desired-state document: pass document_text (JSON text) or document (an object).",
+            "No desired-state document (is the file empty?): pass document_text (JSON text) or document (an object).",
         )),
     }
 }
