@@ -24,6 +24,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Get-GitHubOidcClaim'
         'Get-GitHubOidcContext'
         'Get-GitHubOidcPropertyClaim'
+        'Get-GitHubOidcRepository'
         'Get-GitHubOidcSubjectClaim'
         'New-GitHubOidcTrustPolicy'
         'Remove-GitHubOidcPropertyClaim'

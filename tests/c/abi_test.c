@@ -140,6 +140,9 @@ int main(int argc, char **argv) {
         {"ghoidc_config_export", ghoidc_config_export},
         {"ghoidc_config_compare", ghoidc_config_compare},
         {"ghoidc_clear_cache", ghoidc_clear_cache},
+        {"ghoidc_fleet_start", ghoidc_fleet_start},
+        {"ghoidc_fleet_next", ghoidc_fleet_next},
+        {"ghoidc_fleet_close", ghoidc_fleet_close},
     };
     char what[256];
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
@@ -205,6 +208,36 @@ int main(int argc, char **argv) {
     check(call(ghoidc_set_subject_claim, request) == GhoidcStatus_Ok && strstr(answer, "\"applied\":false") != NULL &&
               strstr(answer, "\"method\":\"PUT\"") != NULL && strstr(answer, "job_workflow_ref") != NULL,
           "a dry run answers the exact request without applying it");
+
+    check(call(ghoidc_fleet_next, "{\"job\":987654321}") == GhoidcStatus_InvalidArgument && strstr(answer, "987654321") != NULL,
+          "ghoidc_fleet_next of an unknown job is InvalidArgument naming it");
+    snprintf(request, sizeof request,
+             "{\"context\":{\"api_base_uri\":\"%s\",\"token\":\"test-admin-token\"},"
+             "\"options\":{\"owner\":\"octo-org\",\"throttle_limit\":33}}",
+             base);
+    check(call(ghoidc_fleet_start, request) == GhoidcStatus_InvalidArgument && strstr(answer, "1 to 32") != NULL,
+          "ghoidc_fleet_start refuses a throttle limit above 32");
+    snprintf(request, sizeof request,
+             "{\"context\":{\"api_base_uri\":\"%s\",\"token\":\"test-admin-token\"},\"options\":{\"owner\":\"octo-org\"}}",
+             base);
+    check(call(ghoidc_fleet_start, request) == GhoidcStatus_Ok && strstr(answer, "\"job\"") != NULL,
+          "ghoidc_fleet_start answers a job id");
+    {
+        char job[64];
+        const char *at = strstr(answer, "\"job\":");
+        unsigned long long id = at ? strtoull(at + 6, NULL, 10) : 0;
+        int done = 0, states = 0;
+        for (int i = 0; i < 100 && !done; i++) {
+            snprintf(job, sizeof job, "{\"job\":%llu,\"wait_ms\":200}", id);
+            if (call(ghoidc_fleet_next, job) != GhoidcStatus_Ok) break;
+            for (const char *p = answer; (p = strstr(p, "\"state\":")) != NULL; p++) states++;
+            done = strstr(answer, "\"done\":true") != NULL;
+        }
+        check(done && states == 2, "ghoidc_fleet_next hands out both repositories of octo-org, then done");
+        snprintf(job, sizeof job, "{\"job\":%llu}", id);
+        check(call(ghoidc_fleet_close, job) == GhoidcStatus_Ok, "ghoidc_fleet_close frees the job");
+        check(call(ghoidc_fleet_close, job) == GhoidcStatus_InvalidArgument, "a closed job is unknown");
+    }
 
     /* A buffer smaller than the answer receives a prefix and the copied length. */
     call(ghoidc_version, "{}");

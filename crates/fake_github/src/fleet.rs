@@ -68,6 +68,16 @@ pub(crate) fn now_ms() -> u64 {
 }
 
 impl FleetCtl {
+    /// No latency, no configured rate limit, counters from zero (`POST /_fake/reset`).
+    pub(crate) fn reset(&self) {
+        self.latency_ms.store(0, Ordering::SeqCst);
+        *lock(&self.latency_prefix) = None;
+        *lock(&self.rate) = None;
+        self.max_in_flight
+            .store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+        self.total.store(0, Ordering::SeqCst);
+    }
+
     /// A request arrived: counts it in flight; the count includes it.
     pub(crate) fn enter(&self) -> (InFlight<'_>, u64) {
         let n = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;

@@ -139,6 +139,7 @@ fn route(path: &str) -> Option<Route<'_>> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn handle_checked(
     shared: &Shared,
     method: &Method,

@@ -435,6 +435,7 @@ impl Shared {
         self.set_state(State::seed());
         self.clear_requests();
         self.clear_faults();
+        self.fleet.reset();
     }
 
     pub(crate) fn next_request_id(&self) -> String {

@@ -705,7 +705,9 @@ impl Gate for RunShared {
         if limit.is_some() {
             g.limit = limit;
         }
-        let remaining = g.remaining.unwrap_or(remaining);
+        // Requests already sent count against the budget before their answers say so.
+        let in_flight = self.in_flight.load(Ordering::SeqCst);
+        let remaining = g.remaining.unwrap_or(remaining).saturating_sub(in_flight);
         let now_ms = now_epoch_ms();
         let until_reset = Duration::from_millis((reset * 1000).saturating_sub(now_ms));
         let low = remaining < 2 * u64::from(self.throttle) || remaining < outstanding;

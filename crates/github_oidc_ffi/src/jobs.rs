@@ -11,7 +11,7 @@ use crate::contract::{
     EmptyAnswer, FleetCloseRequest, FleetNextAnswer, FleetNextRequest, FleetStartAnswer, FleetStartRequest,
 };
 use github_oidc_core::fleet::{FleetRun, Inventory};
-use github_oidc_core::{Context, ContextOptions, Error, Result};
+use github_oidc_core::{Context, Error, Result};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -39,7 +39,7 @@ fn job(id: u64) -> Result<Arc<FleetRun>> {
 
 /// `ghoidc_fleet_start`.
 pub fn fleet_start(r: FleetStartRequest) -> Result<FleetStartAnswer> {
-    let ctx = Context::resolve(&r.context.unwrap_or_else(ContextOptions::default))?;
+    let ctx = Context::resolve(&r.context.unwrap_or_default())?;
     let run = FleetRun::start(ctx, r.options)?;
     let id = NEXT_ID.fetch_add(1, Ordering::SeqCst);
     jobs().insert(id, Arc::new(run));

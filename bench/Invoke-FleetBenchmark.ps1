@@ -1,0 +1,117 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Measures the fleet inventory (Get-GitHubOidcRepository) beside a sequential Invoke-RestMethod
+    loop doing the same reads in the same run, and the pwsh process's peak memory for a large
+    inventory.
+
+.DESCRIPTION
+    Needs a built module (./build.ps1) and starts the fake GitHub server from target/release.
+    The fake generates an organization of -Repositories repositories and answers every request
+    after -LatencyMs of injected latency.
+
+    | Figure | Baseline | Target |
+    | --- | --- | --- |
+    | inventory time, per -ThrottleLimit | a sequential Invoke-RestMethod loop: the org template, every listing page (-FollowRelLink), one GET per repository | speed-up >= 10x |
+    | inventory time | the latency bound: requests x latency / concurrency | <= 1.3x |
+    | peak memory (VmHWM) of a child pwsh that keeps an inventory of -LargeRepositories repositories | a child pwsh that only imports the module | < 200 MB |
+
+.PARAMETER Repositories
+    Repositories of the timed inventory (default 1000).
+
+.PARAMETER LatencyMs
+    Injected latency per request (default 20).
+
+.PARAMETER ThrottleLimit
+    The concurrency levels to time (default 8, 16, 32).
+
+.PARAMETER LargeRepositories
+    Repositories of the memory figure (default 10000).
+
+.EXAMPLE
+    ./build.ps1; ./bench/Invoke-FleetBenchmark.ps1
+#>
+[CmdletBinding()]
+param(
+    [int] $Repositories = 1000,
+    [int] $LatencyMs = 20,
+    [int[]] $ThrottleLimit = @(8, 16, 32),
+    [int] $LargeRepositories = 10000
+)
+
+$ErrorActionPreference = 'Stop'
+$root = Split-Path $PSScriptRoot -Parent
+$module = Join-Path $root 'output/GitHubOidc'
+$fakeExe = Join-Path $root 'target/release/fake_github'
+if (-not (Test-Path $module)) { throw 'Build the module first: ./build.ps1' }
+
+$psi = [System.Diagnostics.ProcessStartInfo]::new($fakeExe, '--port 0 --exit-on-stdin-eof')
+$psi.RedirectStandardOutput = $true
+$psi.RedirectStandardInput = $true
+$fake = [System.Diagnostics.Process]::Start($psi)
+try {
+    $base = ($fake.StandardOutput.ReadLine() -split ' ')[-1]
+    function Invoke-Control([string] $Method, [string] $Path, [hashtable] $Body) {
+        Invoke-RestMethod -Method $Method -Uri "$base$Path" -Body (ConvertTo-Json $Body -Depth 4) -ContentType 'application/json'
+    }
+    # A budget that does not run out during the bench (GitHub's would pace a 10,000-repository run).
+    $null = Invoke-Control PUT /_fake/ratelimit @{ limit = 1000000 }
+    $null = Invoke-Control POST /_fake/orgs @{ org = 'bench-org'; count = $Repositories; seed = 1; opted_in_every = 3; own_template_every = 7; immutable_every = 5; template = @('repo', 'context', 'job_workflow_ref') }
+    $null = Invoke-Control PUT /_fake/latency @{ ms = $LatencyMs }
+    Import-Module $module -Force
+    $ctx = @{ HostName = 'github.com'; ApiBaseUri = $base; IssuerUri = $base; Token = 'test-admin-token' }
+
+    # Baseline: the same reads, one after the other, as a script would do them.
+    $headers = @{ Authorization = 'Bearer test-admin-token'; Accept = 'application/vnd.github+json'; 'X-GitHub-Api-Version' = '2022-11-28' }
+    $irm = @{ Headers = $headers; AllowUnencryptedAuthentication = $true }
+    $null = Invoke-RestMethod "$base/repos/bench-org/none/actions/oidc/customization/sub" @irm -SkipHttpErrorCheck
+    $baselineCount = 0
+    $baseline = Measure-Command {
+        $null = Invoke-RestMethod "$base/orgs/bench-org/actions/oidc/customization/sub" @irm -SkipHttpErrorCheck
+        $listed = Invoke-RestMethod "$base/orgs/bench-org/repos?per_page=100" @irm -FollowRelLink | ForEach-Object { $_ }
+        foreach ($repo in $listed) {
+            if ($repo.archived) { continue }
+            $null = Invoke-RestMethod "$base/repos/bench-org/$($repo.name)/actions/oidc/customization/sub" @irm
+            $baselineCount++
+        }
+    }
+    $requests = 1 + [math]::Ceiling($Repositories / 100) + $Repositories
+    $rows = foreach ($limit in $ThrottleLimit) {
+        $null = Invoke-RestMethod -Method Delete -Uri "$base/_fake/concurrency"
+        $count = 0
+        $time = Measure-Command { Get-GitHubOidcRepository -Owner bench-org -ThrottleLimit $limit -Context $ctx | ForEach-Object { $count++ } }
+        if ($count -ne $baselineCount) { throw "The inventory returned $count repositories, the loop $baselineCount." }
+        $peak = (Invoke-RestMethod "$base/_fake/concurrency").max_in_flight
+        $bound = $requests * $LatencyMs / 1000 / $limit
+        [pscustomobject]@{
+            ThrottleLimit    = $limit
+            'Inventory (s)'  = [math]::Round($time.TotalSeconds, 2)
+            'Loop (s)'       = [math]::Round($baseline.TotalSeconds, 2)
+            'Speed-up'       = [math]::Round($baseline.TotalSeconds / $time.TotalSeconds, 1)
+            'Bound (s)'      = [math]::Round($bound, 2)
+            'x Bound'        = [math]::Round($time.TotalSeconds / $bound, 2)
+            'Peak in flight' = $peak
+        }
+    }
+    "Inventory of $Repositories repositories, $requests requests, $LatencyMs ms latency each (targets: speed-up >= 10x, x Bound <= 1.3):"
+    $rows | Format-Table -AutoSize | Out-String | Write-Output
+
+    # Peak memory of a pwsh that keeps a whole large inventory.
+    $null = Invoke-Control PUT /_fake/latency @{ ms = 0 }
+    $null = Invoke-Control POST /_fake/orgs @{ org = 'large-org'; count = $LargeRepositories; seed = 2; opted_in_every = 3; own_template_every = 7; immutable_every = 5 }
+    $hwm = 'function hwm { [double](((Get-Content /proc/self/status) -match "^VmHWM") -replace "\D", "") / 1024 }'
+    $baselineMb = pwsh -NoProfile -NonInteractive -Command "$hwm; Import-Module '$module'; hwm"
+    $script = "$hwm; Import-Module '$module'; `$c = @{ HostName = 'github.com'; ApiBaseUri = '$base'; IssuerUri = '$base'; Token = 'test-admin-token' }; " +
+        "`$all = @(Get-GitHubOidcRepository -Owner large-org -ThrottleLimit 32 -Context `$c); if (`$all.Count -ne $LargeRepositories) { throw `$all.Count }; hwm"
+    $largeTime = Measure-Command { $largeMb = pwsh -NoProfile -NonInteractive -Command $script }
+    "Peak memory (VmHWM) of the pwsh process (target < 200 MB):"
+    [pscustomobject]@{
+        Repositories          = $LargeRepositories
+        'Inventory kept (MB)' = [math]::Round([double] $largeMb, 1)
+        'Import only (MB)'    = [math]::Round([double] $baselineMb, 1)
+        'Run (s)'             = [math]::Round($largeTime.TotalSeconds, 1)
+    } | Format-Table -AutoSize | Out-String | Write-Output
+} finally {
+    $fake.StandardInput.Close()
+    if (-not $fake.WaitForExit(3000)) { $fake.Kill() }
+}

@@ -1,0 +1,183 @@
+function Get-GitHubOidcRepository {
+    <#
+        .SYNOPSIS
+        Inventories the OIDC subject settings of every repository of an organization (or user).
+
+        .DESCRIPTION
+        Lists the owner's repositories (GET /orgs/{org}/repos, following GitHub's Link headers;
+        a user account is listed with GET /users/{user}/repos, a GitHub App installation that
+        may not list the organization with GET /installation/repositories) and reads each
+        repository's subject template, concurrently in the native library: at most
+        -ThrottleLimit requests are in flight (default 8, at most 32). The organization's
+        template is read once.
+
+        Each repository is one GitHubOidc.RepositoryState object, written as soon as it is read:
+        Owner, Repository, RepositoryId, OwnerId, Visibility, Archived, Source (Default: GitHub's
+        default template; Organization: opted in to the organization's template; Repository: its
+        own keys), IncludeClaimKeys (the effective keys, whatever the source), OwnClaimKeys,
+        UseDefault, UseImmutableSubject (GitHub's opt-in flag), SubClaimPrefix, Immutable (the
+        subject a token gets now uses IDs; from SubClaimPrefix when GitHub reports it, which wins
+        over the flag), ImmutablePrefix (repo:OWNER@OWNER_ID/REPO@REPO_ID) and LegacyPrefix
+        (repo:OWNER/REPO).
+
+        A repository whose read fails is a non-terminating GitHubOidc.* error whose target is
+        the repository; every other repository is still written (objects + errors = repositories
+        listed). A -Repository name without wildcards that matches no repository is a
+        GitHubOidc.NotFound error. Archived repositories are skipped unless -IncludeArchived.
+
+        Rate limits: when GitHub answers 429 or a secondary rate limit, the whole run pauses
+        until the time GitHub names, then goes on; when x-ratelimit-remaining runs low, requests
+        are spaced so the budget lasts until the reset. Write-Progress shows the repositories
+        done and the rate-limit state. Ctrl+C stops the run at once: no request is sent after it.
+
+        .PARAMETER Owner
+        The organization (or user) whose repositories to inventory. Aliases: Organization, User, Org.
+
+        .PARAMETER Repository
+        Repository names or wildcards (* and ?), case-insensitive. Omitted: every repository.
+
+        .PARAMETER IncludeArchived
+        Also inventory archived repositories (skipped by default).
+
+        .PARAMETER ThrottleLimit
+        Requests in flight at most: 1 to 32 (default 8).
+
+        .PARAMETER Context
+        Where to connect and with which token (see Get-GitHubOidcSubjectClaim). Omitted: GH_HOST
+        if set, else github.com; the token comes from GH_TOKEN, GITHUB_TOKEN or 'gh auth token'.
+
+        .EXAMPLE
+        Get-GitHubOidcRepository -Owner octo-org
+
+        Every non-archived repository of octo-org with its effective subject template.
+
+        .EXAMPLE
+        Get-GitHubOidcRepository -Owner octo-org | Where-Object { -not $_.Immutable } | Select-Object Repository, LegacyPrefix, ImmutablePrefix
+
+        The immutable-subject migration inventory: the repositories whose tokens still carry the
+        name-based repo:OWNER/REPO subject, with the immutable prefix their trust policies will
+        need once they move (a rename, a transfer or an opt-in switches them).
+
+        .EXAMPLE
+        Get-GitHubOidcRepository -Owner octo-org | Group-Object Source, Immutable -NoElement
+
+        How many repositories use GitHub's default, the organization's or their own template, in
+        each subject format.
+
+        .EXAMPLE
+        Get-GitHubOidcRepository -Owner octo-org -Repository 'api-*', web -ThrottleLimit 16 -ErrorVariable failed
+
+        Only the repositories whose names start with api- and the one named web, 16 requests at a
+        time; repositories that could not be read are in $failed.
+
+        .INPUTS
+        Objects with an Owner (or Organization, User, Org) property.
+
+        .OUTPUTS
+        GitHubOidc.RepositoryState
+
+        .NOTES
+        REST API: GET /orgs/{org}/repos, GET /orgs/{org}/actions/oidc/customization/sub,
+        GET /repos/{owner}/{repo}/actions/oidc/customization/sub.
+        Permissions: Metadata (read) and Actions (read) on the repositories, Administration
+        (read) on the organization; classic scopes repo and read:org.
+
+        .LINK
+        Get-GitHubOidcSubjectClaim
+
+        .LINK
+        New-GitHubOidcTrustPolicy
+    #>
+    [CmdletBinding()]
+    [OutputType('GitHubOidc.RepositoryState')]
+    param(
+        # The organization (or user) whose repositories to inventory.
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName, Position = 0)]
+        [Alias('Organization', 'User', 'Org')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Owner,
+
+        # Repository names or wildcards (* and ?); omitted: every repository.
+        [Parameter(Position = 1)]
+        [Alias('Repo')]
+        [string[]] $Repository,
+
+        # Also inventory archived repositories.
+        [Parameter()]
+        [switch] $IncludeArchived,
+
+        # Requests in flight at most: 1 to 32 (default 8); checked by the native library.
+        [Parameter()]
+        [int] $ThrottleLimit,
+
+        # Where to connect and with which token: a host name, or an object with HostName, ApiBaseUri, Token, ...
+        [Parameter()]
+        [object] $Context
+    )
+
+    begin {
+        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken -Cmdlet $PSCmdlet
+    }
+
+    process {
+        $options = [GitHubOidc.Native.InventoryOptions]@{
+            Owner           = $Owner
+            Repositories    = [string[]] @($Repository | Where-Object { $_ })
+            IncludeArchived = [bool] $IncludeArchived
+        }
+        if ($PSBoundParameters.ContainsKey('ThrottleLimit')) {
+            # Out-of-range values go to Rust as they are, so Rust refuses them (0 and negative too).
+            $options.ThrottleLimit = [uint32] [math]::Max(0, $ThrottleLimit)
+        }
+        Write-Verbose "GitHubOidc: inventory of [$Owner] on $($state.Target)."
+        $start = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetStartRequest]@{ Context = $state.Context; Options = $options }) `
+            -Cmdlet $PSCmdlet -TargetObject $Owner -Terminating
+        if ($null -eq $start) { return }
+        $job = [uint64] $start['job']
+        $activity = "Inventory of $Owner"
+        $progressId = 1
+        $written = 0
+        $failed = 0
+        try {
+            while ($true) {
+                $next = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 250; MaxItems = 100 }) `
+                    -Cmdlet $PSCmdlet -TargetObject $Owner
+                if ($null -eq $next) { break }
+                foreach ($item in $next['items']) {
+                    if ($item['state']) {
+                        $written++
+                        ConvertTo-GitHubOidcRepositoryState -State $item['state'] -HostName $state.Target
+                    } elseif ($item['failure']) {
+                        $failed++
+                        $failure = $item['failure']
+                        $details = $failure['error']
+                        $exception = [GitHubOidc.Native.GitHubOidcException]::new([GitHubOidc.Native.GhoidcStatus] [int] $details['code'], $details)
+                        $target = "$($failure['owner'])/$($failure['repository'])"
+                        $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $exception -TargetObject $target))
+                    }
+                }
+                $progress = $next['progress']
+                $rate = $progress['rate_limit']
+                $done = [long] $progress['completed'] + [long] $progress['failed']
+                $total = $progress['total']
+                $status = if ($null -ne $total) { "$done of $total repositories" } else { "$done of $($progress['listed'])+ repositories (listing)" }
+                if ($progress['failed']) { $status += ", $($progress['failed']) failed" }
+                if ($null -ne $rate['remaining']) { $status += "; rate limit: $($rate['remaining']) left" }
+                if ($rate['paused_until']) {
+                    $until = [DateTimeOffset]::FromUnixTimeMilliseconds([long] $rate['paused_until']).LocalDateTime
+                    $status += ", paused until $($until.ToString('T'))"
+                } elseif ($rate['spacing_ms']) {
+                    $status += ", one request every $($rate['spacing_ms']) ms"
+                }
+                $percent = if ($total) { [int] [math]::Min(100, 100 * $done / [math]::Max(1, [long] $total)) } else { -1 }
+                Write-Progress -Id $progressId -Activity $activity -Status $status -PercentComplete $percent
+                if ($next['done']) { break }
+            }
+        } finally {
+            # A .NET call, not a command: it also runs while the pipeline is being stopped (Ctrl+C).
+            $null = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.FleetCloseRequest]@{ Job = $job })
+            try { Write-Progress -Id $progressId -Activity $activity -Completed } catch { $null = $_ }
+        }
+        Write-Verbose "GitHubOidc: inventory of [$Owner]: $written repositories, $failed failed."
+    }
+}
