@@ -195,6 +195,36 @@ Describe 'Desired state' {
         @($differences.Repository | Sort-Object) | Should -Be @($expected | Sort-Object)
     }
 
+    It 'the README migration recipe runs as written' {
+        $ctx = $script:context
+        # 1. Inventory.
+        $legacy = @(Get-GitHubOidcRepository -Owner fleet-org -Context $ctx | Where-Object { -not $_.Immutable })
+        $legacy.Count | Should -BeGreaterThan 100
+        # 2. Dual trust policies for them (offline).
+        $policy = $legacy | Select-Object -First 3 | Resolve-GitHubOidcSubject -Branch main -Context $ctx |
+            New-GitHubOidcTrustPolicy -Provider Aws -IncludeLegacy -Context $ctx
+        "$policy" | Should -Match 'repo:fleet-org/'
+        "$policy" | Should -Match 'repo:fleet-org@4242/'
+        # 3. Opt in with a desired-state file and -WhatIf.
+        Export-GitHubOidcConfiguration -Owner fleet-org -Path $script:json -Context $ctx
+        $doc = Read-Json $script:json
+        $doc.Repositories['*'] = @{ UseImmutableSubject = $true }
+        Write-Json $script:json $doc
+        $differences = @(Compare-GitHubOidcConfiguration -Path $script:json -Context $ctx)
+        @($differences.Property | Sort-Object -Unique) | Should -Be @('UseImmutableSubject')
+        Clear-FakeRequests -Fake $script:fake
+        $null = Sync-GitHubOidcConfiguration -Path $script:json -Context $ctx -WhatIf
+        Get-Put | Should -BeNullOrEmpty
+        # 4. Apply (paced; a short interval keeps the test quick).
+        $results = @(Sync-GitHubOidcConfiguration -Path $script:json -Context $ctx -Confirm:$false -WriteInterval 0.01)
+        $results.Count | Should -Be $differences.Count
+        @($results | Where-Object Status -NE Applied).Count | Should -Be 0
+        (Get-Put).Count | Should -Be $differences.Count
+        # 5. Verify.
+        @(Compare-GitHubOidcConfiguration -Path $script:json -Context $ctx).Count | Should -Be 0
+        @(Get-GitHubOidcRepository -Owner fleet-org -Context $ctx | Where-Object { -not $_.Immutable }).Count | Should -Be 0
+    }
+
     Context 'Invalid files are refused before any request, naming the entry' {
         It '<Name>' -ForEach @(
             @{ Name = 'unknown field'; Text = '{"Owner":"fleet-org","Repositories":{"api":{"Sourc":"Default"}}}'; Message = '*Repositories.api.Sourc*' }

@@ -34,8 +34,11 @@
 //! `Repository` (its own `IncludeClaimKeys`, which then are required); `IncludeClaimKeys` alone
 //! implies `Repository`. `UseImmutableSubject` is GitHub's opt-in flag, what Sync sends — not
 //! the effective subject format (a repository created after 2026-07-15 has the immutable format
-//! with the flag `false`). An empty entry `{}` manages nothing: it exempts repositories from a
-//! wider entry.
+//! with the flag `false`). GitHub reports the organization's flag for a repository that never
+//! set its own, so Export writes a repository's flag only when it differs from the
+//! organization's, and a write leaves out a flag the file does not manage when it may be
+//! inherited (the repository keeps following the organization). An empty entry `{}` manages
+//! nothing: it exempts repositories from a wider entry.
 //!
 //! **Which entry applies.** Repository names may hold the wildcards `*` and `?` (matched
 //! case-insensitively, as GitHub names are). The most specific matching entry wins: an exact
@@ -457,6 +460,15 @@ fn own_keys(s: &RepositoryState) -> Vec<String> {
         .unwrap_or_else(|| s.include_claim_keys.clone())
 }
 
+/// The repository's immutable-subject flag when it cannot be the organization's: GitHub reports
+/// the organization's flag for a repository that never set its own ("falls back to the
+/// organization-level setting"), so a reported flag equal to the organization's may be
+/// inherited. Only a flag that differs is the repository's own for sure.
+fn own_flag(s: &RepositoryState, inventory: &Inventory) -> Option<bool> {
+    let org = inventory.organization.use_immutable_subject.unwrap_or(false);
+    s.use_immutable_subject.filter(|f| *f != org)
+}
+
 /// The organization's current keys (GitHub's default when it never customised them).
 fn org_keys(inventory: &Inventory) -> Vec<String> {
     inventory
@@ -467,7 +479,8 @@ fn org_keys(inventory: &Inventory) -> Vec<String> {
 }
 
 /// Today's state as a document: the organization's template, and every repository that is not
-/// on GitHub's default template or reports the immutable-subject flag `true`. Archived
+/// on GitHub's default template or has an immutable-subject flag of its own (one that differs
+/// from the organization's; an equal one may be inherited and is left out). Archived
 /// repositories are left out unless `include_archived`. Repositories are sorted by name.
 pub fn export(inventory: &Inventory, include_archived: bool) -> Document {
     let org = &inventory.organization;
@@ -481,7 +494,8 @@ pub fn export(inventory: &Inventory, include_archived: bool) -> Document {
         .filter(|s| include_archived || !s.archived)
         .filter_map(|s| {
             let source = configured_source(s);
-            if source == TemplateSource::Default && s.use_immutable_subject != Some(true) {
+            let flag = own_flag(s, inventory);
+            if source == TemplateSource::Default && flag.is_none() {
                 return None;
             }
             Some((
@@ -489,7 +503,7 @@ pub fn export(inventory: &Inventory, include_archived: bool) -> Document {
                 RepositorySettings {
                     source: Some(source),
                     include_claim_keys: (source == TemplateSource::Repository).then(|| own_keys(s)),
-                    use_immutable_subject: s.use_immutable_subject,
+                    use_immutable_subject: flag,
                 },
             ))
         })
@@ -622,7 +636,7 @@ pub fn compare(doc: &Document, inventory: &Inventory, include_archived: bool) ->
         .filter(|s| include_archived || !s.archived)
     {
         if let Some((name, settings)) = entry_for(doc, &state.repository)? {
-            compare_repo(name, settings, state, &mut plan);
+            compare_repo(name, settings, state, inventory, &mut plan);
         }
     }
     Ok(plan)
@@ -681,7 +695,13 @@ fn compare_org(org: &OrganizationSettings, inventory: &Inventory, plan: &mut Pla
     });
 }
 
-fn compare_repo(name: &str, settings: &RepositorySettings, s: &RepositoryState, plan: &mut Plan) {
+fn compare_repo(
+    name: &str,
+    settings: &RepositorySettings,
+    s: &RepositoryState,
+    inventory: &Inventory,
+    plan: &mut Plan,
+) {
     let entry = entry_path(name);
     let current_source = configured_source(s);
     let desired_source = settings.source.or(settings
@@ -742,7 +762,9 @@ fn compare_repo(name: &str, settings: &RepositorySettings, s: &RepositoryState, 
     let source = desired_source.unwrap_or(current_source);
     let keys = (source == TemplateSource::Repository)
         .then(|| settings.include_claim_keys.clone().unwrap_or_else(|| own_keys(s)));
-    let flag = settings.use_immutable_subject.or(s.use_immutable_subject);
+    // A flag the file leaves out is sent only when it is the repository's own: one that may be
+    // inherited from the organization is left out, so the repository keeps following it.
+    let flag = settings.use_immutable_subject.or(own_flag(s, inventory));
     let use_default = source == TemplateSource::Default;
     let mut body = json!({ "use_default": use_default });
     if let Some(k) = &keys {

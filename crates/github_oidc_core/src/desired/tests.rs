@@ -267,7 +267,7 @@ fn export_writes_the_org_and_every_repository_off_the_default() {
             "Owner": "octo-org",
             "Organization": {"IncludeClaimKeys": ["repo","context","job_workflow_ref"], "UseImmutableSubject": false},
             "Repositories": {
-                "follows": {"Source": "Organization", "UseImmutableSubject": false},
+                "follows": {"Source": "Organization"},
                 "Immutable": {"Source": "Default", "UseImmutableSubject": true},
                 "own": {"Source": "Repository", "IncludeClaimKeys": ["repo","job_workflow_ref"]}
             }
@@ -387,14 +387,12 @@ fn compare_reports_exactly_the_edits_with_full_put_bodies() {
                 Some("api"),
                 json!({"use_default": false, "include_claim_keys": ["repo","context","actor"], "use_immutable_subject": true})
             ),
-            // Back to the default: no keys, the flag as it is.
-            (
-                Some("web"),
-                json!({"use_default": true, "use_immutable_subject": false})
-            ),
+            // Back to the default: no keys; the flag equals the organization's (it may be
+            // inherited), so it is left out and the repository keeps following the organization.
+            (Some("web"), json!({"use_default": true})),
             (
                 Some("docs"),
-                json!({"use_default": false, "include_claim_keys": ["repo","environment"], "use_immutable_subject": false})
+                json!({"use_default": false, "include_claim_keys": ["repo","environment"]})
             ),
         ]
     );
@@ -427,6 +425,29 @@ fn a_repository_following_the_org_keeps_following_it() {
         json!({"use_default": false, "use_immutable_subject": true})
     );
     assert_eq!(plan.writes[0].include_claim_keys, None);
+}
+
+#[test]
+fn a_flag_of_its_own_is_kept_and_an_inherited_one_is_not_pinned() {
+    // The organization's flag is false: a repository reporting true set it itself.
+    let inv = inventory(vec![
+        repo("own", true, None, Some(true)),
+        repo("inherits", true, None, Some(false)),
+    ]);
+    let d = doc(r#"{"Owner":"octo-org","Repositories":{"*":{"Source":"Organization"}}}"#);
+    let plan = compare(&d, &inv, false).unwrap();
+    assert_eq!(
+        plan.writes[0].body,
+        json!({"use_default": false, "use_immutable_subject": true})
+    );
+    assert_eq!(plan.writes[1].body, json!({"use_default": false}));
+    // Export writes only the flag that is the repository's own.
+    let e = export(&inv, false);
+    assert_eq!(
+        e.repositories.get("own").unwrap().use_immutable_subject,
+        Some(true)
+    );
+    assert!(e.repositories.get("inherits").is_none());
 }
 
 #[test]
@@ -624,7 +645,9 @@ proptest! {
                 (false, None) => TemplateSource::Organization,
             };
             if let Some(k) = &s.own_claim_keys { s.include_claim_keys = k.clone(); }
-            s.use_immutable_subject = body.get("use_immutable_subject").and_then(Value::as_bool);
+            if let Some(f) = body.get("use_immutable_subject").and_then(Value::as_bool) {
+                s.use_immutable_subject = Some(f);
+            }
         }
         prop_assert_eq!(compare(&d, &after, include_archived).unwrap(), Plan::default());
     }
