@@ -181,6 +181,8 @@ function Build-Module {
         foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.format.ps1xml', 'GitHubOidc.types.ps1xml') {
             Copy-Item (Join-Path $source $item) -Destination $Output -Force
         }
+        # The desired-state file's JSON Schema (generated into bindings/ by github_oidc_bindgen).
+        Copy-Item (Join-Path $Root 'bindings/GitHubOidc.DesiredState.schema.json') -Destination $Output -Force
         # One .psm1: the loader followed by every private and public function and the completers
         # (a single file imports faster than dot-sourcing each one).
         $parts = @(Get-ChildItem (Join-Path $source 'Private'), (Join-Path $source 'Public') -Filter *.ps1 | Sort-Object FullName)

@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 16037838415912370051ul)
+            if (api_version != 7984628336444172395ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (16037838415912370051). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (7984628336444172395). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -335,6 +335,63 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_test_trust_policy(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_config_validate")]
+        public static extern GhoidcStatus ghoidc_config_validate(Sliceu8 request);
+
+        /// Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_config_validate(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_config_validate(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `ConfigExportRequest`. Answer: `ConfigExportAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_config_export")]
+        public static extern GhoidcStatus ghoidc_config_export(Sliceu8 request);
+
+        /// Request: `ConfigExportRequest`. Answer: `ConfigExportAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_config_export(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_config_export(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `ConfigCompareRequest`. Answer: `CompareAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_config_compare")]
+        public static extern GhoidcStatus ghoidc_config_compare(Sliceu8 request);
+
+        /// Request: `ConfigCompareRequest`. Answer: `CompareAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_config_compare(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_config_compare(request_slice);;
             }
             finally
             {

@@ -69,6 +69,74 @@ namespace GitHubOidc.Native
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_clear_cache(json);
     }
 
+    /// <summary>`ghoidc_config_compare`: the differences between a desired-state document and a finished fleet job's inventory, and one write per target (the whole template, as `ghoidc_set_subject_claim` takes it). Exactly one of `document_text` and `document`. Sent to ghoidc_config_compare.</summary>
+    public sealed partial class ConfigCompareRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_config_compare";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_config_compare(json);
+
+        /// <summary>A fleet job (`ghoidc_fleet_start`) that has finished.</summary>
+        [JsonPropertyName("job")]
+        public long? Job { get; set; }
+
+        /// <summary>The document as JSON text (a `.json` file as read).</summary>
+        [JsonPropertyName("document_text")]
+        public string? DocumentText { get; set; }
+
+        [JsonPropertyName("document")]
+        public object? Document { get; set; }
+
+        /// <summary>Compare archived repositories too (left out by default).</summary>
+        [JsonPropertyName("include_archived")]
+        public bool? IncludeArchived { get; set; }
+    }
+
+    /// <summary>`ghoidc_config_export`: today's state of a finished fleet job's organization as a desired-state document (organization template + every repository off GitHub's default). Sent to ghoidc_config_export.</summary>
+    public sealed partial class ConfigExportRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_config_export";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_config_export(json);
+
+        /// <summary>A fleet job (`ghoidc_fleet_start`) that has finished.</summary>
+        [JsonPropertyName("job")]
+        public long? Job { get; set; }
+
+        /// <summary>Write archived repositories too (left out by default).</summary>
+        [JsonPropertyName("include_archived")]
+        public bool? IncludeArchived { get; set; }
+
+        /// <summary>The `$schema` the JSON document names; absent = the schema's published URL.</summary>
+        [JsonPropertyName("schema_uri")]
+        public string? SchemaUri { get; set; }
+
+        /// <summary>`json` (default) or `psd1`: the format of `text`.</summary>
+        [JsonPropertyName("format")]
+        public string? Format { get; set; }
+    }
+
+    /// <summary>`ghoidc_config_validate`: parse and check a desired-state document; no request. Exactly one of `document_text` and `document`. Sent to ghoidc_config_validate.</summary>
+    public sealed partial class ConfigValidateRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_config_validate";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_config_validate(json);
+
+        /// <summary>The document as JSON text (a `.json` file as read).</summary>
+        [JsonPropertyName("document_text")]
+        public string? DocumentText { get; set; }
+
+        [JsonPropertyName("document")]
+        public object? Document { get; set; }
+    }
+
     /// <summary>What the caller knows about the context; everything is optional. It is the `context` member of every request of the C ABI, so an unknown member is refused, not ignored.</summary>
     public sealed partial class GitHubOidcContext
     {

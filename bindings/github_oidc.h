@@ -40,6 +40,9 @@
  *   ghoidc_verify_token            VerifyTokenRequest           any JSON value
  *   ghoidc_trust_policy            TrustPolicyRequest           TrustPolicyAnswer
  *   ghoidc_test_trust_policy       TestTrustPolicyRequest       TestTrustPolicyAnswer
+ *   ghoidc_config_validate         ConfigValidateRequest        ConfigValidateAnswer
+ *   ghoidc_config_export           ConfigExportRequest          ConfigExportAnswer
+ *   ghoidc_config_compare          ConfigCompareRequest         CompareAnswer
  *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
  *   ghoidc_fleet_start             FleetStartRequest            FleetStartAnswer
  *   ghoidc_fleet_next              FleetNextRequest             FleetNextAnswer
@@ -54,7 +57,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 16037838415912370051ull
+#define GHOIDC_API_HASH 7984628336444172395ull
 
 
 /**
@@ -219,6 +222,21 @@ enum GhoidcStatus ghoidc_trust_policy(struct GhoidcSlice request);
  * Request: `TestTrustPolicyRequest`. Answer: `TestTrustPolicyAnswer` (both in bindings/schema.json).
  */
 enum GhoidcStatus ghoidc_test_trust_policy(struct GhoidcSlice request);
+
+/**
+ * Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_config_validate(struct GhoidcSlice request);
+
+/**
+ * Request: `ConfigExportRequest`. Answer: `ConfigExportAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_config_export(struct GhoidcSlice request);
+
+/**
+ * Request: `ConfigCompareRequest`. Answer: `CompareAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_config_compare(struct GhoidcSlice request);
 
 /**
  * Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).

@@ -18,7 +18,9 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
     # Literal lists: do not use wildcards (module auto-loading and analysis read these).
     FunctionsToExport    = @(
         'Add-GitHubOidcPropertyClaim'
+        'Compare-GitHubOidcConfiguration'
         'ConvertFrom-GitHubOidcToken'
+        'Export-GitHubOidcConfiguration'
         'Get-GitHubOidcClaim'
         'Get-GitHubOidcContext'
         'Get-GitHubOidcPropertyClaim'
@@ -29,6 +31,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Resolve-GitHubOidcSubject'
         'Set-GitHubOidcIssuer'
         'Set-GitHubOidcSubjectClaim'
+        'Sync-GitHubOidcConfiguration'
         'Test-GitHubOidcToken'
         'Test-GitHubOidcTrustPolicy'
     )

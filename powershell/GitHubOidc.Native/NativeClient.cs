@@ -168,26 +168,63 @@ namespace GitHubOidc.Native
     }
 
     /// <summary>
-    /// Writes values typed as object (claim values from a PowerShell hashtable): text, numbers
-    /// and booleans as themselves, anything else (e.g. a PSObject) as its text.
+    /// Writes values typed as object (claim values from a PowerShell hashtable, a desired-state
+    /// document from Import-PowerShellDataFile): text, numbers and booleans as themselves,
+    /// dictionaries (Hashtable, OrderedDictionary) as objects with text keys, other collections
+    /// (object[], lists) as arrays, a PSObject as its base object, anything else as its text.
+    /// Nesting is bounded, so a self-referencing structure is an error, not a stack overflow.
     /// </summary>
     internal sealed class LooseValueConverter : JsonConverter<object>
     {
+        private const int MaxDepth = 64;
+
         public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             throw new NotSupportedException("Requests are only written.");
 
-        public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
+            WriteValue(writer, value, 0);
+
+        private static void WriteValue(Utf8JsonWriter writer, object? value, int depth)
         {
+            if (depth > MaxDepth) throw new JsonException($"A value nests deeper than {MaxDepth} levels.");
+            value = Unwrap(value);
             switch (value)
             {
+                case null: writer.WriteNullValue(); break;
                 case string s: writer.WriteStringValue(s); break;
                 case bool b: writer.WriteBooleanValue(b); break;
                 case int or long or short or byte or uint or ulong or ushort or sbyte:
                     writer.WriteNumberValue(System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
                 case double or float or decimal:
                     writer.WriteNumberValue(System.Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+                case IDictionary dictionary:
+                    writer.WriteStartObject();
+                    foreach (DictionaryEntry entry in dictionary)
+                    {
+                        writer.WritePropertyName(System.Convert.ToString(Unwrap(entry.Key), System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                        WriteValue(writer, entry.Value, depth + 1);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case IEnumerable items:
+                    writer.WriteStartArray();
+                    foreach (var item in items) WriteValue(writer, item, depth + 1);
+                    writer.WriteEndArray();
+                    break;
                 default: writer.WriteStringValue(System.Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)); break;
             }
+        }
+
+        /// <summary>A PSObject's base object (found by name: this assembly does not reference PowerShell).</summary>
+        private static object? Unwrap(object? value)
+        {
+            while (value != null && value.GetType().FullName == "System.Management.Automation.PSObject")
+            {
+                var inner = value.GetType().GetProperty("BaseObject")?.GetValue(value);
+                if (inner == null || ReferenceEquals(inner, value)) break;
+                value = inner;
+            }
+            return value;
         }
     }
 }

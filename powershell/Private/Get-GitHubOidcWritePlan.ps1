@@ -24,11 +24,16 @@ function Get-GitHubOidcWritePlan {
 
         # The error records' target object.
         [Parameter(Mandatory)]
-        [object] $TargetObject
+        [object] $TargetObject,
+
+        # The error record of a failed dry run is also added here.
+        [Parameter()]
+        [AllowNull()]
+        [System.Collections.IList] $Failures
     )
 
     $Request.DryRun = $true
-    $plan = Invoke-GitHubOidcNative -Request $Request -Cmdlet $Cmdlet -TargetObject $TargetObject
+    $plan = Invoke-GitHubOidcNative -Request $Request -Cmdlet $Cmdlet -TargetObject $TargetObject -Failures $Failures
     $Request.DryRun = $false
     if ($null -eq $plan) { return }
     foreach ($warning in @($plan['warnings'])) {

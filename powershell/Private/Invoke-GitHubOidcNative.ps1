@@ -10,7 +10,8 @@ function Invoke-GitHubOidcNative {
         instead of throwing them (a thrown exception would land in $Error and -ErrorVariable
         several times). With -Cmdlet, a failure is written to that command as a GitHubOidc.*
         ErrorRecord (terminating with -Terminating) and nothing is returned; without it, the
-        GitHubOidcException is returned. Every secret of the request (its Token, its context's
+        GitHubOidcException is returned; -Failures also collects the written record. Every secret
+        of the request (its Token, its context's
         Token) is kept out of the record. Tests mock this function and filter on
         $Request's named properties.
     #>
@@ -32,7 +33,12 @@ function Invoke-GitHubOidcNative {
 
         # Write the failure as a terminating error.
         [Parameter()]
-        [switch] $Terminating
+        [switch] $Terminating,
+
+        # With -Cmdlet: the written error record is also added here (e.g. for a result object).
+        [Parameter()]
+        [AllowNull()]
+        [System.Collections.IList] $Failures
     )
 
     $context = $Request.PSObject.Properties['Context']
@@ -51,6 +57,9 @@ function Invoke-GitHubOidcNative {
         if ($context -and $context.Value) { $context.Value.Token; $context.Value.PrivateKey }
     )
     $record = New-GitHubOidcErrorRecord -Exception $result.Error -TargetObject $TargetObject -Secret $secrets
+    if ($null -ne $Failures) {
+        $null = $Failures.Add($record)
+    }
     if ($Terminating) {
         $Cmdlet.ThrowTerminatingError($record)
     }

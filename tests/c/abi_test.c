@@ -136,6 +136,9 @@ int main(int argc, char **argv) {
         {"ghoidc_verify_token", ghoidc_verify_token},
         {"ghoidc_trust_policy", ghoidc_trust_policy},
         {"ghoidc_test_trust_policy", ghoidc_test_trust_policy},
+        {"ghoidc_config_validate", ghoidc_config_validate},
+        {"ghoidc_config_export", ghoidc_config_export},
+        {"ghoidc_config_compare", ghoidc_config_compare},
         {"ghoidc_clear_cache", ghoidc_clear_cache},
         {"ghoidc_fleet_start", ghoidc_fleet_start},
         {"ghoidc_fleet_next", ghoidc_fleet_next},
@@ -159,6 +162,16 @@ int main(int argc, char **argv) {
 
     check(call(ghoidc_version, "{}") == GhoidcStatus_Ok && strstr(answer, "\"version\"") != NULL,
           "ghoidc_version answers a version");
+
+    check(call(ghoidc_config_validate,
+               "{\"document_text\":\"{\\\"Owner\\\":\\\"octo-org\\\",\\\"Repositories\\\":{\\\"api\\\":{\\\"Source\\\":\\\"Organization\\\"}}}\"}") ==
+                  GhoidcStatus_Ok &&
+              strstr(answer, "\"entries\":[\"api\"]") != NULL,
+          "ghoidc_config_validate accepts a desired-state document as text");
+    check(call(ghoidc_config_validate, "{\"document\":{\"Owner\":\"o\",\"Repositories\":{\"api\":{\"Sourc\":1}}}}") ==
+                  GhoidcStatus_InvalidArgument &&
+              strstr(answer, "Repositories.api.Sourc") != NULL,
+          "ghoidc_config_validate names the path of an unknown field in a document object");
 
     check(call(ghoidc_context, "{\"context\":{\"host_name\":\"github.example.com\"}}") == GhoidcStatus_Ok &&
               strstr(answer, "https://github.example.com/api/v3") != NULL &&

@@ -6,7 +6,9 @@
 //!   that states the whole contract (ownership, threads, errors, the API hash);
 //! - `schema.json`: JSON Schema of every export's request and answer and of the error object,
 //!   from `github_oidc::contract` (see [`schema`]);
-//! - `Requests.cs`: the C# request classes, from that schema.
+//! - `Requests.cs`: the C# request classes, from that schema;
+//! - `GitHubOidc.DesiredState.schema.json`: JSON Schema of the desired-state file
+//!   (`github_oidc_core::desired`), shipped in the module beside the manifest.
 //!
 //! `build.ps1` runs it on every build and CI fails when the output differs from the commit.
 
@@ -47,6 +49,11 @@ fn generate(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
         serde_json::to_string_pretty(&contract)? + "\n",
     )?;
     std::fs::write(out.join("Requests.cs"), schema::csharp(&contract)?)?;
+    // The desired-state file's schema, shipped in the module for editors.
+    std::fs::write(
+        out.join(github_oidc_core::desired::SCHEMA_FILE),
+        serde_json::to_string_pretty(&github_oidc_core::desired::json_schema())? + "\n",
+    )?;
 
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../github_oidc_ffi");
     let hash = inventory_hash(&github_oidc::ffi_inventory());

@@ -8,6 +8,7 @@
 //! | [`app`] | GitHub App authentication: App JWT, installation lookup, cached installation tokens |
 //! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
 //! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
+//! | [`desired`] | desired state of an organization: the document, its schema, export and compare (pure) |
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
 //! | [`fleet`] | every repository of an organization: inventory types (issue 8) |
 //! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
@@ -25,6 +26,7 @@
 
 pub mod app;
 pub mod context;
+pub mod desired;
 pub mod discovery;
 pub mod endpoints;
 pub mod error;

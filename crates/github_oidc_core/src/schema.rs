@@ -9,6 +9,10 @@
 //! `description`, and a struct with `#[serde(deny_unknown_fields)]` gets
 //! `"additionalProperties": false`.
 //!
+//! Two renames are honoured: a field's `#[serde(rename = "…")]` and a struct's
+//! `#[serde(rename_all = "PascalCase")]` (the user-facing desired-state document); any other
+//! `rename_all` is refused at schema time.
+//!
 //! Field attributes must be written docs first, then `#[serde(...)]`.
 
 /// Declares a contract struct and its JSON Schema. See the module docs.
@@ -47,11 +51,12 @@ macro_rules! contract_struct {
             ) -> $crate::schema::__private::Schema {
                 let mut properties = $crate::schema::__private::Map::new();
                 let mut required: ::std::vec::Vec<$crate::schema::__private::Value> = ::std::vec::Vec::new();
+                let struct_attrs = stringify!($($($sattr)*)*);
                 $(
                     {
-                        let name = $crate::schema::json_name(stringify!($field));
-                        let docs: &[&str] = &[$($fdoc),*];
                         let attrs = stringify!($($($fattr)*)*);
+                        let name = $crate::schema::field_json_name(stringify!($field), attrs, struct_attrs);
+                        let docs: &[&str] = &[$($fdoc),*];
                         let optional = <$ty as $crate::schema::__private::JsonSchema>::_schemars_private_is_option()
                             || $crate::schema::has_serde_default(attrs);
                         if !optional {
@@ -62,8 +67,7 @@ macro_rules! contract_struct {
                     }
                 )*
                 let docs: &[&str] = &[$($doc),*];
-                let attrs = stringify!($($($sattr)*)*);
-                $crate::schema::object_schema(stringify!($name), docs, attrs, properties, required)
+                $crate::schema::object_schema(stringify!($name), docs, struct_attrs, properties, required)
             }
         }
     };
@@ -82,6 +86,58 @@ use serde_json::{Map, Value};
 #[doc(hidden)]
 pub fn json_name(field: &str) -> String {
     field.trim_start_matches("r#").to_string()
+}
+
+/// The quoted value of `key = "…"` in stringified serde attributes (`rename` does not match
+/// `rename_all`).
+fn attr_value<'a>(attrs: &'a str, key: &str) -> Option<&'a str> {
+    let mut rest = attrs;
+    while let Some(at) = rest.find(key) {
+        let before_ok = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let after = &rest[at + key.len()..];
+        let trimmed = after.trim_start();
+        if before_ok {
+            if let Some(value) = trimmed.strip_prefix('=') {
+                let value = value.trim_start();
+                if let Some(quoted) = value.strip_prefix('"') {
+                    return quoted.find('"').map(|end| &quoted[..end]);
+                }
+            }
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The JSON name of a field, after `rename` on the field or `rename_all` on the struct.
+#[doc(hidden)]
+pub fn field_json_name(field: &str, field_attrs: &str, struct_attrs: &str) -> String {
+    if let Some(name) = attr_value(field_attrs, "rename") {
+        return name.to_string();
+    }
+    let name = json_name(field);
+    match attr_value(struct_attrs, "rename_all") {
+        None => name,
+        Some("PascalCase") => pascal_case(&name),
+        Some(other) => panic!("contract_struct!: rename_all = \"{other}\" is not supported"),
+    }
+}
+
+/// `include_claim_keys` → `IncludeClaimKeys`, as serde's `PascalCase`.
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|f| f.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Whether a field's serde attributes give it a default (so it may be absent).
@@ -174,5 +230,32 @@ mod tests {
         assert_eq!(v.name, "n");
         assert!(serde_json::from_str::<Sample>(r#"{"name":"n","nam":1}"#).is_err());
         assert_eq!((v.name.as_str(), v.count, v.note), ("n", 0, None));
+    }
+
+    crate::contract_struct! {
+        /// A user-facing sample.
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "PascalCase")]
+        pub struct Pascal {
+            /// Renamed by the struct.
+            pub include_claim_keys: Vec<String>,
+            /// Renamed by the field.
+            #[serde(rename = "$schema", default)]
+            pub schema: Option<String>,
+        }
+    }
+
+    #[test]
+    fn the_schema_follows_serde_renames() {
+        let mut g = SchemaGenerator::default();
+        let s = g.root_schema_for::<Pascal>().to_value();
+        assert!(s["properties"].get("IncludeClaimKeys").is_some(), "{s}");
+        assert!(s["properties"].get("$schema").is_some(), "{s}");
+        assert_eq!(s["required"], serde_json::json!(["IncludeClaimKeys"]));
+        let v: Pascal = serde_json::from_str(r#"{"IncludeClaimKeys":["repo"],"$schema":"x"}"#).unwrap();
+        assert_eq!((v.include_claim_keys.len(), v.schema.as_deref()), (1, Some("x")));
+        assert!(serde_json::from_str::<Pascal>(r#"{"include_claim_keys":["repo"]}"#).is_err());
+        assert_eq!(super::field_json_name("r#ref", "default", ""), "ref");
+        assert_eq!(super::field_json_name("a", "rename_all = \"x\"", ""), "a");
     }
 }

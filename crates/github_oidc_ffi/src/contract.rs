@@ -13,6 +13,7 @@
 //! `null` mean the same ("not given"); booleans default to `false`.
 
 use crate::ops;
+use github_oidc_core::desired::Document;
 use github_oidc_core::ContextOptions;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -501,6 +502,86 @@ github_oidc_core::contract_struct! {
 }
 
 github_oidc_core::contract_struct! {
+    /// `ghoidc_config_validate`: parse and check a desired-state document; no request.
+    /// Exactly one of `document_text` and `document`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ConfigValidateRequest {
+        /// The document as JSON text (a `.json` file as read).
+        #[serde(default)]
+        pub document_text: Option<String>,
+        /// The document as an object (a `.psd1` as `Import-PowerShellDataFile` reads it).
+        #[serde(default)]
+        pub document: Option<serde_json::Value>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// A valid desired-state document.
+    #[derive(Debug, Serialize)]
+    pub struct ConfigValidateAnswer {
+        /// The document as parsed (PascalCase, as in the file).
+        pub document: Document,
+        /// Repository entries, in file order: their names (exact or wildcard).
+        pub entries: Vec<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_config_export`: today's state of a finished fleet job's organization as a
+    /// desired-state document (organization template + every repository off GitHub's default).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ConfigExportRequest {
+        /// A fleet job (`ghoidc_fleet_start`) that has finished.
+        pub job: u64,
+        /// Write archived repositories too (left out by default).
+        #[serde(default)]
+        pub include_archived: bool,
+        /// The `$schema` the JSON document names; absent = the schema's published URL.
+        #[serde(default)]
+        pub schema_uri: Option<String>,
+        /// `json` (default) or `psd1`: the format of `text`.
+        #[serde(default)]
+        pub format: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The exported document.
+    #[derive(Debug, Serialize)]
+    pub struct ConfigExportAnswer {
+        /// The document.
+        pub document: Document,
+        /// The document as file text (indented JSON or a PowerShell data file), ending in a newline.
+        pub text: String,
+        /// Repository entries written.
+        pub repositories: u64,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_config_compare`: the differences between a desired-state document and a finished
+    /// fleet job's inventory, and one write per target (the whole template, as
+    /// `ghoidc_set_subject_claim` takes it). Exactly one of `document_text` and `document`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ConfigCompareRequest {
+        /// A fleet job (`ghoidc_fleet_start`) that has finished.
+        pub job: u64,
+        /// The document as JSON text (a `.json` file as read).
+        #[serde(default)]
+        pub document_text: Option<String>,
+        /// The document as an object (a `.psd1` as `Import-PowerShellDataFile` reads it).
+        #[serde(default)]
+        pub document: Option<serde_json::Value>,
+        /// Compare archived repositories too (left out by default).
+        #[serde(default)]
+        pub include_archived: bool,
+    }
+}
+
+github_oidc_core::contract_struct! {
     /// `ghoidc_clear_cache`: no fields.
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -622,6 +703,9 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_verify_token", VerifyTokenRequest, ops::VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
         export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
         export!("ghoidc_test_trust_policy", TestTrustPolicyRequest, TestTrustPolicyAnswer, false, "Whether a trust policy admits each job's token, and why not; no request."),
+        export!("ghoidc_config_validate", ConfigValidateRequest, ConfigValidateAnswer, false, "Parses and checks a desired-state document (JSON text or an object); no request."),
+        export!("ghoidc_config_export", ConfigExportRequest, ConfigExportAnswer, false, "A finished fleet job's organization as a desired-state document; no request."),
+        export!("ghoidc_config_compare", ConfigCompareRequest, crate::config::CompareAnswer, false, "Differences between a desired-state document and a finished fleet job's inventory, and the writes that apply them; no request."),
         export!("ghoidc_clear_cache", ClearCacheRequest, EmptyAnswer, false, "Forgets cached discovery documents and key sets."),
         export!("ghoidc_fleet_start", FleetStartRequest, FleetStartAnswer, true, "Starts an inventory of an owner's repositories (listing, templates, bounded concurrency); answers a job id at once."),
         export!("ghoidc_fleet_next", FleetNextRequest, FleetNextAnswer, true, "The next repository states and failures of a job, with its progress; the run's own error once it failed."),

@@ -15,6 +15,7 @@
 //! Bindings (`bindings/Interop.cs` via interoptopus, `bindings/github_oidc.h` via cbindgen)
 //! are generated from this file by the `github_oidc_bindgen` crate.
 
+mod config;
 pub mod contract;
 pub mod jobs;
 mod ops;
@@ -300,6 +301,27 @@ pub extern "C" fn ghoidc_test_trust_policy(request: FFISlice<u8>) -> GhoidcStatu
     run(request, ops::test_trust_policy)
 }
 
+/// Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_config_validate(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, config::validate)
+}
+
+/// Request: `ConfigExportRequest`. Answer: `ConfigExportAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_config_export(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, config::export)
+}
+
+/// Request: `ConfigCompareRequest`. Answer: `CompareAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_config_compare(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, config::compare)
+}
+
 /// Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
@@ -356,6 +378,9 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_verify_token))
         .register(function!(ghoidc_trust_policy))
         .register(function!(ghoidc_test_trust_policy))
+        .register(function!(ghoidc_config_validate))
+        .register(function!(ghoidc_config_export))
+        .register(function!(ghoidc_config_compare))
         .register(function!(ghoidc_clear_cache))
         .register(function!(ghoidc_fleet_start))
         .register(function!(ghoidc_fleet_next))
