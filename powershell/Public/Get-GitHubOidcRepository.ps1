@@ -146,7 +146,7 @@ function Get-GitHubOidcRepository {
                 foreach ($item in $next['items']) {
                     if ($item['state']) {
                         $written++
-                        ConvertTo-GitHubOidcRepositoryState -State $item['state'] -HostName $state.Target
+                        [GitHubOidc.RepositoryState]::FromAnswer($item['state'], $state.Target)
                     } elseif ($item['failure']) {
                         $failed++
                         $failure = $item['failure']
