@@ -83,6 +83,9 @@ try {
         }
     }
     $requests = 1 + [math]::Ceiling($Repositories / 100) + $Repositories
+    # Warm-up (script compilation, first connections), as the loop's first request above.
+    $null = Invoke-Control -Method POST -Path /_fake/orgs -Body @{ org = 'warm-org'; count = 20; seed = 3 }
+    $null = Get-GitHubOidcRepository -Owner warm-org -Context $ctx
     $rows = foreach ($limit in $ThrottleLimit) {
         $null = Invoke-RestMethod -Method Delete -Uri "$base/_fake/concurrency"
         $count = 0
