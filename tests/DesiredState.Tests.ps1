@@ -202,7 +202,7 @@ Describe 'Desired state' {
         $legacy.Count | Should -BeGreaterThan 100
         # 2. Dual trust policies for them (offline).
         $policy = $legacy | Select-Object -First 3 | Resolve-GitHubOidcSubject -Branch main -Context $ctx |
-            New-GitHubOidcTrustPolicy -Provider Aws -IncludeLegacy -Context $ctx
+            New-GitHubOidcTrustPolicy -Provider Aws -IncludeLegacy -Context github.com
         "$policy" | Should -Match 'repo:fleet-org/'
         "$policy" | Should -Match 'repo:fleet-org@4242/'
         # 3. Opt in with a desired-state file and -WhatIf.

@@ -22,9 +22,10 @@ function Export-GitHubOidcConfiguration {
         - Owner: the organization.
         - Organization: IncludeClaimKeys and UseImmutableSubject of the organization's template.
         - Repositories: name or wildcard (* and ?) -> Source (Default, Organization or Repository),
-          IncludeClaimKeys (with Source Repository) and UseImmutableSubject (GitHub's flag). The
-          most specific entry wins: an exact name, then the wildcard with more literal characters,
-          then "*" (the rest). A property left out is not managed.
+          IncludeClaimKeys (with Source Repository) and UseImmutableSubject (GitHub's flag). Per
+          property (the template; the flag), the most specific matching entry that sets it wins: an
+          exact name, then the wildcard with more literal characters, then "*" (the rest). A
+          property no entry sets is not managed.
 
         .PARAMETER Owner
         The organization (or user). Aliases: Organization, User, Org.

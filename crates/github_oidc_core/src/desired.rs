@@ -13,7 +13,7 @@
 //!   "Repositories": {
 //!     "api":      { "Source": "Repository", "IncludeClaimKeys": ["repo", "context", "job_workflow_ref"] },
 //!     "web-*":    { "Source": "Organization" },
-//!     "legacy":   { },
+//!     "legacy":   { "UseImmutableSubject": false },
 //!     "*":        { "UseImmutableSubject": true }
 //!   }
 //! }
@@ -27,7 +27,7 @@
 //! PascalCase. Names are case-sensitive (`deny_unknown_fields` at every depth: a misspelt or
 //! wrongly cased name is an error naming the path and the names allowed there).
 //!
-//! **What an entry manages.** A property left out of an entry is not managed: Compare reports
+//! **What an entry manages.** A property no matching entry sets is not managed: Compare reports
 //! nothing for it and Sync keeps its current value (a PUT sets the whole template, so the write
 //! carries the current value of every property the file does not mention). `Source` is
 //! `Default` (GitHub's default template), `Organization` (the organization's template) or
@@ -37,15 +37,17 @@
 //! with the flag `false`). GitHub reports the organization's flag for a repository that never
 //! set its own, so Export writes a repository's flag only when it differs from the
 //! organization's, and a write leaves out a flag the file does not manage when it may be
-//! inherited (the repository keeps following the organization). An empty entry `{}` manages
-//! nothing: it exempts repositories from a wider entry.
+//! inherited (the repository keeps following the organization).
 //!
 //! **Which entry applies.** Repository names may hold the wildcards `*` and `?` (matched
-//! case-insensitively, as GitHub names are). The most specific matching entry wins: an exact
-//! name, then the wildcard with more literal (non-wildcard) characters, then `"*"` (the rest).
-//! Two different wildcard entries of the same specificity that both match a repository are a
-//! tie, which is an error naming both entries (give the repository its own entry or make one
-//! pattern more specific). A name given twice (names are case-insensitive) is an error.
+//! case-insensitively, as GitHub names are). Property by property, the most specific matching
+//! entry that sets it wins: an exact name, then the wildcard with more literal (non-wildcard)
+//! characters, then `"*"` (the rest). The template (`Source` with `IncludeClaimKeys`) is one
+//! property; `UseImmutableSubject` is another, so `"*": {"UseImmutableSubject": true}` reaches
+//! every repository whose own entry sets only its template. Two different entries of the same
+//! specificity that both match a repository and both set a property are a tie, which is an
+//! error naming both entries (give the repository its own entry or make one pattern more
+//! specific). A name given twice (names are case-insensitive) is an error.
 //!
 //! **Validation** happens before any request: unknown fields and wrong types (the error names
 //! the path, e.g. `Repositories.api.IncludeClaimKeys[1]`), claim keys (syntax, duplicates, and
@@ -80,8 +82,9 @@ pub const SCHEMA_URL: &str =
 
 crate::contract_struct! {
     /// What an organization's GitHub Actions OIDC subject settings should be: its template and,
-    /// per repository (name or wildcard; the most specific entry wins; `*` = the rest), the
-    /// template source and GitHub's immutable-subject flag. Properties left out are not managed.
+    /// per repository (name or wildcard; per property the most specific entry wins; `*` = the
+    /// rest), the template source and GitHub's immutable-subject flag. Properties no entry sets
+    /// are not managed.
     #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "PascalCase")]
     pub struct Document {
@@ -93,8 +96,8 @@ crate::contract_struct! {
         /// The organization's template; absent = not managed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub organization: Option<OrganizationSettings>,
-        /// Repository name or wildcard (`*`, `?`) → its settings. Most specific entry wins:
-        /// exact name, then more literal characters, then `*`.
+        /// Repository name or wildcard (`*`, `?`) → its settings. Per property, the most specific
+        /// matching entry that sets it wins: exact name, then more literal characters, then `*`.
         #[serde(default, skip_serializing_if = "RepositoryEntries::is_empty")]
         pub repositories: RepositoryEntries,
     }
@@ -115,8 +118,8 @@ crate::contract_struct! {
 }
 
 crate::contract_struct! {
-    /// One repository entry. A property left out is kept as it is; `{}` exempts the
-    /// repositories it matches from wider entries.
+    /// One repository entry. A property left out comes from a wider matching entry, else it is
+    /// kept as it is.
     #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "PascalCase")]
     pub struct RepositorySettings {
@@ -202,7 +205,7 @@ impl JsonSchema for RepositoryEntries {
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let settings = generator.subschema_for::<RepositorySettings>().to_value();
         schemars::json_schema!({
-            "description": "Repository name or wildcard (`*` any characters, `?` one) → its settings. The most specific entry wins: an exact name, then the wildcard with more literal characters, then `*` (the rest).",
+            "description": "Repository name or wildcard (`*` any characters, `?` one) → its settings. Per property (the template: Source with IncludeClaimKeys; UseImmutableSubject), the most specific matching entry that sets it wins: an exact name, then the wildcard with more literal characters, then `*` (the rest).",
             "type": "object",
             "propertyNames": { "pattern": "^[A-Za-z0-9._*?-]{1,100}$" },
             "additionalProperties": settings
@@ -396,14 +399,29 @@ fn matches(pattern: &str, name: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// The entry that applies to a repository, or `None` when no entry matches. A tie between two
-/// equally specific wildcard entries is an error naming both.
-pub fn entry_for<'a>(
+/// What the file says about one repository, property by property, with the entry that said it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resolved<'a> {
+    /// The template (`Source` and `IncludeClaimKeys`, one group: keys imply `Repository`), from the
+    /// most specific matching entry that sets either.
+    pub template: Option<(&'a str, &'a RepositorySettings)>,
+    /// The immutable-subject flag, from the most specific matching entry that sets it.
+    pub use_immutable_subject: Option<(&'a str, bool)>,
+}
+
+/// The most specific entry that matches `repository` and sets what `sets` asks for. A tie
+/// between two equally specific entries is an error naming both and the property.
+fn most_specific<'a>(
     doc: &'a Document,
     repository: &str,
+    property: &str,
+    sets: impl Fn(&RepositorySettings) -> bool,
 ) -> Result<Option<(&'a str, &'a RepositorySettings)>> {
     let mut best: Option<(&str, &RepositorySettings, (u8, usize))> = None;
     for (name, settings) in &doc.repositories.0 {
+        if !sets(settings) {
+            continue;
+        }
         let hit = if is_wildcard(name) {
             matches(name, repository)
         } else {
@@ -416,7 +434,7 @@ pub fn entry_for<'a>(
         match best {
             Some((other, _, r)) if r == rank => {
                 return Err(Error::invalid(format!(
-                    "The desired-state file is ambiguous for repository '{repository}': the entries `{}` and `{}` both match it and are equally specific. Give the repository its own entry or make one pattern more specific.",
+                    "The desired-state file is ambiguous for repository '{repository}': the entries `{}` and `{}` both match it, both set {property}, and are equally specific. Give the repository its own entry or make one pattern more specific.",
                     entry_path(other),
                     entry_path(name)
                 )))
@@ -426,6 +444,23 @@ pub fn entry_for<'a>(
         }
     }
     Ok(best.map(|(n, s, _)| (n, s)))
+}
+
+/// What the file says about a repository. Each property comes from the most specific matching
+/// entry that sets it, so `"*": {"UseImmutableSubject": true}` also reaches repositories whose
+/// own entry only sets their template.
+pub fn resolve<'a>(doc: &'a Document, repository: &str) -> Result<Resolved<'a>> {
+    let template = most_specific(doc, repository, "Source or IncludeClaimKeys", |s| {
+        s.source.is_some() || s.include_claim_keys.is_some()
+    })?;
+    let flag = most_specific(doc, repository, "UseImmutableSubject", |s| {
+        s.use_immutable_subject.is_some()
+    })?
+    .and_then(|(n, s)| s.use_immutable_subject.map(|f| (n, f)));
+    Ok(Resolved {
+        template,
+        use_immutable_subject: flag,
+    })
 }
 
 fn source_name(s: TemplateSource) -> &'static str {
@@ -635,9 +670,8 @@ pub fn compare(doc: &Document, inventory: &Inventory, include_archived: bool) ->
         .iter()
         .filter(|s| include_archived || !s.archived)
     {
-        if let Some((name, settings)) = entry_for(doc, &state.repository)? {
-            compare_repo(name, settings, state, inventory, &mut plan);
-        }
+        let resolved = resolve(doc, &state.repository)?;
+        compare_repo(&resolved, state, inventory, &mut plan);
     }
     Ok(plan)
 }
@@ -695,21 +729,18 @@ fn compare_org(org: &OrganizationSettings, inventory: &Inventory, plan: &mut Pla
     });
 }
 
-fn compare_repo(
-    name: &str,
-    settings: &RepositorySettings,
-    s: &RepositoryState,
-    inventory: &Inventory,
-    plan: &mut Plan,
-) {
-    let entry = entry_path(name);
+fn compare_repo(resolved: &Resolved, s: &RepositoryState, inventory: &Inventory, plan: &mut Plan) {
     let current_source = configured_source(s);
-    let desired_source = settings.source.or(settings
-        .include_claim_keys
-        .as_ref()
-        .map(|_| TemplateSource::Repository));
+    let (template_entry, desired_source, desired_keys) = match resolved.template {
+        Some((name, t)) => (
+            entry_path(name),
+            t.source.or(Some(TemplateSource::Repository)),
+            t.include_claim_keys.as_ref(),
+        ),
+        None => (String::new(), None, None),
+    };
     let mut properties = Vec::new();
-    let mut diff = |property: &str, current: Value, desired: Value, action: &str| {
+    let mut diff = |property: &str, current: Value, desired: Value, action: &str, entry: &str| {
         properties.push(property.to_string());
         plan.differences.push(Difference {
             owner: s.owner.clone(),
@@ -718,7 +749,7 @@ fn compare_repo(
             current,
             desired,
             action: action.into(),
-            entry: entry.clone(),
+            entry: entry.to_string(),
         });
     };
     if let Some(d) = desired_source {
@@ -733,26 +764,35 @@ fn compare_repo(
                 json!(source_name(current_source)),
                 json!(source_name(d)),
                 action,
+                &template_entry,
             );
         }
     }
-    if let Some(k) = &settings.include_claim_keys {
+    if let Some(k) = desired_keys {
         let current = if current_source == TemplateSource::Repository {
             own_keys(s)
         } else {
             s.include_claim_keys.clone()
         };
         if *k != current {
-            diff("IncludeClaimKeys", json!(current), json!(k), "Update");
+            diff(
+                "IncludeClaimKeys",
+                json!(current),
+                json!(k),
+                "Update",
+                &template_entry,
+            );
         }
     }
-    if let Some(f) = settings.use_immutable_subject {
+    let desired_flag = resolved.use_immutable_subject.map(|(_, f)| f);
+    if let Some((name, f)) = resolved.use_immutable_subject {
         if s.use_immutable_subject != Some(f) {
             diff(
                 "UseImmutableSubject",
                 json!(s.use_immutable_subject),
                 json!(f),
                 flag_action(f),
+                &entry_path(name),
             );
         }
     }
@@ -760,11 +800,11 @@ fn compare_repo(
         return;
     }
     let source = desired_source.unwrap_or(current_source);
-    let keys = (source == TemplateSource::Repository)
-        .then(|| settings.include_claim_keys.clone().unwrap_or_else(|| own_keys(s)));
+    let keys =
+        (source == TemplateSource::Repository).then(|| desired_keys.cloned().unwrap_or_else(|| own_keys(s)));
     // A flag the file leaves out is sent only when it is the repository's own: one that may be
     // inherited from the organization is left out, so the repository keeps following it.
-    let flag = settings.use_immutable_subject.or(own_flag(s, inventory));
+    let flag = desired_flag.or(own_flag(s, inventory));
     let use_default = source == TemplateSource::Default;
     let mut body = json!({ "use_default": use_default });
     if let Some(k) = &keys {

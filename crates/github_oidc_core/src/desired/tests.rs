@@ -198,30 +198,46 @@ fn a_value_parses_like_text() {
 }
 
 #[test]
-fn the_most_specific_entry_wins() {
+fn the_most_specific_entry_wins_property_by_property() {
     let d = doc(r#"{"Owner":"o","Repositories":{
-        "*": {"Source":"Default"},
+        "*": {"Source":"Default", "UseImmutableSubject": true},
         "web-*": {"Source":"Organization"},
-        "web-api-*": {"UseImmutableSubject": true},
-        "web-api-v1": {},
+        "web-api-*": {"UseImmutableSubject": false},
+        "web-api-v1": {"IncludeClaimKeys": ["repo"]},
         "w?b": {"UseImmutableSubject": false}
     }}"#);
-    let name = |r: &str| entry_for(&d, r).unwrap().map(|(n, _)| n.to_string());
+    let by = |r: &str| {
+        let x = resolve(&d, r).unwrap();
+        (
+            x.template.map(|(n, _)| n.to_string()),
+            x.use_immutable_subject.map(|(n, f)| (n.to_string(), f)),
+        )
+    };
+    let both = |t: &str, f: &str, v: bool| (Some(t.to_string()), Some((f.to_string(), v)));
     assert_eq!(
-        name("WEB-API-V1").as_deref(),
-        Some("web-api-v1"),
+        by("WEB-API-V1"),
+        both("web-api-v1", "web-api-*", false),
         "exact beats wildcards, case-insensitively"
     );
     assert_eq!(
-        name("web-api-v2").as_deref(),
-        Some("web-api-*"),
+        by("web-api-v2"),
+        both("web-*", "web-api-*", false),
         "more literal characters win"
     );
-    assert_eq!(name("web-ui").as_deref(), Some("web-*"));
-    assert_eq!(name("wab").as_deref(), Some("w?b"), "`?` is one character");
-    assert_eq!(name("waab").as_deref(), Some("*"), "`*` takes the rest");
+    assert_eq!(
+        by("web-ui"),
+        both("web-*", "*", true),
+        "the flag comes from `*` when no closer entry sets it"
+    );
+    assert_eq!(by("wab"), both("*", "w?b", false), "`?` is one character");
+    assert_eq!(by("waab"), both("*", "*", true), "`*` takes the rest");
     let none = doc(r#"{"Owner":"o","Repositories":{"web-*":{}}}"#);
-    assert!(entry_for(&none, "api").unwrap().is_none());
+    assert_eq!(resolve(&none, "api").unwrap(), Resolved::default());
+    assert_eq!(
+        resolve(&none, "web-a").unwrap(),
+        Resolved::default(),
+        "an empty entry sets nothing"
+    );
 }
 
 #[test]
@@ -230,17 +246,26 @@ fn equally_specific_wildcards_are_a_tie() {
     let d = doc(
         r#"{"Owner":"o","Repositories":{"api-*":{"Source":"Default"},"*-v1":{"Source":"Organization"},"*":{}}}"#,
     );
-    assert_eq!(entry_for(&d, "api-v1").unwrap().unwrap().0, "api-*");
+    assert_eq!(resolve(&d, "api-v1").unwrap().template.unwrap().0, "api-*");
     let d = doc(
         r#"{"Owner":"octo-org","Repositories":{"ap*":{"Source":"Default"},"*v1":{"Source":"Organization"},"*":{}}}"#,
     );
-    let e = entry_for(&d, "apv1").unwrap_err().to_string();
+    let e = resolve(&d, "apv1").unwrap_err().to_string();
     assert!(
         e.contains("`Repositories.ap*`") && e.contains("`Repositories.*v1`") && e.contains("'apv1'"),
         "{e}"
     );
-    // No tie when only one of them matches, and none through compare for other repositories.
-    assert_eq!(entry_for(&d, "apx").unwrap().unwrap().0, "ap*");
+    assert!(e.contains("Source or IncludeClaimKeys"), "{e}");
+    // No tie when only one of them matches, or when they set different properties.
+    assert_eq!(resolve(&d, "apx").unwrap().template.unwrap().0, "ap*");
+    let apart = doc(
+        r#"{"Owner":"o","Repositories":{"ap*":{"Source":"Default"},"*v1":{"UseImmutableSubject":true}}}"#,
+    );
+    let r = resolve(&apart, "apv1").unwrap();
+    assert_eq!(
+        (r.template.unwrap().0, r.use_immutable_subject),
+        ("ap*", Some(("*v1", true)))
+    );
     let inv = inventory(vec![repo("apv1", true, None, Some(false))]);
     let e = compare(&d, &inv, false).unwrap_err().to_string();
     assert!(e.contains("ambiguous"), "{e}");
@@ -316,9 +341,9 @@ fn compare_reports_exactly_the_edits_with_full_put_bodies() {
             "api": {"UseImmutableSubject": true},
             "web": {"Source": "Default"},
             "docs": {"IncludeClaimKeys": ["repo", "environment"]},
-            "legacy": {},
+            "legacy": {"UseImmutableSubject": false},
             "keep": {"Source": "Repository", "IncludeClaimKeys": ["repo", "ref"], "UseImmutableSubject": true},
-            "*": {"UseImmutableSubject": true}
+            "l*": {"UseImmutableSubject": true}
         }}"#);
     let plan = compare(&d, &inv, false).unwrap();
     let rows: Vec<(Option<&str>, &str, Value, Value, &str)> = plan
