@@ -45,6 +45,15 @@ seeds = {
         {"provider": "Vault", "subjects": ["repo:o/*"], "issuer": "https://token.actions.githubusercontent.com"},
         {"provider": "Aws", "subjects": [], "context": {"host_name": "octo.ghe.com"}, "enterprise": "ent"},
     ],
+    "config_validate": [
+        {"document_text": json.dumps({"Owner": "octo-org",
+                                      "Organization": {"IncludeClaimKeys": ["repo", "context"], "UseImmutableSubject": False},
+                                      "Repositories": {"api": {"Source": "Repository", "IncludeClaimKeys": ["repo", "job_workflow_ref"]},
+                                                       "web-*": {"Source": "Organization"}, "w?b": {}, "*": {"UseImmutableSubject": True}}})},
+        {"document": {"$schema": "x", "Owner": "o", "Repositories": {"API": {"Source": "Default"}}}},
+        {"document_text": "{\"Owner\": \"o\", \"Repositories\": {\"a\": {}, \"A\": {}}}"},
+        {"document": {"Owner": "o", "Repositories": {"a": {"IncludeClaimKeys": ["repo_property_team", "nope"]}}}},
+    ],
 }
 # Every request type's seeds feed the parser target too, with a few for the network exports.
 seeds["parse_request"] = [s for k in list(seeds) for s in seeds[k]] + [

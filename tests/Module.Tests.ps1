@@ -4,10 +4,11 @@
 BeforeDiscovery {
     . "$PSScriptRoot/common.ps1"
     Import-TestModule
-    # Every exported command: the writing verbs (Set, Add, Remove), and only they, support ShouldProcess.
+    # Every exported command: the writing verbs (Set, Add, Remove, Sync; Export writes a file), and only they,
+    # support ShouldProcess.
     $script:commandCases = @(
         (Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object | ForEach-Object {
-            @{ Name = $_; ShouldProcess = $_ -match '^(Set|Add|Remove)-' }
+            @{ Name = $_; ShouldProcess = $_ -match '^(Set|Add|Remove|Sync|Export)-' }
         }
     )
 }

@@ -1,7 +1,7 @@
 function ConvertTo-GitHubOidcConfigurationDifference {
     <#
         .SYNOPSIS
-        One difference of ghoidc_config_compare → GitHubOidc.ConfigurationDifference.
+        One difference of ghoidc_config_compare as a GitHubOidc.ConfigurationDifference.
     #>
     [CmdletBinding()]
     [OutputType('GitHubOidc.ConfigurationDifference')]

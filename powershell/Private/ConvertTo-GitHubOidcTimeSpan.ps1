@@ -38,8 +38,8 @@ function ConvertTo-GitHubOidcTimeSpan {
         try { $span = [TimeSpan]::FromSeconds([double]$Value) } catch { $span = $null }
     }
     if ($null -eq $span -or $span -lt [TimeSpan]::Zero) {
-        $Cmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message "-$Name '$Value' is not a duration: pass seconds (e.g. 1.5) or a TimeSpan (e.g. 00:00:02)." `
-                    -TargetObject $Name))
+        $message = "-$Name '$Value' is not a duration: pass seconds (e.g. 1.5) or a TimeSpan (e.g. 00:00:02)."
+        $Cmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message $message -TargetObject $Name))
     }
     $span
 }

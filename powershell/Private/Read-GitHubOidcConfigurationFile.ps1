@@ -44,8 +44,8 @@ function Read-GitHubOidcConfigurationFile {
             $text = [System.IO.File]::ReadAllText($file)
         }
     } catch {
-        $Cmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message "The desired-state file '$file' could not be read: $($_.Exception.Message)" `
-                    -Category ReadError -TargetObject $file))
+        $message = "The desired-state file '$file' could not be read: $($_.Exception.Message)"
+        $Cmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -Message $message -Category ReadError -TargetObject $file))
     }
     $request = [GitHubOidc.Native.ConfigValidateRequest]@{ DocumentText = $text; Document = $document }
     $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $Cmdlet -TargetObject $file -Terminating

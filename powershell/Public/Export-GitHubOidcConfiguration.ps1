@@ -62,6 +62,12 @@ function Export-GitHubOidcConfiguration {
         .OUTPUTS
         None, or the file (System.IO.FileInfo) with -PassThru.
 
+        .NOTES
+        Reads: GET /orgs/{org}/repos (every page), GET /orgs/{org}/actions/oidc/customization/sub once,
+        GET /repos/{owner}/{repo}/actions/oidc/customization/sub per repository, concurrently
+        (Get-GitHubOidcRepository's inventory). Permissions: "Metadata" and "Actions" repository
+        permissions (read) and "Administration" organization permission (read), or read:org and repo.
+
         .LINK
         Compare-GitHubOidcConfiguration
 
