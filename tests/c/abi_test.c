@@ -137,6 +137,7 @@ int main(int argc, char **argv) {
         {"ghoidc_trust_policy", ghoidc_trust_policy},
         {"ghoidc_test_trust_policy", ghoidc_test_trust_policy},
         {"ghoidc_clear_cache", ghoidc_clear_cache},
+        {"ghoidc_redact", ghoidc_redact},
     };
     char what[256];
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {

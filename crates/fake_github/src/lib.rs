@@ -18,6 +18,7 @@
 
 mod conn;
 mod control;
+mod echo;
 mod faults;
 mod http;
 mod oidc;

@@ -513,6 +513,30 @@ github_oidc_core::contract_struct! {
     pub struct EmptyAnswer { }
 }
 
+github_oidc_core::contract_struct! {
+    /// `ghoidc_redact`: texts the module composed (messages, verbose and debug lines, targets)
+    /// with every token shape removed, and every exact occurrence of `secrets`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RedactRequest {
+        /// The texts to redact, in order.
+        #[serde(default)]
+        pub texts: Vec<String>,
+        /// Values to remove wherever they appear, whatever their shape (the tokens in use).
+        #[serde(default)]
+        pub secrets: Vec<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The texts of a `ghoidc_redact` request, redacted, in request order.
+    #[derive(Debug, Default, Serialize)]
+    pub struct RedactAnswer {
+        /// Each text with every secret replaced by `[REDACTED]`.
+        pub texts: Vec<String>,
+    }
+}
+
 /// One export: its name, the schema of its request and answer, and how to call it from Rust.
 pub struct Export {
     /// The exported symbol.
@@ -559,5 +583,6 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
         export!("ghoidc_test_trust_policy", TestTrustPolicyRequest, TestTrustPolicyAnswer, false, "Whether a trust policy admits each job's token, and why not; no request."),
         export!("ghoidc_clear_cache", ClearCacheRequest, EmptyAnswer, false, "Forgets cached discovery documents and key sets."),
+        export!("ghoidc_redact", RedactRequest, RedactAnswer, false, "Texts with every token removed (the module's own messages); no request."),
     ]
 }

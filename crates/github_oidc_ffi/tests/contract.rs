@@ -28,6 +28,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_trust_policy", ghoidc_trust_policy),
     ("ghoidc_test_trust_policy", ghoidc_test_trust_policy),
     ("ghoidc_clear_cache", ghoidc_clear_cache),
+    ("ghoidc_redact", ghoidc_redact),
 ];
 
 fn answer() -> Value {
