@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 7717320069312464941ul)
+            if (api_version != 3835965072701330301ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (7717320069312464941). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (3835965072701330301). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -354,6 +354,25 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_clear_cache(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `RedactRequest`. Answer: `RedactAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_redact")]
+        public static extern GhoidcStatus ghoidc_redact(Sliceu8 request);
+
+        /// Request: `RedactRequest`. Answer: `RedactAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_redact(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_redact(request_slice);;
             }
             finally
             {

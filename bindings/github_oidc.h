@@ -41,6 +41,7 @@
  *   ghoidc_trust_policy            TrustPolicyRequest           TrustPolicyAnswer
  *   ghoidc_test_trust_policy       TestTrustPolicyRequest       TestTrustPolicyAnswer
  *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
+ *   ghoidc_redact                  RedactRequest                RedactAnswer
  *
  * Errors. On any status but GhoidcStatus_Ok the answer is the error object ErrorObject:
  * "kind", "code", "message", "status", "github_message", "documentation_url", "errors", "required_permission", "accepted_permissions", "url", "retry_after".
@@ -51,7 +52,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 7717320069312464941ull
+#define GHOIDC_API_HASH 3835965072701330301ull
 
 
 /**
@@ -221,6 +222,11 @@ enum GhoidcStatus ghoidc_test_trust_policy(struct GhoidcSlice request);
  * Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
  */
 enum GhoidcStatus ghoidc_clear_cache(struct GhoidcSlice request);
+
+/**
+ * Request: `RedactRequest`. Answer: `RedactAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_redact(struct GhoidcSlice request);
 
 /**
  * Version hash of this API, checked by the generated C# bindings when they load.

@@ -66,9 +66,22 @@ Describe 'GitHubOidc module' {
             $script:manifest.Description | Should -Not -BeNullOrEmpty
         }
 
-        It 'processes the format and type files' {
-            $script:manifest.FormatsToProcess | Should -Contain 'GitHubOidc.format.ps1xml'
+        It 'processes the type file at import and registers the format views on the first command' {
             $script:manifest.TypesToProcess | Should -Contain 'GitHubOidc.types.ps1xml'
+            # Format data at import would make PowerShell load its whole format database (issue 10).
+            $script:manifest.Keys | Should -Not -Contain 'FormatsToProcess'
+            $path = Get-TestModulePath
+            $child = @"
+Import-Module '$path'
+`$before = @(Get-FormatData -TypeName GitHubOidc.Context).Count
+`$null = Get-GitHubOidcContext -Context github.example.com -NoTokenLookup
+`$after = @(Get-FormatData -TypeName GitHubOidc.Context).Count
+`$table = Get-GitHubOidcContext -Context github.example.com -NoTokenLookup | Out-String
+"`$before `$after `$(`$table -match 'https://github.example.com/api/v3')"
+"@
+            $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $child
+            $LASTEXITCODE | Should -Be 0
+            @($out)[-1] | Should -Be '0 1 True'
         }
     }
 
