@@ -66,10 +66,11 @@ Describe 'GitHubOidc module' {
             $script:manifest.Description | Should -Not -BeNullOrEmpty
         }
 
-        It 'processes the type file at import and registers the format views on the first command' {
-            $script:manifest.TypesToProcess | Should -Contain 'GitHubOidc.types.ps1xml'
-            # Format data at import would make PowerShell load its whole format database (issue 10).
+        It 'registers the format views on the first command, and no type or format data at import' {
+            # Type or format data at import makes PowerShell reload its whole type table or
+            # format database (issue 10: Import-Module <= 150 ms).
             $script:manifest.Keys | Should -Not -Contain 'FormatsToProcess'
+            $script:manifest.Keys | Should -Not -Contain 'TypesToProcess'
             $path = Get-TestModulePath
             $child = @"
 Import-Module '$path'

@@ -39,7 +39,8 @@ function Invoke-GitHubOidcNative {
         # The module's format views, on its first native call rather than at import (GitHubOidc.psm1).
         $script:GitHubOidcFormatLoaded = $true
         if ($script:GitHubOidcFormatPath -and [System.IO.File]::Exists($script:GitHubOidcFormatPath)) {
-            Update-FormatData -AppendPath $script:GitHubOidcFormatPath
+            # Not subject to the calling command's -Confirm or -WhatIf (it changes no GitHub state).
+            Update-FormatData -AppendPath $script:GitHubOidcFormatPath -Confirm:$false -WhatIf:$false
         }
     }
     $context = $Request.PSObject.Properties['Context']
