@@ -11,6 +11,22 @@
 # Not searched: InvocationInfo.BoundParameters / Line, PowerShell's own record of what the
 # user typed (a test passes tokens in variables, so the line shows the variable's name).
 
+BeforeDiscovery {
+    # The token shapes, built at run time (never committed as literals), for the -ForEach tables.
+    $b64 = { param([int] $n) ('Zm9v-YmFy_QUJD' * ([math]::Ceiling($n / 14) + 1)).Substring(0, $n) }
+    $jwt = 'eyJ' + (& $b64 33) + '.' + (& $b64 150) + '.' + (& $b64 342)
+    $shapes = @(
+        @{ Shape = 'classic PAT'; Token = 'gh' + 'p_' + ('Ab1' * 12) }
+        @{ Shape = 'OAuth'; Token = 'gh' + 'o_' + ('Ab1' * 12) }
+        @{ Shape = 'user-to-server'; Token = 'gh' + 'u_' + ('Ab1' * 12) }
+        @{ Shape = 'installation'; Token = 'gh' + 's_' + ('Ab1' * 12) }
+        @{ Shape = 'refresh'; Token = 'gh' + 'r_' + ('Ab1' * 12) }
+        @{ Shape = 'fine-grained PAT'; Token = 'github' + '_pat_' + '11AAAAAAA0' + ('b_C' * 24) }
+        @{ Shape = 'stateless installation (2026)'; Token = 'gh' + 's_' + '1234567_' + $jwt }
+        @{ Shape = 'JWT'; Token = $jwt }
+    )
+}
+
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
     Import-TestModule
@@ -52,19 +68,6 @@ BeforeAll {
         $all.Contains($body.Substring(0, [math]::Min(24, $body.Length))) | Should -BeFalse -Because "no piece of the token may appear in: $all"
     }
 
-    $b64 = { param([int] $n) ('Zm9v-YmFy_QUJD' * ([math]::Ceiling($n / 14) + 1)).Substring(0, $n) }
-    $jwt = 'eyJ' + (& $b64 33) + '.' + (& $b64 150) + '.' + (& $b64 342)
-    $script:shapes = @(
-        @{ Shape = 'classic PAT'; Token = 'gh' + 'p_' + ('Ab1' * 12) }
-        @{ Shape = 'OAuth'; Token = 'gh' + 'o_' + ('Ab1' * 12) }
-        @{ Shape = 'user-to-server'; Token = 'gh' + 'u_' + ('Ab1' * 12) }
-        @{ Shape = 'installation'; Token = 'gh' + 's_' + ('Ab1' * 12) }
-        @{ Shape = 'refresh'; Token = 'gh' + 'r_' + ('Ab1' * 12) }
-        @{ Shape = 'fine-grained PAT'; Token = 'github' + '_pat_' + '11AAAAAAA0' + ('b_C' * 24) }
-        @{ Shape = 'stateless installation (2026)'; Token = 'gh' + 's_' + '1234567_' + $jwt }
-        @{ Shape = 'JWT'; Token = $jwt }
-    )
-    $script:shapes[6].Token.Length | Should -BeGreaterThan 500
 }
 
 AfterAll {
@@ -77,7 +80,7 @@ Describe 'Tokens are redacted from every stream' {
         $Error.Clear()
     }
 
-    It '<Shape>: GitHub echoes the token in its message, documentation_url, errors[] and a header' -ForEach $script:shapes {
+    It '<Shape>: GitHub echoes the token in its message, documentation_url, errors[] and a header' -ForEach $shapes {
         $echo = '{{credential:authorization}}'
         Add-FakeFault -Fake $script:fake -Fault @{
             status = 401; path_prefix = '/repos/'
@@ -97,7 +100,7 @@ Describe 'Tokens are redacted from every stream' {
         Assert-NoToken -Token $Token -Text (Get-StreamText $out), (Get-StreamText $failed), (Get-StreamText @($Error))
     }
 
-    It '<Shape>: a write whose answer echoes the token (warnings, verbose, debug, errors)' -ForEach $script:shapes {
+    It '<Shape>: a write whose answer echoes the token (warnings, verbose, debug, errors)' -ForEach $shapes {
         Add-FakeFault -Fake $script:fake -Fault @{
             status = 500; path_prefix = '/repos/'; method = 'PUT'; times = 5
             body = '{"message": "upstream saw {{header:authorization}} at {{path}}"}'
@@ -110,19 +113,23 @@ Describe 'Tokens are redacted from every stream' {
         Assert-NoToken -Token $Token -Text (Get-StreamText $out), (Get-StreamText @($Error))
     }
 
-    It '<Shape>: typed as the host name, the owner, the repository or a claim key' -ForEach $script:shapes {
+    It '<Shape>: typed as the host name, the owner, the repository or a claim key' -ForEach $shapes {
         $context = @{ ApiBaseUri = $script:fake.BaseUrl; IssuerUri = $script:fake.BaseUrl; Token = 'test-admin-token'; MaxRetries = 0 }
         $hostName = $Token
-        $out = @(
-            Get-GitHubOidcSubjectClaim -Owner octo-org -Context $hostName -Verbose -Debug *>&1
-            Get-GitHubOidcClaim -Context "$hostName.example.com" -Verbose -Debug *>&1
-            Get-GitHubOidcSubjectClaim -Owner $Token -Repository octo-repo -Context $context -Verbose -Debug *>&1
-            Get-GitHubOidcSubjectClaim -Owner octo-org -Repository $Token -Context $context -Verbose -Debug *>&1
-            Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; ref = 'refs/heads/main' } -IncludeClaimKeys repo, $Token -Verbose -Debug *>&1
-            Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo' } -IncludeClaimKeys $Token -Verbose -Debug *>&1
-            Get-GitHubOidcContext -Context @{ HostName = 'github.com'; TimeoutSec = $Token } -Verbose -Debug *>&1
-            Add-GitHubOidcPropertyClaim -Owner octo-org -Name $Token -Context $context -WhatIf -Verbose -Debug *>&1
+        $commands = @(
+            { Get-GitHubOidcSubjectClaim -Owner octo-org -Context $hostName -Verbose -Debug }
+            { Get-GitHubOidcClaim -Context "$hostName.example.com" -Verbose -Debug }
+            { Get-GitHubOidcSubjectClaim -Owner $Token -Repository octo-repo -Context $context -Verbose -Debug }
+            { Get-GitHubOidcSubjectClaim -Owner octo-org -Repository $Token -Context $context -Verbose -Debug }
+            { Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; ref = 'refs/heads/main' } -IncludeClaimKeys repo, $Token -Verbose -Debug }
+            { Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo' } -IncludeClaimKeys $Token -Verbose -Debug }
+            { Get-GitHubOidcContext -Context @{ HostName = 'github.com'; TimeoutSec = $Token } -Verbose -Debug }
+            { Add-GitHubOidcPropertyClaim -Owner octo-org -Name $Token -Context $context -WhatIf -Verbose -Debug }
         )
+        # Every stream of each command, and its error whether it terminates the command or not.
+        $out = foreach ($command in $commands) {
+            try { & $command *>&1 } catch { $_ }
+        }
         @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -BeGreaterThan 3
         Assert-NoToken -Token $Token -Text (Get-StreamText $out), (Get-StreamText @($Error))
     }
@@ -134,10 +141,15 @@ Describe 'Tokens are redacted from every stream' {
         Assert-NoToken -Token 'test-admin-token' -Text (Get-StreamText $out), (Get-StreamText @($Error))
     }
 
-    It 'ShouldProcess (-WhatIf) texts do not show a token typed as a name' {
+    It 'the shapes include a ~520-character stateless installation token' -ForEach @(@{ Token = $shapes[6].Token; Count = $shapes.Count }) {
+        $Token.Length | Should -BeGreaterThan 500
+        $Count | Should -Be 8
+    }
+
+    It 'ShouldProcess (-WhatIf) texts do not show a token typed as a name' -ForEach @(@{ Tokens = @($shapes | ForEach-Object { $_.Token }) }) {
         # -WhatIf writes to the host, not to a stream: run it in a child pwsh and read its output.
         $path = Get-TestModulePath
-        $tokens = @($script:shapes | ForEach-Object { $_.Token })
+        $tokens = $Tokens
         $script = @"
 Import-Module '$path'
 `$context = @{ ApiBaseUri = '$($script:fake.BaseUrl)'; IssuerUri = '$($script:fake.BaseUrl)'; Token = 'test-admin-token'; MaxRetries = 0 }
@@ -156,10 +168,10 @@ foreach (`$t in [Console]::In.ReadToEnd().Split("``n", [StringSplitOptions]::Rem
         @(Get-FakeRequests -Fake $script:fake -Method PUT).Count | Should -Be 0
     }
 
-    It 'the redaction leaves ordinary text as it is and is the native one' {
+    It 'the redaction leaves ordinary text as it is and is the native one' -ForEach @(@{ Token = $shapes[0].Token }) {
         [GitHubOidc.Native.NativeClient]::Redact('repo:octo-org@123/octo-repo@456:ref:refs/heads/main') |
             Should -Be 'repo:octo-org@123/octo-repo@456:ref:refs/heads/main'
-        [GitHubOidc.Native.NativeClient]::Redact("a $($script:shapes[0].Token) b") | Should -Be 'a [REDACTED] b'
+        [GitHubOidc.Native.NativeClient]::Redact("a $Token b") | Should -Be 'a [REDACTED] b'
         [GitHubOidc.Native.NativeClient]::Redact('uses s3cret-value', 's3cret-value') | Should -Be 'uses [REDACTED]'
     }
 }
