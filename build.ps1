@@ -178,7 +178,7 @@ function Build-Module {
             dotnet build (Join-Path $Root 'powershell/GitHubOidc.Native/GitHubOidc.Native.csproj') -c $Configuration -o $bin --nologo -v quiet "-p:Version=$(Get-WorkspaceVersion)"
         }
         $source = Join-Path $Root 'powershell'
-        foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.format.ps1xml', 'GitHubOidc.types.ps1xml') {
+        foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.format.ps1xml') {
             Copy-Item (Join-Path $source $item) -Destination $Output -Force
         }
         # The desired-state file's JSON Schema (generated into bindings/ by github_oidc_bindgen).

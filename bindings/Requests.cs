@@ -353,6 +353,24 @@ namespace GitHubOidc.Native
         public string? Enterprise { get; set; }
     }
 
+    /// <summary>`ghoidc_redact`: texts the module composed (messages, verbose and debug lines, targets) with every token shape removed, and every exact occurrence of `secrets`. Sent to ghoidc_redact.</summary>
+    public sealed partial class RedactRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_redact";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_redact(json);
+
+        /// <summary>The texts to redact, in order.</summary>
+        [JsonPropertyName("texts")]
+        public string[]? Texts { get; set; }
+
+        /// <summary>Values to remove wherever they appear, whatever their shape (the tokens in use).</summary>
+        [JsonPropertyName("secrets")]
+        public string[]? Secrets { get; set; }
+    }
+
     /// <summary>`ghoidc_remove_property_claim`: stop including a custom property in the tokens' claims. Sent to ghoidc_remove_property_claim.</summary>
     public sealed partial class RemovePropertyClaimRequest : INativeRequest
     {

@@ -26,6 +26,12 @@ Describe 'Get-GitHubOidcSubjectClaim' {
             $template.Customized | Should -BeTrue
             $template.HostName | Should -Be 'github.com'
             $template.PSObject.Properties.Name | Should -Not -Contain 'Repository'
+            # GitHub's own names are aliases of the properties (scripts written for PSModule/GitHub).
+            $template.include_claim_keys | Should -Be @('repository_owner_id', 'context')
+            $template.use_default | Should -Be $template.UseDefault
+            $template.use_immutable_subject | Should -Be $template.UseImmutableSubject
+            $template.sub_claim_prefix | Should -Be $template.SubClaimPrefix
+            $template.PSObject.Properties['include_claim_keys'].MemberType | Should -Be 'AliasProperty'
             $request = @(Get-FakeRequests -Fake $script:fake -Method GET)[0]
             $request.path | Should -Be '/orgs/custom-org/actions/oidc/customization/sub'
             $request.headers.authorization | Should -Be 'Bearer test-admin-token'

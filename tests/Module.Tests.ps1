@@ -67,9 +67,23 @@ Describe 'GitHubOidc module' {
             $script:manifest.Description | Should -Not -BeNullOrEmpty
         }
 
-        It 'processes the format and type files' {
-            $script:manifest.FormatsToProcess | Should -Contain 'GitHubOidc.format.ps1xml'
-            $script:manifest.TypesToProcess | Should -Contain 'GitHubOidc.types.ps1xml'
+        It 'registers the format views on the first command, and no type or format data at import' {
+            # Type or format data at import makes PowerShell reload its whole type table or
+            # format database (issue 10: Import-Module <= 150 ms).
+            $script:manifest.Keys | Should -Not -Contain 'FormatsToProcess'
+            $script:manifest.Keys | Should -Not -Contain 'TypesToProcess'
+            $path = Get-TestModulePath
+            $child = @"
+Import-Module '$path'
+`$before = @(Get-FormatData -TypeName GitHubOidc.Context).Count
+`$null = Get-GitHubOidcContext -Context github.example.com -NoTokenLookup
+`$after = @(Get-FormatData -TypeName GitHubOidc.Context).Count
+`$table = Get-GitHubOidcContext -Context github.example.com -NoTokenLookup | Out-String
+"`$before `$after `$(`$table -match 'https://github.example.com/api/v3')"
+"@
+            $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $child
+            $LASTEXITCODE | Should -Be 0
+            @($out)[-1] | Should -Be '0 1 True'
         }
     }
 

@@ -103,7 +103,6 @@ Describe 'GitHubOidc package' -Skip:(-not $script:hasPSResourceGet) {
                 'GitHubOidc.psd1'
                 'GitHubOidc.psm1'
                 'GitHubOidc.format.ps1xml'
-                'GitHubOidc.types.ps1xml'
                 'GitHubOidc.DesiredState.schema.json'
                 'bin/GitHubOidc.Native.dll'
                 foreach ($rid in $rids) { "runtimes/$rid/native/$(Get-RidLibraryName $rid)" }

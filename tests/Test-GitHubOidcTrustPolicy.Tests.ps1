@@ -303,6 +303,129 @@ Describe 'Test-GitHubOidcTrustPolicy' {
         }
     }
 
+    Context 'Repositories: the migration view (Get-GitHubOidcRepository | Test-GitHubOidcTrustPolicy)' {
+        BeforeAll {
+            # GitHubOidc.RepositoryState as the fleet inventory reports it (crates/github_oidc_core/src/fleet.rs).
+            function script:New-RepositoryState {
+                param([string] $Name, [long] $Id, [bool] $Immutable = $false, [string[]] $Keys = @('repo', 'context'), [string] $Source = 'Default')
+                [pscustomobject]@{
+                    PSTypeName          = 'GitHubOidc.RepositoryState'
+                    Owner               = 'octo-org'
+                    Repository          = $Name
+                    RepositoryId        = $Id
+                    OwnerId             = 100
+                    Visibility          = 'private'
+                    Archived            = $false
+                    Source              = $Source
+                    IncludeClaimKeys    = $Keys
+                    OwnClaimKeys        = $null
+                    UseDefault          = $true
+                    UseImmutableSubject = $Immutable
+                    SubClaimPrefix      = if ($Immutable) { "repo:octo-org@100/$Name@$Id" } else { "repo:octo-org/$Name" }
+                    Immutable           = $Immutable
+                    ImmutablePrefix     = "repo:octo-org@100/$Name@$Id"
+                    LegacyPrefix        = "repo:octo-org/$Name"
+                }
+            }
+            # Trusts octo-repo by name and by its immutable prefix, other-repo by name only.
+            $script:fleetPolicy = @{
+                Version   = '2012-10-17'
+                Statement = @(@{
+                        Effect    = 'Allow'
+                        Principal = @{ Federated = "arn:aws:iam::123456789012:oidc-provider/$script:issuerHost" }
+                        Action    = 'sts:AssumeRoleWithWebIdentity'
+                        Condition = @{
+                            StringEquals = @{ "$($script:issuerHost):aud" = 'sts.amazonaws.com' }
+                            StringLike   = @{ "$($script:issuerHost):sub" = @(
+                                    'repo:octo-org/octo-repo:*', 'repo:octo-org@100/octo-repo@200:*', 'repo:octo-org/other-repo:ref:refs/heads/main')
+                            }
+                        }
+                    })
+            } | ConvertTo-Json -Depth 10
+        }
+
+        It 'tests each piped repository with its current and its immutable subject, and shows which would be locked out' {
+            $results = @(
+                (New-RepositoryState octo-repo 200), (New-RepositoryState other-repo 300) |
+                    Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:fleetPolicy -Branch main
+            )
+            $results.Count | Should -Be 4
+            $results | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'GitHubOidc.TrustResult' }
+            $results.Repository | Should -Be @('octo-org/octo-repo', 'octo-org/octo-repo', 'octo-org/other-repo', 'octo-org/other-repo')
+            $results.Form | Should -Be @('Current', 'Immutable', 'Current', 'Immutable')
+            $results.Subject | Should -Be @(
+                'repo:octo-org/octo-repo:ref:refs/heads/main', 'repo:octo-org@100/octo-repo@200:ref:refs/heads/main'
+                'repo:octo-org/other-repo:ref:refs/heads/main', 'repo:octo-org@100/other-repo@300:ref:refs/heads/main')
+            $results.Allowed | Should -Be @($true, $true, $true, $false)
+            # Locked out after opting in: allowed now, denied with the immutable subject.
+            $locked = @($results | Group-Object Repository | Where-Object {
+                    ($_.Group | Where-Object Form -EQ 'Current').Allowed -and -not ($_.Group | Where-Object Form -EQ 'Immutable').Allowed
+                }).Name
+            $locked | Should -Be @('octo-org/other-repo')
+            (Get-Reason $results[3] '*:sub').Actual | Should -Be 'repo:octo-org@100/other-repo@300:ref:refs/heads/main'
+        }
+
+        It 'a repository that already uses immutable subjects has the immutable subject as its current one' {
+            $results = @(New-RepositoryState octo-repo 200 -Immutable $true | Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:fleetPolicy -Branch main)
+            $results.Subject | Should -Be @('repo:octo-org@100/octo-repo@200:ref:refs/heads/main', 'repo:octo-org@100/octo-repo@200:ref:refs/heads/main')
+            $results.Allowed | Should -Be @($true, $true)
+        }
+
+        It 'describes the job as Resolve-GitHubOidcSubject does (-Environment, -PullRequest, -Tag, -Ref, -Claim)' {
+            $state = New-RepositoryState octo-repo 200
+            $expect = @{
+                Environment = 'repo:octo-org/octo-repo:environment:prod'
+                PullRequest = 'repo:octo-org/octo-repo:pull_request'
+                Tag         = 'repo:octo-org/octo-repo:ref:refs/tags/v1'
+                Ref         = 'repo:octo-org/octo-repo:ref:refs/heads/release'
+            }
+            $jobs = @{ Environment = 'prod'; PullRequest = 7; Tag = 'v1'; Ref = 'refs/heads/release' }
+            foreach ($job in $jobs.Keys) {
+                $job_ = @{ $job = $jobs[$job] }
+                $r = @($state | Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:fleetPolicy @job_)
+                $r[0].Subject | Should -Be $expect[$job] -Because $job
+                # The same job through Resolve-GitHubOidcSubject (the offline rules) gives the same subject.
+                $resolveJob = switch ($job) {
+                    'Environment' { @{ environment = 'prod' } }
+                    'PullRequest' { @{ event_name = 'pull_request'; ref = 'refs/pull/7/merge' } }
+                    'Tag' { @{ ref = 'refs/tags/v1' } }
+                    'Ref' { @{ ref = 'refs/heads/release' } }
+                }
+                (Resolve-GitHubOidcSubject -Claim (@{ repository = 'octo-org/octo-repo' } + $resolveJob)).Subject | Should -Be $expect[$job]
+            }
+            # The repository's own template, and claims given with -Claim.
+            $workflow = 'octo-org/wf/.github/workflows/deploy.yml@refs/heads/main'
+            $custom = New-RepositoryState octo-repo 200 -Keys 'repository_owner_id', 'job_workflow_ref' -Source 'Repository'
+            $r = @($custom | Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:fleetPolicy -Branch main -Claim @{ job_workflow_ref = $workflow })
+            $r[0].Subject | Should -Be "repository_owner_id:100:job_workflow_ref:$($workflow -replace ':', '%3A')"
+            $r[1].Subject | Should -Be $r[0].Subject
+        }
+
+        It 'takes the repository as parameters too, and mixes with piped subject strings' {
+            $r = @(Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:fleetPolicy -Owner octo-org -Repository other-repo -RepositoryId 300 -OwnerId 100 -Branch main)
+            $r.Form | Should -Be @('Current', 'Immutable')
+            $r.Allowed | Should -Be @($true, $false)
+            $mixed = @((New-RepositoryState other-repo 300), $script:legacy, (New-RepositoryState octo-repo 200) |
+                    Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:fleetPolicy -Branch main)
+            $mixed.Count | Should -Be 5
+            $mixed.Repository | Should -Be @('octo-org/other-repo', 'octo-org/other-repo', $null, 'octo-org/octo-repo', 'octo-org/octo-repo')
+            $mixed[2].Subject | Should -Be $script:legacy
+            $mixed[2].Form | Should -BeNullOrEmpty
+        }
+
+        It 'a repository whose subject cannot be computed is an error naming it, and the pipeline goes on' {
+            # No job described: the default template's context needs a ref.
+            $results = @((New-RepositoryState octo-repo 200), (New-RepositoryState other-repo 300 -Keys 'repo') |
+                    Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:fleetPolicy -ErrorVariable failed -ErrorAction SilentlyContinue)
+            $failed.Count | Should -Be 1
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.InvalidArgument*'
+            $failed[0].TargetObject | Should -Be 'octo-org/octo-repo'
+            "$($failed[0])" | Should -Match 'ref'
+            $results.Repository | Should -Be @('octo-org/other-repo', 'octo-org/other-repo')
+            $results.Subject | Should -Be @('repo:octo-org/other-repo', 'repo:octo-org@100/other-repo@300')
+        }
+    }
+
     Context 'Round trip with New-GitHubOidcTrustPolicy' {
         It '<_>: a policy written for a subject allows that subject' -ForEach 'Aws', 'Azure', 'Gcp', 'Vault' {
             foreach ($subject in $script:legacy, $script:immutable, 'repo:Octo-Org/Octo.Repo:environment:Prod') {

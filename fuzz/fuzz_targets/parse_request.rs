@@ -37,4 +37,5 @@ fuzz_target!(|data: &[u8]| {
     parse::<VerifyTokenRequest>(data);
     parse::<TrustPolicyRequest>(data);
     parse::<ClearCacheRequest>(data);
+    parse::<RedactRequest>(data);
 });

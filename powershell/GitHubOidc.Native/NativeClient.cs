@@ -122,6 +122,36 @@ namespace GitHubOidc.Native
             return Call(request.Call, json);
         }
 
+        /// <summary>
+        /// <paramref name="text"/> with every token removed: every token shape (the one redaction,
+        /// github_oidc_claims::text::redact, through ghoidc_redact) and every exact occurrence of
+        /// <paramref name="secrets"/>. For the texts the module composes itself (error messages,
+        /// verbose and debug lines, targets); answers of the native library are redacted already.
+        /// Never throws: when the native call fails, the text is replaced by [REDACTED] as a whole.
+        /// </summary>
+        public static string Redact(string? text, params string?[]? secrets)
+        {
+            if (string.IsNullOrEmpty(text)) return text ?? string.Empty;
+            try
+            {
+                var request = new RedactRequest
+                {
+                    Texts = new[] { text },
+                    Secrets = secrets == null ? null : Array.ConvertAll(Array.FindAll(secrets, s => !string.IsNullOrEmpty(s)), s => s!),
+                };
+                var result = Invoke(request);
+                if (result.Ok && result.Value is Hashtable h && h["texts"] is object[] texts && texts.Length == 1 && texts[0] is string redacted)
+                {
+                    return redacted;
+                }
+            }
+            catch (Exception)
+            {
+                // Fall through: better no text than a token.
+            }
+            return "[REDACTED]";
+        }
+
         /// <summary>Calls a native function and returns its answer or its error.</summary>
         private static NativeResult Call(Func<byte[], GhoidcStatus> function, byte[] request)
         {

@@ -1,3 +1,11 @@
+# GitHub's property names -> the object's (alias properties of every GitHubOidc.SubjectClaim).
+$script:GitHubOidcSubjectClaimAliases = [ordered]@{
+    include_claim_keys    = 'IncludeClaimKeys'
+    use_default           = 'UseDefault'
+    use_immutable_subject = 'UseImmutableSubject'
+    sub_claim_prefix      = 'SubClaimPrefix'
+}
+
 function ConvertTo-GitHubOidcSubjectClaim {
     <#
         .SYNOPSIS
@@ -5,7 +13,7 @@ function ConvertTo-GitHubOidcSubjectClaim {
 
         .DESCRIPTION
         PowerShell-style property names; GitHub's own names (include_claim_keys, use_default,
-        use_immutable_subject, sub_claim_prefix) are alias properties (GitHubOidc.types.ps1xml).
+        use_immutable_subject, sub_claim_prefix) are alias properties added to each object.
 
         Organization objects have no Repository property at all: a null Repository would make
         pipeline binding to Set-GitHubOidcSubjectClaim fail ("argument is null") instead of
@@ -37,5 +45,12 @@ function ConvertTo-GitHubOidcSubjectClaim {
     $properties['SubClaimPrefix'] = $Answer['sub_claim_prefix']
     $properties['Customized'] = [bool]$Answer['customized']
     $properties['HostName'] = $HostName
-    [pscustomobject]$properties
+    $object = [pscustomobject]$properties
+    # GitHub's own names as alias properties, so scripts written for PSModule/GitHub keep
+    # working. Added per object rather than with a types.ps1xml: type data at import makes
+    # PowerShell reload its whole type table (issue 10's import budget).
+    foreach ($alias in $script:GitHubOidcSubjectClaimAliases.GetEnumerator()) {
+        $object.PSObject.Properties.Add([System.Management.Automation.PSAliasProperty]::new($alias.Key, $alias.Value))
+    }
+    $object
 }

@@ -18,6 +18,8 @@ function Initialize-GitHubOidcContext {
         description in Info.app) needs no token and none is looked up: requests use the App's
         installation tokens.
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
+        Justification = 'Context, NoToken and RequireToken are read in the body''s script block, which the rule does not follow.')]
     [CmdletBinding()]
     [OutputType([pscustomobject], [System.Management.Automation.ErrorRecord])]
     param(
@@ -39,56 +41,56 @@ function Initialize-GitHubOidcContext {
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
 
-    if ($Cmdlet) {
-        $state = Initialize-GitHubOidcContext -Context $Context -NoToken:$NoToken -RequireToken:$RequireToken
-        if ($state -is [System.Management.Automation.ErrorRecord]) {
-            $Cmdlet.ThrowTerminatingError($state)
+    # The body runs in a script block (not a second call of this function): this runs on every
+    # command, and an advanced function call costs more than the rest of it.
+    $state = & {
+        try {
+            $resolved = Resolve-GitHubOidcContext -Context $Context -NoToken:$NoToken
+        } catch {
+            # A value that does not convert (TimeoutSec = 'soon', ...).
+            $invalid = [System.ArgumentException]::new("Invalid context: $($_.Exception.Message)")
+            return New-GitHubOidcErrorRecord -Exception $invalid -TargetObject 'Context'
         }
-        return $state
-    }
+        if ($resolved -is [System.Management.Automation.ErrorRecord]) {
+            return $resolved
+        }
+        $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
+        if ($info -is [System.Exception]) {
+            # Not the context's text as the target: a host name that is really a token must not be echoed.
+            return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token
+        }
+        $app = $info['app']
+        if (-not $NoToken -and -not $resolved.Token -and -not $app) {
+            Find-GitHubOidcToken -Context $resolved -Variable ([string[]]@($info['token_variables'])) -GhHost ([string]$info['gh_host'])
+        }
+        $info['has_token'] = [bool]$resolved.Token
 
-    try {
-        $resolved = Resolve-GitHubOidcContext -Context $Context -NoToken:$NoToken
-    } catch {
-        # A value that does not convert (TimeoutSec = 'soon', ...).
-        $invalid = [System.ArgumentException]::new("Invalid context: $($_.Exception.Message)")
-        return New-GitHubOidcErrorRecord -Exception $invalid -TargetObject 'Context'
-    }
-    if ($resolved -is [System.Management.Automation.ErrorRecord]) {
-        return $resolved
-    }
-    $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
-    if ($info -is [System.Exception]) {
-        # Not the context's text as the target: a host name that is really a token must not be echoed.
-        return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token
-    }
-    $app = $info['app']
-    if (-not $NoToken -and -not $resolved.Token -and -not $app) {
-        Find-GitHubOidcToken -Context $resolved -Variable ([string[]]@($info['token_variables'])) -GhHost ([string]$info['gh_host'])
-    }
-    $info['has_token'] = [bool]$resolved.Token
+        $hostName = [string]$info['host_name']
+        if ($RequireToken -and -not $resolved.Token -and -not $app) {
+            $variables = @($info['token_variables']) -join ' or '
+            $message = "No GitHub token for $hostName. Pass -Context @{ HostName = '$hostName'; Token = <token> } (a string or a SecureString), " +
+            "set $variables, or run 'gh auth login --hostname $hostName'."
+            return New-GitHubOidcErrorRecord -Message $message -TargetObject $hostName `
+                -Category ([System.Management.Automation.ErrorCategory]::AuthenticationError) `
+                -RecommendedAction "Set GH_TOKEN, pass -Context @{ Token = ... }, or run 'gh auth login --hostname $hostName'."
+        }
 
-    $hostName = [string]$info['host_name']
-    if ($RequireToken -and -not $resolved.Token -and -not $app) {
-        $variables = @($info['token_variables']) -join ' or '
-        $message = "No GitHub token for $hostName. Pass -Context @{ HostName = '$hostName'; Token = <token> } (a string or a SecureString), " +
-        "set $variables, or run 'gh auth login --hostname $hostName'."
-        return New-GitHubOidcErrorRecord -Message $message -TargetObject $hostName `
-            -Category ([System.Management.Automation.ErrorCategory]::AuthenticationError) `
-            -RecommendedAction "Set GH_TOKEN, pass -Context @{ Token = ... }, or run 'gh auth login --hostname $hostName'."
+        $source = if ($app) {
+            " (GitHub App $($app['issuer']))"
+        } elseif ($resolved.TokenSource) {
+            " (token from $($resolved.TokenSource))"
+        } else {
+            ''
+        }
+        Write-Verbose "GitHubOidc: $hostName, API $($info['api_base_uri']), issuer $($info['issuer_uri'])$source."
+        [pscustomobject]@{
+            Context = $resolved
+            Info    = $info
+            Target  = $hostName
+        }
     }
-
-    $source = if ($app) {
-        " (GitHub App $($app['issuer']))"
-    } elseif ($resolved.TokenSource) {
-        " (token from $($resolved.TokenSource))"
-    } else {
-        ''
+    if ($Cmdlet -and $state -is [System.Management.Automation.ErrorRecord]) {
+        $Cmdlet.ThrowTerminatingError($state)
     }
-    Write-Verbose "GitHubOidc: $hostName, API $($info['api_base_uri']), issuer $($info['issuer_uri'])$source."
-    [pscustomobject]@{
-        Context = $resolved
-        Info    = $info
-        Target  = $hostName
-    }
+    $state
 }

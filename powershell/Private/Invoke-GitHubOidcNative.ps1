@@ -41,9 +41,20 @@ function Invoke-GitHubOidcNative {
         [System.Collections.IList] $Failures
     )
 
+    if (-not $script:GitHubOidcFormatLoaded) {
+        # The module's format views, on its first native call rather than at import (GitHubOidc.psm1).
+        $script:GitHubOidcFormatLoaded = $true
+        if ($script:GitHubOidcFormatPath -and [System.IO.File]::Exists($script:GitHubOidcFormatPath)) {
+            # Not subject to the calling command's -Confirm or -WhatIf (it changes no GitHub state).
+            Update-FormatData -AppendPath $script:GitHubOidcFormatPath -Confirm:$false -WhatIf:$false
+        }
+    }
     $context = $Request.PSObject.Properties['Context']
-    $where = if ($context -and $context.Value) { " ($($context.Value))" } else { '' }
-    Write-Debug "GitHubOidc: native $($Request.Export)$where"
+    if ($DebugPreference -ne 'SilentlyContinue') {
+        # The context's text is what the user typed (a host name that may really be a token).
+        $where = if ($context -and $context.Value) { " ($([GitHubOidc.Native.NativeClient]::Redact([string]$context.Value)))" } else { '' }
+        Write-Debug "GitHubOidc: native $($Request.Export)$where"
+    }
     $result = [GitHubOidc.Native.NativeClient]::Invoke($Request)
     if ($result.Ok) {
         return $result.Value

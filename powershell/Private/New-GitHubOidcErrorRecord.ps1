@@ -43,14 +43,26 @@ function New-GitHubOidcErrorRecord {
         [AllowNull()]
         [object] $TargetObject,
 
-        # Texts that must never appear in the message (tokens), replaced by '***'.
+        # Texts that must never appear in the record (tokens), replaced by '[REDACTED]' like every token shape.
         [Parameter()]
         [AllowNull()]
         [AllowEmptyCollection()]
         [string[]] $Secret
     )
 
+    # Every text of the record goes through the one redaction (Rust, ghoidc_redact): token shapes
+    # and the request's own secrets, wherever they came from (user input echoed in a message,
+    # a target such as 'owner/repo' typed by the user).
+    $secrets = [string[]]@($Secret | Where-Object { $_ })
+    if ($TargetObject -is [string]) {
+        $TargetObject = [GitHubOidc.Native.NativeClient]::Redact($TargetObject, $secrets)
+    }
+
     if ($PSCmdlet.ParameterSetName -eq 'Message') {
+        $Message = [GitHubOidc.Native.NativeClient]::Redact($Message, $secrets)
+        if ($RecommendedAction) {
+            $RecommendedAction = [GitHubOidc.Native.NativeClient]::Redact($RecommendedAction, $secrets)
+        }
         $record = [System.Management.Automation.ErrorRecord]::new(
             [System.ArgumentException]::new($Message), "GitHubOidc.$Kind", $Category, $TargetObject)
         $record.ErrorDetails = [System.Management.Automation.ErrorDetails]::new($Message)
@@ -108,13 +120,12 @@ function New-GitHubOidcErrorRecord {
     }
 
     $exception = $inner
-    foreach ($text in @($Secret)) {
-        if ($text -and $message -and $message.Contains($text)) {
-            # Defence in depth (the native layer never puts a token in a message): redact it, and
-            # do not keep the original exception, whose Message would still hold it.
-            $message = $message.Replace($text, '***')
-            $exception = [System.InvalidOperationException]::new($message)
-        }
+    $redacted = [GitHubOidc.Native.NativeClient]::Redact($message, $secrets)
+    if ($redacted -ne $message) {
+        # Defence in depth (the native layer redacts its own messages): do not keep the original
+        # exception, whose Message would still hold the secret.
+        $message = $redacted
+        $exception = [System.InvalidOperationException]::new($message)
     }
 
     $record = [System.Management.Automation.ErrorRecord]::new($exception, "GitHubOidc.$kind", $category, $TargetObject)

@@ -61,14 +61,16 @@ function Resolve-GitHubOidcContext {
         # A dictionary is read as is; any other object through its PSObject (pscustomobject
         # properties live on the wrapper, not on the base object).
         $source = if ($value -is [System.Collections.IDictionary]) { $value } else { $Context }
+        $names = 'HostName', 'ApiBaseUri', 'IssuerUri', 'TimeoutSec', 'MaxRetryWaitSec', 'MaxRetries', 'Token'
+        $members = Get-GitHubOidcContextMember -InputObject $source -Name $names
         foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri') {
-            $item = Get-GitHubOidcContextMember -InputObject $source -Name $name
+            $item = $members[$name]
             if ($null -ne $item -and "$item" -ne '') {
                 $result.$name = "$item"
             }
         }
         foreach ($name in 'TimeoutSec', 'MaxRetryWaitSec') {
-            $item = Get-GitHubOidcContextMember -InputObject $source -Name $name
+            $item = $members[$name]
             if ($null -ne $item -and "$item" -ne '') {
                 $number = $item -as [double]
                 if ($null -eq $number) {
@@ -77,7 +79,7 @@ function Resolve-GitHubOidcContext {
                 $result.$name = $number
             }
         }
-        $item = Get-GitHubOidcContextMember -InputObject $source -Name 'MaxRetries'
+        $item = $members['MaxRetries']
         if ($null -ne $item -and "$item" -ne '') {
             $number = $item -as [int]
             if ($null -eq $number) {
@@ -86,7 +88,7 @@ function Resolve-GitHubOidcContext {
             $result.MaxRetries = $number
         }
 
-        $token = Get-GitHubOidcContextMember -InputObject $source -Name 'Token'
+        $token = $members['Token']
         if ($token -is [System.Management.Automation.PSObject]) {
             $token = $token.PSObject.BaseObject
         }

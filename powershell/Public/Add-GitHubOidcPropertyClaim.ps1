@@ -86,7 +86,8 @@ function Add-GitHubOidcPropertyClaim {
             }
             # Dry run first: -WhatIf and -Confirm show the exact request.
             $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $property
-            if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", "Add ($sending)")) {
+            $what = ConvertTo-GitHubOidcSafeText "OIDC custom property claim [$property] of $scope"
+            if (-not $sending -or -not $PSCmdlet.ShouldProcess($what, "Add ($sending)")) {
                 continue
             }
             $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $property

@@ -109,13 +109,16 @@ function Get-GitHubOidcSubjectClaim {
         $isRepository = $PSCmdlet.ParameterSetName -eq 'Get the customization template for an OIDC subject claim for a repository'
         $target = if ($isRepository) { "$Owner/$Repository" } else { $Owner }
         $what = if ($isRepository) { "repository [$target]" } else { "organization [$target]" }
-        Write-Verbose "GitHubOidc: getting the OIDC subject claim template of $what on $($state.Target)."
+        if ($VerbosePreference -ne 'SilentlyContinue') {
+            Write-Verbose (ConvertTo-GitHubOidcSafeText "GitHubOidc: getting the OIDC subject claim template of $what on $($state.Target).")
+        }
         $repositoryName = if ($isRepository) { $Repository } else { $null }
         $request = [GitHubOidc.Native.GetSubjectClaimRequest]@{ Context = $state.Context; Owner = $Owner; Repository = $repositoryName }
         $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target
         if ($null -eq $answer) { return }
         if (-not $isRepository -and -not $answer['customized']) {
-            Write-Verbose "GitHubOidc: organization [$Owner] has no custom template; its repositories that opt in get the default keys repo, context."
+            $text = "GitHubOidc: organization [$Owner] has no custom template; its repositories that opt in get the default keys repo, context."
+            Write-Verbose (ConvertTo-GitHubOidcSafeText $text)
         }
         ConvertTo-GitHubOidcSubjectClaim -Answer $answer -HostName $state.Target
     }

@@ -86,12 +86,13 @@ function Remove-GitHubOidcPropertyClaim {
             }
             # Dry run first: -WhatIf and -Confirm show the exact request.
             $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $property
-            if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC custom property claim [$property] of $scope", "Remove ($sending)")) {
+            $what = ConvertTo-GitHubOidcSafeText "OIDC custom property claim [$property] of $scope"
+            if (-not $sending -or -not $PSCmdlet.ShouldProcess($what, "Remove ($sending)")) {
                 continue
             }
             $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $property
             if ($null -eq $answer) { continue }
-            Write-Verbose "GitHubOidc: removed the OIDC custom property claim [$property] of $scope."
+            Write-Verbose (ConvertTo-GitHubOidcSafeText "GitHubOidc: removed the OIDC custom property claim [$property] of $scope.")
         }
     }
 }

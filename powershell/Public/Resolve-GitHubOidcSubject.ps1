@@ -214,7 +214,9 @@ function Resolve-GitHubOidcSubject {
             UseImmutableSubject = $UseImmutableSubject.IsPresent
         }
         if ($set -eq 'Live') {
-            Write-Verbose "GitHubOidc: reading the effective subject template of $target on $($state.Target)."
+            if ($VerbosePreference -ne 'SilentlyContinue') {
+                Write-Verbose (ConvertTo-GitHubOidcSafeText "GitHubOidc: reading the effective subject template of $target on $($state.Target).")
+            }
             $request.Context = $state.Context
             $request.Owner = $Owner
             $request.Repository = $Repository

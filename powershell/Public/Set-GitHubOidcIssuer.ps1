@@ -110,7 +110,8 @@ function Set-GitHubOidcIssuer {
         }
         # Dry run first: -WhatIf and -Confirm show the exact request and the issuer warning.
         $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $Enterprise
-        if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC issuer policy for enterprise [$Enterprise]", "Set ($sending)")) {
+        $what = ConvertTo-GitHubOidcSafeText "OIDC issuer policy for enterprise [$Enterprise]"
+        if (-not $sending -or -not $PSCmdlet.ShouldProcess($what, "Set ($sending)")) {
             return
         }
         $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Enterprise

@@ -188,7 +188,8 @@ function Set-GitHubOidcSubjectClaim {
             AllowUnknownKeys    = $AllowUnknownClaimKey.IsPresent
         }
         $sending = Get-GitHubOidcWritePlan -Request $request -Cmdlet $PSCmdlet -TargetObject $target
-        if (-not $sending -or -not $PSCmdlet.ShouldProcess("OIDC subject claim for $what", "Set ($sending)")) {
+        $description = ConvertTo-GitHubOidcSafeText "OIDC subject claim for $what"
+        if (-not $sending -or -not $PSCmdlet.ShouldProcess($description, "Set ($sending)")) {
             return
         }
         $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target

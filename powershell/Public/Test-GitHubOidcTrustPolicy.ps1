@@ -37,6 +37,16 @@ function Test-GitHubOidcTrustPolicy {
         tested, one result each, and Form says which is which: a user sees, before opting in to
         immutable subjects, which policies would lock the repository out.
 
+        Repositories (the migration view of a whole fleet): pipe Get-GitHubOidcRepository
+        output (GitHubOidc.RepositoryState: Owner, Repository, RepositoryId, OwnerId,
+        IncludeClaimKeys, Immutable, bound by property name), or give the same values as
+        parameters. Each repository is tested with both its current subject and its immutable
+        subject (Form Current and Immutable, Repository 'owner/name'), so a user sees, before
+        opting in, which repositories a policy would lock out. The job is described as
+        Resolve-GitHubOidcSubject describes it: -Branch, -Tag, -Ref, -PullRequest,
+        -Environment, and -Claim for anything else; both subjects are computed by the native
+        layer from the repository's keys and IDs.
+
         Without -Audience the provider's default is assumed, the same one
         New-GitHubOidcTrustPolicy writes. The issuer is the token's (-Token), else the context's
         (github.com: https://token.actions.githubusercontent.com), enterprise-scoped with
@@ -88,11 +98,24 @@ function Test-GitHubOidcTrustPolicy {
 
         The migration view: tests the repository's name-based and immutable subject against a role trust policy.
 
+        .EXAMPLE
+        Get-GitHubOidcRepository -Owner octo-org | Test-GitHubOidcTrustPolicy -Provider Aws -Path trust.json -Branch main |
+            Group-Object Repository | Where-Object { -not ($_.Group | Where-Object Form -eq Immutable).Allowed }
+
+        The migration view for a fleet: the repositories whose push to main the role would no
+        longer let in once they use immutable subjects.
+
+        .EXAMPLE
+        [pscustomobject]@{ Owner = 'octo-org'; Repository = 'octo-repo'; RepositoryId = 456789; OwnerId = 123456; Immutable = $false } |
+            Test-GitHubOidcTrustPolicy -Provider Azure -Policy $credentials -Environment prod
+
+        The same for one repository described by hand (GitHub's default template, repo and context).
+
         .OUTPUTS
         GitHubOidc.TrustResult: Subject, Form (Legacy or Immutable for a Resolve-GitHubOidcSubject
-        object), Allowed, Evaluable, MatchedBy, Reasons (GitHubOidc.TrustReason: Source,
-        Condition, Operator, Expected, Actual, Note, Text), Suggestion, Warnings, Audience,
-        Issuer, Provider.
+        object; Current or Immutable for a repository), Allowed, Evaluable, MatchedBy, Reasons
+        (GitHubOidc.TrustReason: Source, Condition, Operator, Expected, Actual, Note, Text),
+        Suggestion, Warnings, Audience, Issuer, Provider, Repository (owner/name, for a repository).
 
         .NOTES
         Offline: the policy is evaluated by the native library and no request is made; a token
@@ -109,6 +132,9 @@ function Test-GitHubOidcTrustPolicy {
 
         .LINK
         Resolve-GitHubOidcSubject
+
+        .LINK
+        Get-GitHubOidcRepository
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
         Justification = 'Audience, Claim and Token are read in a nested script block, which the rule does not follow.')]
@@ -168,7 +194,72 @@ function Test-GitHubOidcTrustPolicy {
         # GH_HOST if set, else github.com. A string is a host name; an object or hashtable may
         # carry HostName, ApiBaseUri, IssuerUri.
         [Parameter()]
-        [object] $Context
+        [object] $Context,
+
+        # The migration view: the repository's owner, as Get-GitHubOidcRepository reports it
+        # (bound by property name; with Repository, RepositoryId and OwnerId).
+        # Not validated here: other piped objects (Resolve-GitHubOidcSubject output) may carry an
+        # empty Owner; a repository is tested only when Owner, Repository and both IDs are set.
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('Organization', 'User', 'Org')]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Owner,
+
+        # The migration view: the repository's name as GitHub spells it.
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('Repo')]
+        [AllowNull()]
+        [AllowEmptyString()]
+        [string] $Repository,
+
+        # The migration view: the repository's numeric ID (repository_id).
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [Nullable[long]] $RepositoryId,
+
+        # The migration view: the owner's numeric ID (repository_owner_id).
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [Nullable[long]] $OwnerId,
+
+        # The migration view: the repository's effective template keys (omitted: GitHub's
+        # default, repo, context).
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [AllowEmptyCollection()]
+        [string[]] $IncludeClaimKeys,
+
+        # The migration view: whether the repository's tokens use the immutable subject now
+        # (Get-GitHubOidcRepository's Immutable).
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [AllowNull()]
+        [object] $Immutable,
+
+        # The migration view: the job runs on this branch (ref refs/heads/BRANCH, event push).
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $Branch,
+
+        # The migration view: the job runs on this tag (ref refs/tags/TAG, event push).
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $Tag,
+
+        # The migration view: the job's full git ref, e.g. refs/heads/main.
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $Ref,
+
+        # The migration view: the job runs for this pull request number (event pull_request).
+        [Parameter()]
+        [ValidateRange(1, [int]::MaxValue)]
+        [int] $PullRequest,
+
+        # The migration view: the deployment environment the job references.
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $Environment
     )
 
     begin {
@@ -201,7 +292,7 @@ function Test-GitHubOidcTrustPolicy {
 
         # One native call per pipeline item, so results stream.
         $test = {
-            param([object[]] $Jobs, [object[]] $Forms)
+            param([object[]] $Jobs, [object[]] $Forms, [string] $RepositoryName)
             $request = [GitHubOidc.Native.TestTrustPolicyRequest]@{
                 Provider   = $Provider
                 Policy     = $policyText
@@ -246,6 +337,7 @@ function Test-GitHubOidcTrustPolicy {
                     Audience   = $r['audience']
                     Issuer     = $r['issuer']
                     Provider   = $Provider
+                    Repository = if ($RepositoryName) { $RepositoryName } else { $null }
                 }
             }
         }
@@ -265,6 +357,42 @@ function Test-GitHubOidcTrustPolicy {
     }
 
     process {
+        if ($Owner -and $Repository -and $RepositoryId -gt 0 -and $OwnerId -gt 0) {
+            # The migration view for one repository (a GitHubOidc.RepositoryState from
+            # Get-GitHubOidcRepository, bound by property name, or the same values given as
+            # parameters): its current and its immutable subject, both computed by the native
+            # layer from the repository's keys and IDs and the job (-Branch, -Environment, ...).
+            $tested++
+            $name = "$Owner/$Repository"
+            $given = [System.Collections.Generic.Dictionary[string, object]]::new()
+            if ($Claim) { foreach ($key in $Claim.Keys) { $given["$key"] = $Claim[$key] } }
+            $given['repository'] = $name
+            $given['repository_owner'] = $Owner
+            $given['repository_owner_id'] = "$OwnerId"
+            $given['repository_id'] = "$RepositoryId"
+            $resolve = [GitHubOidc.Native.ResolveSubjectRequest]@{
+                Claims              = $given
+                IncludeClaimKeys    = if ($IncludeClaimKeys) { [string[]]$IncludeClaimKeys } else { $null }
+                UseImmutableSubject = [bool]$Immutable
+                Branch              = $Branch
+                Tag                 = $Tag
+                Ref                 = $Ref
+                Environment         = $Environment
+            }
+            if ($PSBoundParameters.ContainsKey('PullRequest')) { $resolve.PullRequest = $PullRequest }
+            $subjects = Invoke-GitHubOidcNative -Request $resolve -Cmdlet $PSCmdlet -TargetObject $name
+            if ($null -eq $subjects) { return }
+            $claims = [ordered]@{}
+            foreach ($key in $given.Keys) { $claims[$key] = $given[$key] }
+            $usedClaims = $subjects['used_claims']
+            if ($usedClaims -is [System.Collections.IDictionary]) {
+                foreach ($key in $usedClaims.Keys) { $claims["$key"] = $usedClaims[$key] }
+            }
+            $current = [string]$subjects['subject']
+            $immutableSubject = if ($subjects['immutable_subject']) { [string]$subjects['immutable_subject'] } else { $current }
+            & $test @((& $newJob $current $claims), (& $newJob $immutableSubject $claims)) @('Current', 'Immutable') $name
+            return
+        }
         foreach ($item in $Subject) {
             $value = if ($item -is [System.Management.Automation.PSObject]) { $item.PSObject.BaseObject } else { $item }
             if ($value -is [string]) {

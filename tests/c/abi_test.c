@@ -143,6 +143,7 @@ int main(int argc, char **argv) {
         {"ghoidc_fleet_start", ghoidc_fleet_start},
         {"ghoidc_fleet_next", ghoidc_fleet_next},
         {"ghoidc_fleet_close", ghoidc_fleet_close},
+        {"ghoidc_redact", ghoidc_redact},
     };
     char what[256];
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {

@@ -19,6 +19,7 @@
 mod apps;
 mod conn;
 mod control;
+mod echo;
 mod faults;
 mod fleet;
 mod http;

@@ -338,6 +338,7 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
     let Some(fault) = shared.take_fault(parts.method.as_str(), path, api_path) else {
         return real_answer(&shared, &parts, api_path, &bytes);
     };
+    let fault = crate::echo::for_request(fault, &parts);
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }

@@ -240,38 +240,9 @@ fn parse_url(what: &str, s: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// Whether a string looks like a credential rather than a name: a GitHub token (classic
-/// `ghp_`, OAuth `gho_`, user-to-server `ghu_`, installation `ghs_`, refresh `ghr_`,
-/// fine-grained `github_pat_`, or a legacy 40-hex token) or a JWT (`eyJ….….…`, such as an
-/// Actions ID token). A `Bearer ` or `token ` prefix is looked through.
-pub fn looks_like_token(s: &str) -> bool {
-    let mut s = s.trim();
-    for scheme in ["Bearer ", "bearer ", "token ", "Token "] {
-        if let Some(rest) = s.strip_prefix(scheme) {
-            s = rest.trim_start();
-        }
-    }
-    let b64url = |part: &str| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    // The shortest JOSE header, `{"alg":"none"}`, is 19 characters of base64url: a host name
-    // label starting with `eyJ` is not mistaken for one.
-    let jwt = s.starts_with("eyJ") && {
-        let parts: Vec<&str> = s.split('.').collect();
-        parts.len() == 3
-            && parts[0].len() >= 16
-            && parts[..2].iter().all(|p| b64url(p))
-            && (parts[2].is_empty() || b64url(parts[2]))
-    };
-    ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]
-        .iter()
-        .any(|p| s.starts_with(p))
-        || (s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()))
-        || jwt
-}
+/// Whether a whole value is a credential rather than a name: one definition for the project,
+/// beside the redaction of free text ([`github_oidc_claims::text`]).
+pub use github_oidc_claims::text::looks_like_token;
 
 /// The kind of instance a normalised host name belongs to.
 pub fn host_kind(host: &str) -> HostKind {

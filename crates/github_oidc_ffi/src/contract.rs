@@ -636,6 +636,21 @@ github_oidc_core::contract_struct! {
 }
 
 github_oidc_core::contract_struct! {
+    /// `ghoidc_redact`: texts the module composed (messages, verbose and debug lines, targets)
+    /// with every token shape removed, and every exact occurrence of `secrets`.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RedactRequest {
+        /// The texts to redact, in order.
+        #[serde(default)]
+        pub texts: Vec<String>,
+        /// Values to remove wherever they appear, whatever their shape (the tokens in use).
+        #[serde(default)]
+        pub secrets: Vec<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
     /// Results and progress of a job.
     #[derive(Debug, Serialize)]
     pub struct FleetNextAnswer {
@@ -655,6 +670,15 @@ github_oidc_core::contract_struct! {
     pub struct FleetCloseRequest {
         /// The job id.
         pub job: u64,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The texts of a `ghoidc_redact` request, redacted, in request order.
+    #[derive(Debug, Default, Serialize)]
+    pub struct RedactAnswer {
+        /// Each text with every secret replaced by `[REDACTED]`.
+        pub texts: Vec<String>,
     }
 }
 
@@ -710,5 +734,6 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_fleet_start", FleetStartRequest, FleetStartAnswer, true, "Starts an inventory of an owner's repositories (listing, templates, bounded concurrency); answers a job id at once."),
         export!("ghoidc_fleet_next", FleetNextRequest, FleetNextAnswer, true, "The next repository states and failures of a job, with its progress; the run's own error once it failed."),
         export!("ghoidc_fleet_close", FleetCloseRequest, EmptyAnswer, false, "Cancels a job if it runs (no request after it) and frees it."),
+        export!("ghoidc_redact", RedactRequest, RedactAnswer, false, "Texts with every token removed (the module's own messages); no request."),
     ]
 }

@@ -159,8 +159,57 @@ pub fn run<R: DeserializeOwned, A: Serialize>(
             (GhoidcStatus::Internal, error_bytes(&e))
         }
     };
+    let body = redacted(body, status, request.as_slice());
     RESULT.with(|r| *r.borrow_mut() = body);
     status
+}
+
+/// The one place answers become text for the caller: every token shape is redacted from the
+/// JSON (GitHub's messages, `errors[]`, documentation URLs, URLs, transport errors, warnings,
+/// echoed input) with [`github_oidc_claims::text::redact`], and an error answer also loses every
+/// exact occurrence of a secret the request carried (any `token`, `secret`, `password` or
+/// `private_key` field, at any depth), whatever its shape. Token characters never need JSON
+/// escaping, so the text stays valid JSON. An answer without a secret is returned as it is.
+fn redacted(body: Vec<u8>, status: GhoidcStatus, request: &[u8]) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return body;
+    };
+    let secrets = if status == GhoidcStatus::Ok {
+        Vec::new()
+    } else {
+        request_secrets(request)
+    };
+    let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    match github_oidc_claims::text::redact_secrets(text, &refs) {
+        std::borrow::Cow::Borrowed(_) => body,
+        std::borrow::Cow::Owned(s) => s.into_bytes(),
+    }
+}
+
+/// The values of a request's secret-bearing fields (`token`, `*_token`, `secret`, `password`,
+/// `private_key`, …), at any depth; nothing when the request is not JSON.
+fn request_secrets(request: &[u8]) -> Vec<String> {
+    fn walk(v: &serde_json::Value, secret: bool, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) if secret => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, secret, out)),
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let k = k.to_ascii_lowercase();
+                    let is_secret = ["token", "secret", "password", "private_key"]
+                        .iter()
+                        .any(|m| k.contains(m));
+                    walk(v, is_secret, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(request) {
+        walk(&v, false, &mut out);
+    }
+    out
 }
 
 fn error_bytes(e: &github_oidc_core::Error) -> Vec<u8> {
@@ -350,6 +399,13 @@ pub extern "C" fn ghoidc_fleet_close(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, jobs::fleet_close)
 }
 
+/// Request: `RedactRequest`. Answer: `RedactAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_redact(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, ops::redact)
+}
+
 /// Version hash of this API, checked by the generated C# bindings when they load.
 #[ffi_function]
 #[no_mangle]
@@ -385,5 +441,6 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_fleet_start))
         .register(function!(ghoidc_fleet_next))
         .register(function!(ghoidc_fleet_close))
+        .register(function!(ghoidc_redact))
         .inventory()
 }

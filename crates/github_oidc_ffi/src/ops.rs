@@ -337,6 +337,18 @@ pub fn clear_cache(_: ClearCacheRequest) -> Result<EmptyAnswer> {
     Ok(EmptyAnswer {})
 }
 
+/// `ghoidc_redact`: [`github_oidc_claims::text::redact_secrets`] on each text.
+pub fn redact(r: RedactRequest) -> Result<RedactAnswer> {
+    let secrets: Vec<&str> = r.secrets.iter().map(String::as_str).collect();
+    Ok(RedactAnswer {
+        texts: r
+            .texts
+            .iter()
+            .map(|t| github_oidc_claims::text::redact_secrets(t, &secrets).into_owned())
+            .collect(),
+    })
+}
+
 /// A claim of a decoded token as text: strings as they are, numbers and booleans as GitHub
 /// would print them; arrays and objects (never issued by GitHub) as compact JSON.
 fn claim_text(v: &serde_json::Value) -> Option<String> {

@@ -34,6 +34,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_fleet_start", ghoidc_fleet_start),
     ("ghoidc_fleet_next", ghoidc_fleet_next),
     ("ghoidc_fleet_close", ghoidc_fleet_close),
+    ("ghoidc_redact", ghoidc_redact),
 ];
 
 fn answer() -> Value {

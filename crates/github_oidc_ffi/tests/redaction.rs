@@ -1,0 +1,154 @@
+//! No token leaves the C ABI as text: every export's answer and error object passes through the
+//! one redaction (`github_oidc_claims::text::redact`), so a token in GitHub's error message, its
+//! documentation URL, its `errors[]`, an echoed header, a transport error or echoed input is
+//! replaced by `[REDACTED]` while the message stays informative. Token-shaped strings are built
+//! at run time.
+
+use fake_github::Fault;
+use github_oidc::{
+    ghoidc_claim_keys, ghoidc_context, ghoidc_get_subject_claim, ghoidc_redact, ghoidc_resolve_subject,
+    ghoidc_result_copy, ghoidc_result_len, ghoidc_set_subject_claim, GhoidcStatus,
+};
+use interoptopus::patterns::slice::{FFISlice, FFISliceMut};
+use serde_json::{json, Value};
+
+fn call(f: extern "C" fn(FFISlice<u8>) -> GhoidcStatus, req: &Value) -> (GhoidcStatus, String) {
+    let bytes = serde_json::to_vec(req).unwrap();
+    let status = f(FFISlice::from_slice(&bytes));
+    let mut buf = vec![0u8; ghoidc_result_len() as usize];
+    let n = ghoidc_result_copy(FFISliceMut::from_slice(&mut buf));
+    assert_eq!(n as usize, buf.len());
+    let text = String::from_utf8(buf).unwrap();
+    serde_json::from_str::<Value>(&text).expect("a redacted answer is still JSON");
+    (status, text)
+}
+
+/// One token of every shape: classic, OAuth, user-to-server, installation, refresh, fine-grained,
+/// the 2026 stateless installation token (~520 characters, JWT-shaped), a JWT.
+fn shapes() -> Vec<String> {
+    let b64 = |n: usize| "Zm9v-YmFy_QUJD".repeat(n / 14 + 1)[..n].to_string();
+    let jwt = format!("eyJ{}.{}.{}", b64(33), b64(150), b64(342));
+    let mut v: Vec<String> = ["p", "o", "u", "s", "r"]
+        .iter()
+        .map(|c| format!("gh{c}_{}", "Ab1".repeat(12)))
+        .collect();
+    v.push(format!("github_{}_11AAAAAAA0{}", "pat", "b_C".repeat(24)));
+    v.push(format!("gh{}_1234567_{jwt}", "s"));
+    v.push(jwt);
+    v
+}
+
+fn assert_clean(text: &str, token: &str) {
+    assert!(!text.contains(token), "token leaked: {text}");
+    // Not even a long piece of it.
+    let body = token.split_once('_').map_or(token, |(_, b)| b);
+    assert!(
+        !text.contains(&body[..body.len().min(24)]),
+        "token body leaked: {text}"
+    );
+    assert!(text.contains("[REDACTED]"), "{text}");
+}
+
+#[test]
+fn github_echoes_in_errors_are_redacted() {
+    let s = fake_github::spawn_blocking_server(None).unwrap();
+    for token in shapes() {
+        s.push_fault(
+            Fault::new(401)
+                .path_prefix("/repos/")
+                .body(
+                    r#"{"message": "Bad credentials {{credential:authorization}}", "documentation_url": "https://docs.github.com/rest?token={{credential:authorization}}", "errors": ["{{header:authorization}}"]}"#,
+                )
+                .header("x-accepted-github-permissions", "{{credential:authorization}}"),
+        );
+        let context =
+            json!({"api_base_uri": s.base_url, "issuer_uri": s.base_url, "token": token, "max_retries": 0});
+        let (status, text) = call(
+            ghoidc_get_subject_claim,
+            &json!({"context": context, "owner": "octo-org", "repository": "octo-repo"}),
+        );
+        assert_eq!(status, GhoidcStatus::Unauthorized, "{text}");
+        assert_clean(&text, &token);
+        assert!(text.contains("Bad credentials"), "{text}");
+    }
+}
+
+#[test]
+fn a_secret_of_any_shape_echoed_back_is_redacted() {
+    let s = fake_github::spawn_blocking_server(None).unwrap();
+    s.push_fault(
+        Fault::new(500)
+            .path_prefix("/repos/")
+            .times(5)
+            .body(r#"{"message": "proxy saw {{header:authorization}}"}"#),
+    );
+    let context = json!({"api_base_uri": s.base_url, "issuer_uri": s.base_url, "token": "test-admin-token", "max_retries": 0});
+    let (status, text) = call(
+        ghoidc_set_subject_claim,
+        &json!({"context": context, "owner": "octo-org", "repository": "octo-repo", "use_default": true}),
+    );
+    assert_eq!(status, GhoidcStatus::ServerError, "{text}");
+    assert!(!text.contains("test-admin-token"), "{text}");
+    assert!(
+        text.contains("proxy saw Bearer [REDACTED]") || text.contains("proxy saw token [REDACTED]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn tokens_given_as_names_keys_and_hosts_are_not_echoed() {
+    for token in shapes() {
+        for (f, req) in [
+            (
+                ghoidc_context as extern "C" fn(FFISlice<u8>) -> GhoidcStatus,
+                json!({"context": {"host_name": token}}),
+            ),
+            (
+                ghoidc_context,
+                json!({"context": {"api_base_uri": format!("https://{token}/api")}}),
+            ),
+            (
+                ghoidc_claim_keys,
+                json!({"context": {"host_name": format!("{token}.example.com"), "max_retries": 0, "timeout_sec": 1}}),
+            ),
+            (
+                ghoidc_resolve_subject,
+                json!({"claims": {"repository": "o/r", "ref": "refs/heads/main"}, "include_claim_keys": ["repo", token.clone()]}),
+            ),
+            (
+                ghoidc_resolve_subject,
+                json!({"claims": {"repository": token.clone()}}),
+            ),
+            (
+                ghoidc_get_subject_claim,
+                json!({"owner": token.clone(), "context": {"api_base_uri": "http://127.0.0.1:1", "max_retries": 0}}),
+            ),
+            (
+                ghoidc_resolve_subject,
+                json!({"claims": {"repository": "o/r"}, "branch": token.clone()}),
+            ),
+        ] {
+            let (_, text) = call(f, &req);
+            assert!(!text.contains(&token), "{req} -> {text}");
+        }
+    }
+}
+
+#[test]
+fn the_redact_export_redacts_texts_and_secrets() {
+    let token = &shapes()[6];
+    let (status, text) = call(
+        ghoidc_redact,
+        &json!({"texts": [format!("owner '{token}' not found"), "plain text", "uses s3cret-value here"], "secrets": ["s3cret-value"]}),
+    );
+    assert_eq!(status, GhoidcStatus::Ok);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v["texts"],
+        json!([
+            "owner '[REDACTED]' not found",
+            "plain text",
+            "uses [REDACTED] here"
+        ])
+    );
+}
