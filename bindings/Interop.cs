@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 3835965072701330301ul)
+            if (api_version != 161937523058916894ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (3835965072701330301). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (161937523058916894). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -342,6 +342,63 @@ namespace GitHubOidc.Native
             }
         }
 
+        /// Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_config_validate")]
+        public static extern GhoidcStatus ghoidc_config_validate(Sliceu8 request);
+
+        /// Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_config_validate(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_config_validate(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `ConfigExportRequest`. Answer: `ConfigExportAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_config_export")]
+        public static extern GhoidcStatus ghoidc_config_export(Sliceu8 request);
+
+        /// Request: `ConfigExportRequest`. Answer: `ConfigExportAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_config_export(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_config_export(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `ConfigCompareRequest`. Answer: `CompareAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_config_compare")]
+        public static extern GhoidcStatus ghoidc_config_compare(Sliceu8 request);
+
+        /// Request: `ConfigCompareRequest`. Answer: `CompareAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_config_compare(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_config_compare(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
         /// Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
         [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_clear_cache")]
         public static extern GhoidcStatus ghoidc_clear_cache(Sliceu8 request);
@@ -354,6 +411,63 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_clear_cache(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `FleetStartRequest`. Answer: `FleetStartAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_fleet_start")]
+        public static extern GhoidcStatus ghoidc_fleet_start(Sliceu8 request);
+
+        /// Request: `FleetStartRequest`. Answer: `FleetStartAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_fleet_start(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_fleet_start(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `FleetNextRequest`. Answer: `FleetNextAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_fleet_next")]
+        public static extern GhoidcStatus ghoidc_fleet_next(Sliceu8 request);
+
+        /// Request: `FleetNextRequest`. Answer: `FleetNextAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_fleet_next(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_fleet_next(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `FleetCloseRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_fleet_close")]
+        public static extern GhoidcStatus ghoidc_fleet_close(Sliceu8 request);
+
+        /// Request: `FleetCloseRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_fleet_close(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_fleet_close(request_slice);;
             }
             finally
             {

@@ -40,7 +40,13 @@
  *   ghoidc_verify_token            VerifyTokenRequest           any JSON value
  *   ghoidc_trust_policy            TrustPolicyRequest           TrustPolicyAnswer
  *   ghoidc_test_trust_policy       TestTrustPolicyRequest       TestTrustPolicyAnswer
+ *   ghoidc_config_validate         ConfigValidateRequest        ConfigValidateAnswer
+ *   ghoidc_config_export           ConfigExportRequest          ConfigExportAnswer
+ *   ghoidc_config_compare          ConfigCompareRequest         CompareAnswer
  *   ghoidc_clear_cache             ClearCacheRequest            EmptyAnswer
+ *   ghoidc_fleet_start             FleetStartRequest            FleetStartAnswer
+ *   ghoidc_fleet_next              FleetNextRequest             FleetNextAnswer
+ *   ghoidc_fleet_close             FleetCloseRequest            EmptyAnswer
  *   ghoidc_redact                  RedactRequest                RedactAnswer
  *
  * Errors. On any status but GhoidcStatus_Ok the answer is the error object ErrorObject:
@@ -52,7 +58,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 3835965072701330301ull
+#define GHOIDC_API_HASH 161937523058916894ull
 
 
 /**
@@ -219,9 +225,39 @@ enum GhoidcStatus ghoidc_trust_policy(struct GhoidcSlice request);
 enum GhoidcStatus ghoidc_test_trust_policy(struct GhoidcSlice request);
 
 /**
+ * Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_config_validate(struct GhoidcSlice request);
+
+/**
+ * Request: `ConfigExportRequest`. Answer: `ConfigExportAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_config_export(struct GhoidcSlice request);
+
+/**
+ * Request: `ConfigCompareRequest`. Answer: `CompareAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_config_compare(struct GhoidcSlice request);
+
+/**
  * Request: `ClearCacheRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
  */
 enum GhoidcStatus ghoidc_clear_cache(struct GhoidcSlice request);
+
+/**
+ * Request: `FleetStartRequest`. Answer: `FleetStartAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_fleet_start(struct GhoidcSlice request);
+
+/**
+ * Request: `FleetNextRequest`. Answer: `FleetNextAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_fleet_next(struct GhoidcSlice request);
+
+/**
+ * Request: `FleetCloseRequest`. Answer: `EmptyAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_fleet_close(struct GhoidcSlice request);
 
 /**
  * Request: `RedactRequest`. Answer: `RedactAnswer` (both in bindings/schema.json).
