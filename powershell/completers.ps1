@@ -9,11 +9,22 @@ $script:GitHubOidcClaimKeyTips = @{
 }
 
 function Get-GitHubOidcClaimKeyCompletion {
-    # The -IncludeClaimKeys completions (see the top of this file). A function rather than the
-    # registered script block itself: the completion engine runs a registered script block
-    # unoptimised on every Tab, a function's body is compiled once (issue 10: a warm Tab within
-    # 1 ms of the engine's own floor).
-    param($WordToComplete, $CommandAst, $FakeBoundParameters)
+    <#
+        .SYNOPSIS
+        The -IncludeClaimKeys completions (see the top of this file).
+
+        .DESCRIPTION
+        A function rather than the registered script block itself: the registered block stays a
+        one-line call, and this body is compiled once like every function of the module.
+    #>
+    param(
+        # The word being completed.
+        $WordToComplete,
+        # The command being completed.
+        $CommandAst,
+        # What the engine bound so far.
+        $FakeBoundParameters
+    )
     try {
         $word = "$WordToComplete".Trim().Trim("'", '"')
 
@@ -74,7 +85,7 @@ function Get-GitHubOidcClaimKeyCompletion {
 $script:GitHubOidcClaimKeyCompleter = {
     param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
     $null = $CommandName, $ParameterName
-    Get-GitHubOidcClaimKeyCompletion $WordToComplete $CommandAst $FakeBoundParameters
+    Get-GitHubOidcClaimKeyCompletion -WordToComplete $WordToComplete -CommandAst $CommandAst -FakeBoundParameters $FakeBoundParameters
 }
 
 foreach ($commandName in 'Set-GitHubOidcSubjectClaim', 'Resolve-GitHubOidcSubject') {
