@@ -138,6 +138,9 @@ function Get-GitHubOidcRepository {
         $progressId = 1
         $written = 0
         $failed = 0
+        # Progress is redrawn at most four times a second: redrawing per batch costs more than reading.
+        $progressWatch = [System.Diagnostics.Stopwatch]::StartNew()
+        $progressShown = $false
         try {
             while ($true) {
                 $next = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 250; MaxItems = 100 }) `
@@ -146,7 +149,7 @@ function Get-GitHubOidcRepository {
                 foreach ($item in $next['items']) {
                     if ($item['state']) {
                         $written++
-                        ConvertTo-GitHubOidcRepositoryState -State $item['state'] -HostName $state.Target
+                        [GitHubOidc.RepositoryState]::FromAnswer($item['state'], $state.Target)
                     } elseif ($item['failure']) {
                         $failed++
                         $failure = $item['failure']
@@ -156,6 +159,9 @@ function Get-GitHubOidcRepository {
                         $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $exception -TargetObject $target))
                     }
                 }
+                if ($progressShown -and -not $next['done'] -and $progressWatch.ElapsedMilliseconds -lt 250) { continue }
+                $progressWatch.Restart()
+                $progressShown = $true
                 $progress = $next['progress']
                 $rate = $progress['rate_limit']
                 $done = [long] $progress['completed'] + [long] $progress['failed']
