@@ -294,4 +294,47 @@ Describe 'GitHub App authentication' {
         }
         @(Get-FakeRequests -Fake $script:fake).Count | Should -Be 0 -Because 'no request is made'
     }
+
+    It 'runs a whole fleet inventory and its desired-state sync as the App with one token request' {
+        $app = Register-FakeApp
+        # Installations are registered by login; the generated organization gets one too.
+        $null = Invoke-RestMethod -Method Post -Uri "$script:base/_fake/orgs" -ContentType 'application/json' `
+            -Body (@{ org = 'octo-fleet'; count = 230; seed = 5; own_template_every = 7 } | ConvertTo-Json)
+        $fleetApp = [ordered]@{
+            app_id = $app.AppId; client_id = $app.ClientId; public_key_pem = $script:publicPem
+            installations = @{ 'octo-fleet' = 9100 }; token_lifetime_secs = 3600; token_shape = 'jwt'
+        }
+        $null = Invoke-RestMethod -Method Post -Uri "$script:base/_fake/apps" -Body ($fleetApp | ConvertTo-Json) -ContentType 'application/json'
+        $context = New-AppContext -App $app
+
+        $states = @(Get-GitHubOidcRepository -Owner octo-fleet -ThrottleLimit 8 -Context $context -ErrorVariable failures *>&1)
+        @($states | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -HaveCount 0
+        @($states | Where-Object Repository).Count | Should -Be 230
+        $failures | Should -HaveCount 0
+
+        $tokens = @(Get-TokenRequest)
+        $tokens.Count | Should -Be 1 -Because 'a run over many repositories makes one token request'
+        $tokens[0].path | Should -Be '/app/installations/9100/access_tokens'
+        $api = @(Get-FakeRequests -Fake $script:fake -Method GET | Where-Object { ($_.path -like '/repos/*' -or $_.path -like '/orgs/octo-fleet/*') -and $_.path -notlike '*/installation' })
+        $api.Count | Should -BeGreaterThan 230
+        @($api | Where-Object { $_.headers.authorization -ne 'Bearer [REDACTED] installation token #1' }) | Should -HaveCount 0
+
+        # The same App drives a sync: the token is reused, and the write is on the log.
+        $path = Join-Path $TestDrive 'fleet.json'
+        Export-GitHubOidcConfiguration -Owner octo-fleet -Path $path -Context $context
+        $doc = Get-Content -LiteralPath $path -Raw | ConvertFrom-Json -AsHashtable
+        $doc['Organization'] = @{ IncludeClaimKeys = @('repo', 'context', 'job_workflow_ref') }
+        $doc | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $path
+        $results = @(Sync-GitHubOidcConfiguration -Path $path -Confirm:$false -WriteInterval 0 -Context $context)
+        $results.Status | Should -Be @('Applied')
+        $puts = @(Get-FakeRequests -Fake $script:fake -Method PUT)
+        $puts.Count | Should -Be 1
+        $puts[0].path | Should -Be '/orgs/octo-fleet/actions/oidc/customization/sub'
+        $puts[0].headers.authorization | Should -Be 'Bearer [REDACTED] installation token #1'
+        @(Get-TokenRequest).Count | Should -Be 1
+        $issued = Get-IssuedToken
+        foreach ($token in $issued) {
+            ($states | Out-String -Width 4000).Contains($token) | Should -BeFalse
+        }
+    }
 }

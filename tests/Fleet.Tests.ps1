@@ -58,6 +58,16 @@ Describe 'Get-GitHubOidcRepository' {
         @($states | Where-Object Archived) | Should -HaveCount 10
     }
 
+    It 'returns an archived repository named exactly, without -IncludeArchived' {
+        $org = New-FakeOrg @{ org = 'fleet-org'; count = 6; seed = 13; archived_every = 3 }
+        $archived = $org.names[2]
+        $states = @(Get-GitHubOidcRepository -Owner fleet-org -Repository $archived, $org.names[0] -Context $script:context -ErrorVariable errors)
+        $errors | Should -BeNullOrEmpty
+        @($states.Repository | Sort-Object) | Should -Be @(@($archived, $org.names[0]) | Sort-Object)
+        ($states | Where-Object Repository -EQ $archived).Archived | Should -BeTrue
+        @(Get-GitHubOidcRepository -Owner fleet-org -Repository '*' -Context $script:context) | Should -HaveCount 4 -Because 'a wildcard still skips archived repositories'
+    }
+
     It 'reports the effective keys and Source of default, opted-in and own-template repositories' {
         $org = New-FakeOrg @{ org = 'fleet-org'; count = 30; seed = 13; opted_in_every = 3; own_template_every = 5; template = @('repository_owner_id', 'context') }
         $states = Get-GitHubOidcRepository -Owner fleet-org -Context $script:context

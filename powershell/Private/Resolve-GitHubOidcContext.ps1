@@ -61,7 +61,8 @@ function Resolve-GitHubOidcContext {
         # A dictionary is read as is; any other object through its PSObject (pscustomobject
         # properties live on the wrapper, not on the base object).
         $source = if ($value -is [System.Collections.IDictionary]) { $value } else { $Context }
-        $names = 'HostName', 'ApiBaseUri', 'IssuerUri', 'TimeoutSec', 'MaxRetryWaitSec', 'MaxRetries', 'Token'
+        $names = 'HostName', 'ApiBaseUri', 'IssuerUri', 'TimeoutSec', 'MaxRetryWaitSec', 'MaxRetries', 'Token',
+        'ClientId', 'AppId', 'PrivateKey', 'PrivateKeyPath', 'InstallationId'
         $members = Get-GitHubOidcContextMember -InputObject $source -Name $names
         foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri') {
             $item = $members[$name]
@@ -102,12 +103,12 @@ function Resolve-GitHubOidcContext {
             return Get-GitHubOidcContextError ("The context's Token must be a string or a SecureString, not [$($token.GetType().FullName)].")
         }
 
-        $item = Get-GitHubOidcContextMember -InputObject $source -Name 'ClientId'
+        $item = $members['ClientId']
         if ($null -ne $item -and "$item" -ne '') {
             $result.ClientId = "$item"
         }
         foreach ($name in 'AppId', 'InstallationId') {
-            $item = Get-GitHubOidcContextMember -InputObject $source -Name $name
+            $item = $members[$name]
             if ($null -ne $item -and "$item" -ne '') {
                 $number = $item -as [long]
                 if ($null -eq $number) {
@@ -116,7 +117,7 @@ function Resolve-GitHubOidcContext {
                 $result.$name = $number
             }
         }
-        $key = Get-GitHubOidcContextMember -InputObject $source -Name 'PrivateKey'
+        $key = $members['PrivateKey']
         if ($key -is [System.Management.Automation.PSObject]) {
             $key = $key.PSObject.BaseObject
         }
@@ -128,7 +129,7 @@ function Resolve-GitHubOidcContext {
         } elseif ($null -ne $key -and $key -isnot [string]) {
             return Get-GitHubOidcContextError ("The context's PrivateKey must be PEM text or a SecureString, not [$($key.GetType().FullName)].")
         }
-        $item = Get-GitHubOidcContextMember -InputObject $source -Name 'PrivateKeyPath'
+        $item = $members['PrivateKeyPath']
         if ($null -ne $item -and "$item" -ne '') {
             # The native library does not know PowerShell's current location: pass a full path.
             $result.PrivateKeyPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath("$item")

@@ -23,7 +23,7 @@ function Get-GitHubOidcRepository {
         A repository whose read fails is a non-terminating GitHubOidc.* error whose target is
         the repository; every other repository is still written (objects + errors = repositories
         listed). A -Repository name without wildcards that matches no repository is a
-        GitHubOidc.NotFound error. Archived repositories are skipped unless -IncludeArchived.
+        GitHubOidc.NotFound error. Archived repositories are skipped unless -IncludeArchived, or named exactly in -Repository.
 
         Rate limits: when GitHub answers 429 or a secondary rate limit, the whole run pauses
         until the time GitHub names, then goes on; when x-ratelimit-remaining runs low, requests
@@ -37,7 +37,7 @@ function Get-GitHubOidcRepository {
         Repository names or wildcards (* and ?), case-insensitive. Omitted: every repository.
 
         .PARAMETER IncludeArchived
-        Also inventory archived repositories (skipped by default).
+        Also inventory archived repositories (skipped by default, unless named exactly in -Repository).
 
         .PARAMETER ThrottleLimit
         Requests in flight at most: 1 to 32 (default 8).

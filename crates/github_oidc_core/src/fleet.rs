@@ -17,7 +17,7 @@
 //!   with 403 (not a rate limit; a GitHub App installation that may not list the organization)
 //!   falls back to `GET /installation/repositories`, filtered by owner. A `next` link on another
 //!   origin than the API's is refused (the token never leaves its host). Archived repositories
-//!   are skipped unless `include_archived`; names are filtered by [`NamePatterns`].
+//!   are skipped unless `include_archived` (or named exactly); names are filtered by [`NamePatterns`].
 //! * **Templates**: the organization's template is read once per run; each repository's
 //!   template is read once; [`repository_state`] decides the state with the same rule as
 //!   [`crate::preview::effective_template`] ([`crate::preview::decide_keys`]).
@@ -319,6 +319,14 @@ impl NamePatterns {
     /// Whether a repository name is selected.
     pub fn matches(&self, name: &str) -> bool {
         self.items.is_empty() || self.items.iter().any(|(_, p, _)| p.matches_with(name, MATCH))
+    }
+
+    /// Whether a name is given explicitly (no wildcard): such a repository is listed even when
+    /// it is archived, since the caller asked for it by name.
+    pub fn names_exactly(&self, name: &str) -> bool {
+        self.items
+            .iter()
+            .any(|(p, _, wildcard)| !wildcard && p.eq_ignore_ascii_case(name))
     }
 
     /// The explicit names (no wildcard) that none of `names` matches, in the order given.
@@ -1005,7 +1013,8 @@ async fn list(
         };
         for repo in repos {
             names.push(repo.name.clone());
-            if (repo.archived && !include_archived) || !patterns.matches(&repo.name) {
+            let skip_archived = repo.archived && !include_archived && !patterns.names_exactly(&repo.name);
+            if skip_archived || !patterns.matches(&repo.name) {
                 continue;
             }
             shared.listed.fetch_add(1, Ordering::SeqCst);
@@ -1223,6 +1232,8 @@ mod tests {
         assert!(p.matches("EXACT"));
         assert!(!p.matches("svc-1"));
         assert!(NamePatterns::new(&[]).unwrap().matches("anything"));
+        assert!(p.names_exactly("EXACT"), "an explicit name, case-insensitive");
+        assert!(!p.names_exactly("api-00001"), "a wildcard match is not a name");
         let names = ["api-1", "Exact"];
         assert!(p.unmatched_names(names.iter().copied()).is_empty());
         assert_eq!(

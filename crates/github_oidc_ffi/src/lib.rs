@@ -187,7 +187,7 @@ fn redacted(body: Vec<u8>, status: GhoidcStatus, request: &[u8]) -> Vec<u8> {
 }
 
 /// The values of a request's secret-bearing fields (`token`, `*_token`, `secret`, `password`,
-/// `private_key`, …), at any depth; nothing when the request is not JSON.
+/// `private_key`, …, but not `*_path`), at any depth; nothing when the request is not JSON.
 fn request_secrets(request: &[u8]) -> Vec<String> {
     fn walk(v: &serde_json::Value, secret: bool, out: &mut Vec<String>) {
         match v {
@@ -196,9 +196,11 @@ fn request_secrets(request: &[u8]) -> Vec<String> {
             serde_json::Value::Object(map) => {
                 for (k, v) in map {
                     let k = k.to_ascii_lowercase();
-                    let is_secret = ["token", "secret", "password", "private_key"]
-                        .iter()
-                        .any(|m| k.contains(m));
+                    // A path to a key file is not the key (and names what could not be read).
+                    let is_secret = !k.ends_with("_path")
+                        && ["token", "secret", "password", "private_key"]
+                            .iter()
+                            .any(|m| k.contains(m));
                     walk(v, is_secret, out);
                 }
             }
