@@ -159,6 +159,35 @@ Describe 'Get-GitHubOidcRepository' {
         $errors[0].TargetObject | Should -Be 'fleet-org/no-such-repo'
     }
 
+    It 'pipes into Test-GitHubOidcTrustPolicy: the repositories a name-based policy would lock out' {
+        $org = New-FakeOrg @{ org = 'fleet-org'; count = 6; seed = 14; immutable_every = 3 }
+        $issuer = 'token.actions.githubusercontent.com'
+        $policy = @{
+            Version   = '2012-10-17'
+            Statement = @(@{
+                    Effect    = 'Allow'
+                    Principal = @{ Federated = "arn:aws:iam::123456789012:oidc-provider/$issuer" }
+                    Action    = 'sts:AssumeRoleWithWebIdentity'
+                    Condition = @{
+                        StringEquals = @{ "$($issuer):aud" = 'sts.amazonaws.com' }
+                        StringLike   = @{ "$($issuer):sub" = 'repo:fleet-org/*' }
+                    }
+                })
+        } | ConvertTo-Json -Depth 10
+        $states = @(Get-GitHubOidcRepository -Owner fleet-org -Context $script:context)
+        $results = @($states | Test-GitHubOidcTrustPolicy -Provider Aws -Policy $policy -Branch main)
+        $results | Should -HaveCount 12 -Because 'each repository is tested with its current and its immutable subject'
+        foreach ($state in $states) {
+            $mine = @($results | Where-Object Repository -EQ "fleet-org/$($state.Repository)")
+            $mine.Form | Should -Be @('Current', 'Immutable')
+            ($mine | Where-Object Form -EQ 'Immutable').Subject | Should -Be "$($state.ImmutablePrefix):ref:refs/heads/main"
+            ($mine | Where-Object Form -EQ 'Immutable').Allowed | Should -BeFalse
+            ($mine | Where-Object Form -EQ 'Current').Allowed | Should -Be (-not $state.Immutable)
+        }
+        @($states | Where-Object Immutable) | Should -HaveCount 2
+        $org.names | Should -HaveCount 6
+    }
+
     It 'refuses -ThrottleLimit <Limit> before any request' -ForEach @(@{ Limit = 33 }, @{ Limit = 0 }) {
         { Get-GitHubOidcRepository -Owner octo-org -ThrottleLimit $Limit -Context $script:context -ErrorAction Stop } |
             Should -Throw -ErrorId 'GitHubOidc.InvalidArgument*' -ExpectedMessage '*1 to 32*'
