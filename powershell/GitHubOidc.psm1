@@ -1,54 +1,69 @@
-# GitHubOidc: the script layer only loads. It loads the managed facade (bin/GitHubOidc.Native.dll),
-# which finds the native Rust library (runtimes/<rid>/native/), then dot-sources the functions.
-# Rules for this layer: see README.md in this folder (no HTTP, JSON or URL building here).
+# GitHubOidc: the script layer's loader. Rules for this layer: see README.md in this folder (no
+# HTTP, JSON or URL building here).
 #
-# Import is kept cheap (issue 10: Import-Module as the first command of a fresh pwsh <= 150 ms):
-# - the assembly is loaded with Assembly.LoadFrom, not Add-Type (which autoloads
-#   Microsoft.PowerShell.Utility's Add-Type machinery);
-# - the native check is ghoidc_api_guard (loads the library and compares the API hash), not a
-#   JSON call: System.Text.Json's first use costs more than the rest of the import;
-# - the format views (GitHubOidc.format.ps1xml) are registered when a command of the module first
-#   calls the native library (Invoke-GitHubOidcNative), not at import: registering format data
-#   makes PowerShell load its whole built-in format database, which the session's first
-#   formatted output loads anyway.
+# Import parses only what a user sees before the first call (issue 10: Import-Module as the first
+# command of a fresh pwsh <= 150 ms). build.ps1 appends to this file each public command's
+# signature, as written in Public/: its help, attributes and param block, so Get-Help,
+# Get-Command -Syntax and Tab see the real command. The bodies live in
+# GitHubOidc.Implementation.ps1 with Private/ and completers.ps1; the first call of a command (or
+# of the -IncludeClaimKeys completer) reads it once through Import-GitHubOidcImplementation, and
+# each signature's blocks then dot-source the command's own begin/process/end blocks, which run
+# in the command's scope (its parameters, $PSCmdlet, $PSBoundParameters).
+#
+# Import loads the managed facade (bin/GitHubOidc.Native.dll, with Assembly.LoadFrom, not
+# Add-Type, so its types are there for scripts and tests) and checks that this platform's native
+# library is there, without loading it. The first call loads it and checks its API with
+# ghoidc_api_guard (no JSON: System.Text.Json's first use costs more than the rest of the
+# import), so a mismatched library fails then with a clear message. The format views
+# (GitHubOidc.format.ps1xml) are registered on the first native call (Invoke-GitHubOidcNative):
+# registering format data makes PowerShell load its whole built-in format database.
 
-$assemblyPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin', 'GitHubOidc.Native.dll')
+$script:GitHubOidcAssemblyPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin', 'GitHubOidc.Native.dll')
+if (-not [System.IO.File]::Exists($script:GitHubOidcAssemblyPath)) {
+    throw ("GitHubOidc: the managed assembly '$script:GitHubOidcAssemblyPath' was not found. " +
+        'Build the module with ./build.ps1 (needs Rust and the .NET SDK) and import output/GitHubOidc.')
+}
 if (-not ('GitHubOidc.Native.NativeClient' -as [type])) {
-    if (-not [System.IO.File]::Exists($assemblyPath)) {
-        throw ("GitHubOidc: the managed assembly '$assemblyPath' was not found. " +
-            'Build the module with ./build.ps1 (needs Rust and the .NET SDK) and import output/GitHubOidc.')
-    }
-    $null = [System.Reflection.Assembly]::LoadFrom($assemblyPath)
+    $null = [System.Reflection.Assembly]::LoadFrom($script:GitHubOidcAssemblyPath)
 }
-
-# One cheap native call, so a missing or mismatched native library fails here with a clear
-# message instead of at first use (the interop's static constructor compares the API hash).
-try {
-    $null = [GitHubOidc.Native.Interop]::ghoidc_api_guard()
-} catch {
-    $reason = $_.Exception
-    while ($reason.InnerException) {
-        $reason = $reason.InnerException
-    }
-    throw "GitHubOidc: cannot load the native library ($([GitHubOidc.Native.NativeLibraryResolver]::RuntimeIdentifier)). $($reason.Message)"
+# A copy without this platform's library fails here, naming the platforms it carries (no load).
+$missing = [GitHubOidc.Native.NativeLibraryResolver]::FindMissingLibrary()
+if ($missing) {
+    throw "GitHubOidc: cannot load the native library ($([GitHubOidc.Native.NativeLibraryResolver]::RuntimeIdentifier)). $missing"
 }
-
-# Registered by Invoke-GitHubOidcNative on the module's first native call (see above).
 $script:GitHubOidcFormatPath = [System.IO.Path]::Combine($PSScriptRoot, 'GitHubOidc.format.ps1xml')
 $script:GitHubOidcFormatLoaded = $false
+# The commands' blocks by command name; set by GitHubOidc.Implementation.ps1.
+$script:GitHubOidcBody = $null
 
-foreach ($folder in 'Private', 'Public') {
-    $path = [System.IO.Path]::Combine($PSScriptRoot, $folder)
-    if ([System.IO.Directory]::Exists($path)) {
-        $files = [System.IO.Directory]::GetFiles($path, '*.ps1')
-        [System.Array]::Sort($files, [System.StringComparer]::Ordinal)
-        foreach ($file in $files) {
-            . $file
+function Import-GitHubOidcImplementation {
+    <#
+        .SYNOPSIS
+        Checks the native library and reads GitHubOidc.Implementation.ps1 (once).
+    #>
+    [CmdletBinding()]
+    param()
+    try {
+        $null = [GitHubOidc.Native.Interop]::ghoidc_api_guard()
+    } catch {
+        $reason = $_.Exception
+        while ($reason.InnerException) {
+            $reason = $reason.InnerException
         }
+        throw "GitHubOidc: cannot load the native library ($([GitHubOidc.Native.NativeLibraryResolver]::RuntimeIdentifier)). $($reason.Message)"
     }
+    # Its functions are declared 'function script:Name', so they land in the module's scope.
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'GitHubOidc.Implementation.ps1'))
 }
 
-$completers = [System.IO.Path]::Combine($PSScriptRoot, 'completers.ps1')
-if ([System.IO.File]::Exists($completers)) {
-    . $completers
+# -IncludeClaimKeys completion (completers.ps1): registered at import, read on the first Tab.
+$script:GitHubOidcClaimKeyCompleter = {
+    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    $null = $CommandName, $ParameterName
+    # A completer never throws: no suggestions when the library cannot load.
+    try { if (-not $script:GitHubOidcBody) { Import-GitHubOidcImplementation } } catch { return }
+    Get-GitHubOidcClaimKeyCompletion -WordToComplete $WordToComplete -CommandAst $CommandAst -FakeBoundParameters $FakeBoundParameters
+}
+foreach ($commandName in 'Set-GitHubOidcSubjectClaim', 'Resolve-GitHubOidcSubject') {
+    Register-ArgumentCompleter -CommandName $commandName -ParameterName 'IncludeClaimKeys' -ScriptBlock $script:GitHubOidcClaimKeyCompleter
 }

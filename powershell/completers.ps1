@@ -81,13 +81,3 @@ function Get-GitHubOidcClaimKeyCompletion {
         $null = $_
     }
 }
-
-$script:GitHubOidcClaimKeyCompleter = {
-    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
-    $null = $CommandName, $ParameterName
-    Get-GitHubOidcClaimKeyCompletion -WordToComplete $WordToComplete -CommandAst $CommandAst -FakeBoundParameters $FakeBoundParameters
-}
-
-foreach ($commandName in 'Set-GitHubOidcSubjectClaim', 'Resolve-GitHubOidcSubject') {
-    Register-ArgumentCompleter -CommandName $commandName -ParameterName 'IncludeClaimKeys' -ScriptBlock $script:GitHubOidcClaimKeyCompleter
-}

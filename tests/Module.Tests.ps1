@@ -87,6 +87,49 @@ Import-Module '$path'
         }
     }
 
+    Context 'Import' {
+        It 'parses no command body and loads no native code at import; the first call reads the implementation once' {
+            # Issue 10: Import-Module as the first command <= 150 ms. GitHubOidc.psm1 holds the
+            # commands' signatures; their blocks and the private functions come on the first call.
+            $path = Get-TestModulePath
+            $child = @"
+Import-Module '$path'
+`$module = Get-Module GitHubOidc
+`$native = [System.Diagnostics.Process]::GetCurrentProcess().Modules.ModuleName -contains '$([GitHubOidc.Native.NativeLibraryResolver]::LibraryFileName)'
+`$before = & `$module { [bool]`$script:GitHubOidcBody; [bool](Get-Command Invoke-GitHubOidcNative -ErrorAction Ignore) }
+`$syntax = (Get-Command Resolve-GitHubOidcSubject -Syntax).Trim().Length -gt 0
+`$first = Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; environment = 'Production' }
+`$body = & `$module { `$script:GitHubOidcBody }
+`$second = Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; environment = 'Production' }
+`$after = & `$module { [bool]`$script:GitHubOidcBody; [bool](Get-Command Invoke-GitHubOidcNative -ErrorAction Ignore); [object]::ReferenceEquals(`$body, `$script:GitHubOidcBody) }
+`$loaded = [System.Diagnostics.Process]::GetCurrentProcess().Modules.ModuleName -contains '$([GitHubOidc.Native.NativeLibraryResolver]::LibraryFileName)'
+"`$native `$(`$before -join ' ') `$syntax | `$(`$after -join ' ') `$loaded | `$(`$first.Subject) `$(`$second.Subject)"
+"@
+            $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $child
+            $LASTEXITCODE | Should -Be 0
+            @($out)[-1] | Should -Be 'False False False True | True True True True | repo:octo-org/octo-repo:environment:Production repo:octo-org/octo-repo:environment:Production'
+        }
+
+        It 'gives every command the signature written in powershell/Public: <Name>' -ForEach $script:commandCases {
+            # The built GitHubOidc.psm1 carries each command's help, attributes and param block (build.ps1
+            # Write-ModuleScript); the source file, dot-sourced here, is the reference.
+            $source = Join-Path $script:RepoRoot "powershell/Public/$Name.ps1"
+            . $source
+            $reference = Get-Command -Name $Name -CommandType Function | Where-Object { -not $_.Module }
+            $built = (Get-Module GitHubOidc).ExportedFunctions[$Name]
+            $built.ParameterSets.ToString() | Should -BeExactly $reference.ParameterSets.ToString()
+            foreach ($parameter in $reference.Parameters.Values) {
+                $mine = $built.Parameters[$parameter.Name]
+                $mine.ParameterType | Should -Be $parameter.ParameterType
+                @($mine.Aliases) | Should -Be @($parameter.Aliases)
+                @($mine.Attributes | ForEach-Object { $_.GetType().Name }) | Should -Be @($parameter.Attributes | ForEach-Object { $_.GetType().Name })
+            }
+            @($built.OutputType.Name) | Should -Be @($reference.OutputType.Name)
+            $built.CmdletBinding | Should -BeTrue
+            Remove-Item -LiteralPath "function:$Name"
+        }
+    }
+
     Context 'Exports' {
         It 'exports exactly the manifest functions that exist, and nothing private' {
             $exported = @((Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object)

@@ -102,6 +102,7 @@ Describe 'GitHubOidc package' -Skip:(-not $script:hasPSResourceGet) {
             $expected = @(
                 'GitHubOidc.psd1'
                 'GitHubOidc.psm1'
+                'GitHubOidc.Implementation.ps1'
                 'GitHubOidc.format.ps1xml'
                 'GitHubOidc.DesiredState.schema.json'
                 'bin/GitHubOidc.Native.dll'

@@ -88,6 +88,17 @@ namespace GitHubOidc.Native
             }
         }
 
+        /// <summary>
+        /// Null when a native library for this platform is where the resolver looks; otherwise why
+        /// not (<see cref="MissingLibraryMessage"/>). Loads nothing: the module's import asks this,
+        /// and the first call loads the library and checks its API.
+        /// </summary>
+        public static string? FindMissingLibrary()
+        {
+            var candidates = LibraryCandidates;
+            return candidates.Any(File.Exists) ? null : MissingLibraryMessage(candidates);
+        }
+
         private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
         {
             if (name != LibraryName) return IntPtr.Zero;
