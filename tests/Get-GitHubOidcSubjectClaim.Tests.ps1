@@ -165,8 +165,10 @@ Describe 'Get-GitHubOidcSubjectClaim' {
             $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
             $requests = @(Get-FakeRequests -Fake $script:fake -Method GET)
             $requests.Count | Should -Be 4
-            @($requests.headers.authorization) | Should -Be @('Bearer test-admin-token', 'Bearer test-admin-token', 'Bearer test-read-token', 'Bearer test-admin-token')
-            @($requests.path)[2..3] | Should -Be @('/orgs/custom-org/actions/oidc/customization/sub', '/api/v3/orgs/custom-org/actions/oidc/customization/sub')
+            @($requests.headers.authorization) |
+                Should -Be @('Bearer test-admin-token', 'Bearer test-admin-token', 'Bearer test-read-token', 'Bearer test-admin-token')
+            $path = '/orgs/custom-org/actions/oidc/customization/sub'
+            @($requests.path)[2..3] | Should -Be @($path, "/api/v3$path")
         }
 
         It 'fails without a token once the hashtable loses it, and a new equal hashtable works like the old one' {
