@@ -1,15 +1,5 @@
-//! HTTP: two process-wide tokio runtimes, each with its pooled `reqwest` client, GitHub's
-//! headers, bounded timeouts, bounded answers and retries.
-//!
-//! Runtimes: a blocking call ([`block_on`], every export that sends one request) runs on a
-//! single-threaded runtime driven by the calling thread itself, so the request, its connection
-//! task and the I/O driver run on the thread that waits for the answer. A multi-threaded
-//! runtime hands each request to a worker thread and the answer back, two or three thread
-//! wake-ups per request, which on a busy machine cost milliseconds at the tail (issue 10: one
-//! `Get-GitHubOidcSubjectClaim` within 1.5x a bare `Invoke-RestMethod`). Long runs that the
-//! caller polls ([`spawn`], fleet jobs) keep a multi-threaded runtime. A pooled connection is
-//! served by a task of the runtime that opened it, so each runtime has its own client and
-//! connection pool (the keep-alive connections of one are reused by every later call on it).
+//! HTTP: one process-wide tokio runtime, one pooled `reqwest` client, GitHub's headers,
+//! bounded timeouts, bounded answers and retries.
 //!
 //! Retry policy (after reqwest-retry's classification and octocrab's rate-limit rules):
 //! - connect errors and timeouts, 5xx, 408, 429, and 403 responses that are rate limits (a
@@ -65,7 +55,6 @@ pub const API_VERSION: &str = "2022-11-28";
 pub static USER_AGENT: LazyLock<String> =
     LazyLock::new(|| format!("GitHubOidc/{} (+PowerShell module)", crate::VERSION));
 
-/// The runtime of [`spawn`]: long runs (fleet jobs) that go on between the caller's calls.
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -75,28 +64,7 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         .expect("the tokio runtime starts")
 });
 
-/// The client of [`RUNTIME`] (and of runtimes that tests build).
-static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(new_client);
-
-/// The runtime of [`block_on`]: single-threaded, driven by whichever calling thread waits in
-/// `block_on` (threads that call at the same time share it: one drives it, the others' futures
-/// are polled on their own threads as their I/O becomes ready).
-static CALLER: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("the tokio runtime starts")
-});
-
-/// The client of [`CALLER`]: its pooled connections are served by tasks of that runtime.
-static CALLER_CLIENT: LazyLock<reqwest::Client> = LazyLock::new(new_client);
-
-thread_local! {
-    /// Set while this thread is inside [`block_on`]: its requests use [`CALLER_CLIENT`].
-    static IN_CALLER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-fn new_client() -> reqwest::Client {
+static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(|| {
     reqwest::Client::builder()
         .user_agent(USER_AGENT.as_str())
         .connect_timeout(Duration::from_secs(10))
@@ -104,37 +72,13 @@ fn new_client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("the HTTP client builds")
-}
+});
 
-/// The client whose connections the running runtime serves.
-fn client() -> &'static reqwest::Client {
-    if IN_CALLER.with(std::cell::Cell::get) {
-        &CALLER_CLIENT
-    } else {
-        &CLIENT
-    }
-}
-
-/// Runs a future to completion on the calling thread (the single-threaded [`CALLER`] runtime).
+/// Runs a future to completion on the process-wide runtime.
 ///
-/// Callable from any thread that is not itself running a runtime (the ABI and tests).
+/// Callable from any thread that is not itself a runtime worker (the ABI and tests).
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    /// Restores the thread's flag however the call ends (a panic is caught by the ABI).
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            IN_CALLER.with(|c| c.set(self.0));
-        }
-    }
-    let _restore = Restore(IN_CALLER.with(|c| c.replace(true)));
-    CALLER.block_on(async {
-        // Between calls nothing drives this runtime. Two turns of its scheduler first: the
-        // first polls the I/O driver, the second runs the connection tasks it woke, so a pooled
-        // connection the server closed while we were idle leaves the pool instead of being used.
-        tokio::task::yield_now().await;
-        tokio::task::yield_now().await;
-        f.await
-    })
+    RUNTIME.block_on(f)
 }
 
 /// A successful response: status, URL and parsed body (`Null` for an empty body).
@@ -322,7 +266,7 @@ enum ReadFailure {
 
 async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32) -> Attempt {
     let ctx = req.ctx;
-    let mut builder = client()
+    let mut builder = CLIENT
         .request(req.method.clone(), &req.url)
         .timeout(ctx.timeout)
         .header(ACCEPT, "application/vnd.github+json")

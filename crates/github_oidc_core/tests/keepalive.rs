@@ -1,7 +1,9 @@
-//! Connection reuse of blocking calls (`http::block_on`, the single-threaded runtime the calling
-//! thread drives): one keep-alive connection serves call after call, and a connection the
-//! server closed while the client was idle is not used for the next call, even for a DELETE,
-//! which is never sent twice. A hand-written HTTP/1.1 server on 127.0.0.1 counts connections.
+//! Connection reuse of blocking calls (`http::block_on`): one keep-alive connection serves call
+//! after call, and a connection the server closed while the client was idle is not used for
+//! the next call, even for a DELETE, which is never sent twice. (Issue 10 tried running blocking
+//! calls on a single-threaded runtime; without extra scheduler turns it reused such closed
+//! connections, which the second test catches.) A hand-written HTTP/1.1 server on 127.0.0.1
+//! counts connections.
 
 use github_oidc_core::{endpoints, http, Context, ContextOptions};
 use std::io::{BufRead, BufReader, Write};
