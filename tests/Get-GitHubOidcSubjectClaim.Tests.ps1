@@ -134,6 +134,84 @@ Describe 'Get-GitHubOidcSubjectClaim' {
         }
     }
 
+    Context 'The same context in command after command' {
+        # Initialize-GitHubOidcContext reuses the previous command's resolution while the value
+        # and the environment are the same: every change must still reach the request.
+        BeforeAll {
+            $script:savedTokens = @{}
+            foreach ($name in 'GH_HOST', 'GH_TOKEN', 'GITHUB_TOKEN') {
+                $script:savedTokens[$name] = [Environment]::GetEnvironmentVariable($name)
+            }
+        }
+
+        AfterAll {
+            foreach ($name in $script:savedTokens.Keys) {
+                [Environment]::SetEnvironmentVariable($name, $script:savedTokens[$name])
+            }
+        }
+
+        BeforeEach {
+            Clear-GitHubOidcTestEnvironment
+        }
+
+        It 'sends what the hashtable holds now: its token and its API base, changed in place' {
+            $context = @{ HostName = 'github.com'; ApiBaseUri = $script:fake.BaseUrl; Token = 'test-admin-token' }
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $context.Token = 'test-read-token'
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $context['token'] = 'test-admin-token'
+            $context.ApiBaseUri = "$($script:fake.BaseUrl)/api/v3"
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $requests = @(Get-FakeRequests -Fake $script:fake -Method GET)
+            $requests.Count | Should -Be 4
+            @($requests.headers.authorization) |
+                Should -Be @('Bearer test-admin-token', 'Bearer test-admin-token', 'Bearer test-read-token', 'Bearer test-admin-token')
+            $path = '/orgs/custom-org/actions/oidc/customization/sub'
+            @($requests.path)[2..3] | Should -Be @($path, "/api/v3$path")
+        }
+
+        It 'fails without a token once the hashtable loses it, and a new equal hashtable works like the old one' {
+            $context = @{ ApiBaseUri = $script:fake.BaseUrl; Token = 'test-admin-token' }
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $context.Remove('Token')
+            $path = $env:PATH
+            try {
+                # No gh to ask either: an empty directory as PATH.
+                $env:PATH = [System.IO.Path]::GetTempPath()
+                { Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context } | Should -Throw -ErrorId 'GitHubOidc.InvalidArgument*'
+            } finally {
+                $env:PATH = $path
+            }
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context @{ ApiBaseUri = $script:fake.BaseUrl; Token = 'test-read-token' }
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context @{ ApiBaseUri = $script:fake.BaseUrl; Token = 'test-read-token' }
+            @((Get-FakeRequests -Fake $script:fake -Method GET).headers.authorization) |
+                Should -Be @('Bearer test-admin-token', 'Bearer test-read-token', 'Bearer test-read-token')
+        }
+
+        It 'takes the token from the environment as it is at each command' {
+            $context = @{ ApiBaseUri = $script:fake.BaseUrl }
+            $env:GITHUB_TOKEN = 'test-read-token'
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $env:GH_TOKEN = 'test-admin-token'
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            $env:GH_TOKEN = 'test-read-token'
+            $null = Get-GitHubOidcSubjectClaim -Owner custom-org -Context $context
+            @((Get-FakeRequests -Fake $script:fake -Method GET).headers.authorization) |
+                Should -Be @('Bearer test-read-token', 'Bearer test-read-token', 'Bearer test-admin-token', 'Bearer test-read-token')
+        }
+
+        It 'follows GH_HOST for a context that names no host' {
+            $context = @{ Token = 'test-admin-token' }
+            $env:GH_HOST = 'octocorp.ghe.com'
+            (Get-GitHubOidcContext -Context $context).ApiBaseUri | Should -Be 'https://api.octocorp.ghe.com'
+            (Get-GitHubOidcContext -Context $context).ApiBaseUri | Should -Be 'https://api.octocorp.ghe.com'
+            $env:GH_HOST = 'github.example.com'
+            (Get-GitHubOidcContext -Context $context).ApiBaseUri | Should -Be 'https://github.example.com/api/v3'
+        }
+    }
+
     Context 'GitHub Enterprise Server-style API prefix' {
         It 'works against an ApiBaseUri ending in /api/v3' {
             $context = @{ HostName = 'github.example.com'; ApiBaseUri = "$($script:fake.BaseUrl)/api/v3"; Token = 'test-admin-token' }

@@ -17,6 +17,14 @@ function Initialize-GitHubOidcContext {
         that says how to provide one. A context with a GitHub App (the native layer answers its
         description in Info.app) needs no token and none is looked up: requests use the App's
         installation tokens.
+
+        The resolution is remembered for the next command (one entry, in the module's scope):
+        given the same -Context again (none, the same host name, or a hashtable with the same
+        entries, compared by GitHubOidc.Native.ContextSnapshot) while GH_HOST and the token
+        variables hold the same values, that command gets the same object without shaping the
+        value or asking the native layer again. Not remembered: a token from gh or no token
+        (gh may answer differently later), a PrivateKeyPath (relative to the current location),
+        and any other kind of value (objects, SecureStrings), which are resolved every time.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
         Justification = 'Context, NoToken and RequireToken are read in the body''s script block, which the rule does not follow.')]
@@ -40,6 +48,17 @@ function Initialize-GitHubOidcContext {
         [Parameter()]
         [System.Management.Automation.PSCmdlet] $Cmdlet
     )
+
+    # The same -Context as the command before (a host name, a hashtable of plain values, or
+    # none) in the same environment: that command's resolution, without shaping the value and
+    # asking the native layer again (this runs on every command; issue 10).
+    $cache = $script:GitHubOidcContextCache
+    if ($null -ne $cache -and ($cache.HasCredential -or -not $RequireToken) -and $cache.Snapshot.Matches($Context, [bool]$NoToken)) {
+        if ($VerbosePreference -ne 'SilentlyContinue') {
+            Write-Verbose $cache.Verbose
+        }
+        return $cache.State
+    }
 
     # The body runs in a script block (not a second call of this function): this runs on every
     # command, and an advanced function call costs more than the rest of it.
@@ -82,12 +101,27 @@ function Initialize-GitHubOidcContext {
         } else {
             ''
         }
-        Write-Verbose "GitHubOidc: $hostName, API $($info['api_base_uri']), issuer $($info['issuer_uri'])$source."
-        [pscustomobject]@{
+        $verbose = "GitHubOidc: $hostName, API $($info['api_base_uri']), issuer $($info['issuer_uri'])$source."
+        if ($VerbosePreference -ne 'SilentlyContinue') {
+            Write-Verbose $verbose
+        }
+        $resolution = [pscustomobject]@{
             Context = $resolved
             Info    = $info
             Target  = $hostName
         }
+        # Remembered for the next command unless the resolution depends on more than the value
+        # and the environment: a token from gh (or none found: gh may have one later), or a key
+        # file path (resolved against the current location).
+        $credential = [bool]($app -or $resolved.Token)
+        if (-not $resolved.PrivateKeyPath -and ($NoToken -or $app -or ($resolved.Token -and $resolved.TokenSource -ne 'gh'))) {
+            $variables = [string[]]@(@('GH_HOST') + @($info['token_variables']))
+            $snapshot = [GitHubOidc.Native.ContextSnapshot]::Take($Context, [bool]$NoToken, $variables)
+            $script:GitHubOidcContextCache = if ($snapshot) {
+                [pscustomobject]@{ Snapshot = $snapshot; State = $resolution; Verbose = $verbose; HasCredential = $credential }
+            }
+        }
+        $resolution
     }
     if ($Cmdlet -and $state -is [System.Management.Automation.ErrorRecord]) {
         $Cmdlet.ThrowTerminatingError($state)

@@ -49,9 +49,9 @@ function Invoke-GitHubOidcNative {
             Update-FormatData -AppendPath $script:GitHubOidcFormatPath -Confirm:$false -WhatIf:$false
         }
     }
-    $context = $Request.PSObject.Properties['Context']
     if ($DebugPreference -ne 'SilentlyContinue') {
         # The context's text is what the user typed (a host name that may really be a token).
+        $context = $Request.PSObject.Properties['Context']
         $where = if ($context -and $context.Value) { " ($([GitHubOidc.Native.NativeClient]::Redact([string]$context.Value)))" } else { '' }
         Write-Debug "GitHubOidc: native $($Request.Export)$where"
     }
@@ -62,6 +62,8 @@ function Invoke-GitHubOidcNative {
     if (-not $Cmdlet) {
         return $result.Error
     }
+    # Only on a failure: reading the request's properties through PowerShell costs on every call.
+    $context = $Request.PSObject.Properties['Context']
     $secrets = @(
         $token = $Request.PSObject.Properties['Token']
         if ($token) { $token.Value }
