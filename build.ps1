@@ -195,6 +195,16 @@ function Write-ModuleScript {
     foreach ($file in $private) {
         $ast = & $parse $file.FullName
         $text = $ast.Extent.Text
+        # The file is read inside Import-GitHubOidcImplementation: anything but a function or a
+        # $script: assignment would stay in that function's scope.
+        foreach ($statement in $ast.EndBlock.Statements) {
+            $scriptAssignment = $statement -is [System.Management.Automation.Language.AssignmentStatementAst] -and
+            $statement.Left -is [System.Management.Automation.Language.VariableExpressionAst] -and
+            $statement.Left.VariablePath.IsScript
+            if ($statement -isnot [System.Management.Automation.Language.FunctionDefinitionAst] -and -not $scriptAssignment) {
+                throw "build.ps1: $($file.Name) line $($statement.Extent.StartLineNumber): only functions and `$script: assignments belong at the top of a private file."
+            }
+        }
         # Back to front, so earlier offsets stay valid: 'function Name' -> 'function script:Name'.
         $functions = @($ast.EndBlock.Statements | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] })
         [array]::Reverse($functions)
