@@ -54,6 +54,15 @@ seeds = {
         {"document_text": "{\"Owner\": \"o\", \"Repositories\": {\"a\": {}, \"A\": {}}}"},
         {"document": {"Owner": "o", "Repositories": {"a": {"IncludeClaimKeys": ["repo_property_team", "nope"]}}}},
     ],
+    "fleet_jobs": [
+        {"job": 1}, {"job": 18446744073709551615, "wait_ms": 0, "max_items": 3},
+        {"job": 2, "include_archived": True, "format": "psd1", "schema_uri": "x"},
+        {"job": 3, "format": "json"},
+        {"job": 4, "document": {"Owner": "o", "Organization": {"IncludeClaimKeys": ["repo", "context"]},
+                                "Repositories": {"*": {"Source": "Default"}}}, "include_archived": True},
+        {"job": 5, "document_text": json.dumps({"Owner": "o", "Repositories": {"api": {"IncludeClaimKeys": ["repo"]}}})},
+        {"job": 6, "document": {"Owner": "o"}, "document_text": "{}"},
+    ],
 }
 # Every request type's seeds feed the parser target too, with a few for the network exports.
 seeds["parse_request"] = [s for k in list(seeds) for s in seeds[k]] + [
@@ -62,6 +71,9 @@ seeds["parse_request"] = [s for k in list(seeds) for s in seeds[k]] + [
     {"context": ctx, "owner": "octo-org", "name": "team", "dry_run": True},
     {"context": ctx, "enterprise": "ent", "include_enterprise_slug": True, "dry_run": True},
     {"context": ctx, "token": jwt, "audience": "sts.amazonaws.com"},
+    {"context": ctx, "options": {"owner": "octo-org", "repositories": ["api-*", "w?b"], "include_archived": True,
+                                 "throttle_limit": 4}},
+    {"options": {"owner": "o", "throttle_limit": 33}},
     {"no_such_field": 1}, [1, 2], "text",
 ]
 

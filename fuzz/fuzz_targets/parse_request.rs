@@ -38,4 +38,10 @@ fuzz_target!(|data: &[u8]| {
     parse::<TrustPolicyRequest>(data);
     parse::<ClearCacheRequest>(data);
     parse::<RedactRequest>(data);
+    parse::<ConfigValidateRequest>(data);
+    parse::<ConfigExportRequest>(data);
+    parse::<ConfigCompareRequest>(data);
+    parse::<FleetStartRequest>(data);
+    parse::<FleetNextRequest>(data);
+    parse::<FleetCloseRequest>(data);
 });

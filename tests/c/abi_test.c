@@ -1,15 +1,25 @@
 /* C ABI test: a C program compiled against the committed header (bindings/github_oidc.h)
  * calls the native library, using only what the header says. Run by ./build.ps1 -Test with the fake server's base URL:
  *     abi_test http://127.0.0.1:PORT
- * Prints one line per check and exits non-zero when any check fails.
+ * Prints one line per check and exits non-zero when any check fails. Besides the exports, it
+ * talks to the fake's control API (POST /_fake/orgs, PUT /_fake/latency, GET /_fake/concurrency)
+ * over a plain socket to generate an organization for the fleet jobs (POSIX only: the C ABI test
+ * does not run on Windows).
  *     abi_test --loop N
  * calls offline exports N times in all (valid and invalid requests, no server) and checks every
  * status: the memory step of ./build.ps1 -Test runs both modes under valgrind. */
+#define _POSIX_C_SOURCE 200809L
+
 #include "github_oidc.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 static int failures = 0;
 static char answer[65536];
@@ -32,6 +42,64 @@ static void check(int ok, const char *what) {
         printf("     answer: %s\n", answer);
         failures++;
     }
+}
+
+/* One request to the fake server's control API (http://127.0.0.1:PORT only): answers the HTTP
+ * status (0 when the request failed) and copies the body into `body` (NUL-terminated). */
+static int fake_control(const char *base, const char *method, const char *path, const char *json, char *body,
+                        size_t body_size) {
+    char host[64];
+    int port = 0;
+    if (sscanf(base, "http://%63[^:/]:%d", host, &port) != 2) return 0;
+    struct sockaddr_in address;
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) return 0;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return 0;
+    if (connect(fd, (struct sockaddr *)&address, sizeof address) != 0) {
+        close(fd);
+        return 0;
+    }
+    char head[512];
+    size_t json_len = json ? strlen(json) : 0;
+    int head_len = snprintf(head, sizeof head,
+                            "%s %s HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\n"
+                            "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                            method, path, host, port, json_len);
+    int ok = write(fd, head, (size_t)head_len) == head_len && (json_len == 0 || write(fd, json, json_len) == (ssize_t)json_len);
+    static char response[65536];
+    size_t got = 0;
+    ssize_t n;
+    while (ok && got < sizeof response - 1 && (n = read(fd, response + got, sizeof response - 1 - got)) > 0) got += (size_t)n;
+    close(fd);
+    response[got] = '\0';
+    int status = 0;
+    if (!ok || sscanf(response, "HTTP/1.%*d %d", &status) != 1) return 0;
+    const char *start = strstr(response, "\r\n\r\n");
+    if (body && body_size) snprintf(body, body_size, "%s", start ? start + 4 : "");
+    return status;
+}
+
+/* The number after `"key":` in `text` (0 when absent). */
+static unsigned long long number_after(const char *text, const char *key) {
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    const char *at = strstr(text, pattern);
+    return at ? strtoull(at + strlen(pattern), NULL, 10) : 0;
+}
+
+/* How many times `needle` occurs in `text`. */
+static int occurrences(const char *text, const char *needle) {
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+    return n;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
 }
 
 /* A token whose header and claims decode (the signature is not checked by decode_token). */
@@ -60,6 +128,17 @@ static long rss_kb(void) {
 /* Offline calls in a loop, for the memory checker: N calls in all over a fixed set of valid and
  * invalid requests, each with the status it must get. */
 static int run_loop(long n) {
+    /* A token-shaped value for ghoidc_redact, built at run time (no token-shaped literal in the source). */
+    char token[41];
+    memcpy(token, "gh", 2);
+    memcpy(token + 2, "p_", 2);
+    for (int i = 4; i < 40; i++) token[i] = (char)('A' + i % 26);
+    token[40] = '\0';
+    char redact_request[512];
+    snprintf(redact_request, sizeof redact_request,
+             "{\"texts\":[\"Authorization: Bearer %s\",\"GET https://api.github.com/x?access_token=abc failed\","
+             "\"the s3cret-value leaked\",\"\"],\"secrets\":[\"s3cret-value\"]}",
+             token);
     struct {
         GhoidcStatus (*fn)(GhoidcSlice);
         const char *json;
@@ -77,6 +156,48 @@ static int run_loop(long n) {
         {ghoidc_trust_policy, "{\"provider\":\"Nope\",\"subjects\":[]}", GhoidcStatus_InvalidArgument},
         {ghoidc_context, "{\"context\":{\"host_name\":\"octo.ghe.com\"}}", GhoidcStatus_Ok},
         {ghoidc_context, "{\"context\":", GhoidcStatus_InvalidArgument},
+        /* ghoidc_redact: token shapes, a query secret and an exact secret; an empty list; a wrong type. */
+        {ghoidc_redact, redact_request, GhoidcStatus_Ok},
+        {ghoidc_redact, "{\"texts\":[]}", GhoidcStatus_Ok},
+        {ghoidc_redact, "{\"texts\":\"one\"}", GhoidcStatus_InvalidArgument},
+        {ghoidc_redact, "{\"texts\":[\"a\"],\"secrets\":[1]}", GhoidcStatus_InvalidArgument},
+        /* ghoidc_config_validate: a document as text and as an object; invalid ones of each kind. */
+        {ghoidc_config_validate,
+         "{\"document_text\":\"{\\\"Owner\\\":\\\"octo-org\\\",\\\"Organization\\\":{\\\"IncludeClaimKeys\\\":[\\\"repo\\\","
+         "\\\"context\\\"]},\\\"Repositories\\\":{\\\"api\\\":{\\\"Source\\\":\\\"Repository\\\",\\\"IncludeClaimKeys\\\":"
+         "[\\\"repo\\\",\\\"job_workflow_ref\\\"]},\\\"web-*\\\":{\\\"Source\\\":\\\"Organization\\\"},\\\"*\\\":{"
+         "\\\"UseImmutableSubject\\\":true}}}\"}",
+         GhoidcStatus_Ok},
+        {ghoidc_config_validate,
+         "{\"document\":{\"$schema\":\"x\",\"Owner\":\"o\",\"Repositories\":{\"API\":{\"Source\":\"Default\"},"
+         "\"w?b\":{\"IncludeClaimKeys\":[\"repo\",\"context\"]}}}}",
+         GhoidcStatus_Ok},
+        {ghoidc_config_validate, "{\"document_text\":\"{\\\"Owner\\\":\\\"o\\\",\\\"Repositories\\\":{\\\"a\\\":{},\\\"A\\\":{}}}\"}",
+         GhoidcStatus_InvalidArgument},
+        {ghoidc_config_validate, "{\"document_text\":\"{\\\"Owner\\\":\"}", GhoidcStatus_InvalidArgument},
+        {ghoidc_config_validate, "{\"document\":{\"Owner\":\"o\",\"Repositories\":{\"a\":{\"IncludeClaimKeys\":[\"no such\"]}}}}",
+         GhoidcStatus_InvalidArgument},
+        {ghoidc_config_validate, "{\"document\":{\"Owner\":\"o\"},\"document_text\":\"{}\"}", GhoidcStatus_InvalidArgument},
+        {ghoidc_config_validate, "{}", GhoidcStatus_InvalidArgument},
+        /* ghoidc_config_export / _compare need a finished job (the server part runs one): here
+         * unknown jobs, a document that does not validate, no document. */
+        {ghoidc_config_export, "{\"job\":0}", GhoidcStatus_InvalidArgument},
+        {ghoidc_config_export, "{\"job\":987654321,\"format\":\"psd1\",\"include_archived\":true}", GhoidcStatus_InvalidArgument},
+        {ghoidc_config_compare, "{\"job\":0,\"document\":{\"Owner\":\"o\"}}", GhoidcStatus_InvalidArgument},
+        {ghoidc_config_compare, "{\"job\":0,\"document\":{\"Owner\":\"not a login\"}}", GhoidcStatus_InvalidArgument},
+        {ghoidc_config_compare, "{\"job\":0}", GhoidcStatus_InvalidArgument},
+        /* ghoidc_fleet_start refused before any request (a token is given, so GH_TOKEN is never
+         * read); ghoidc_fleet_next / _close of an unknown job. */
+        {ghoidc_fleet_start,
+         "{\"context\":{\"api_base_uri\":\"http://127.0.0.1:1\",\"token\":\"t\"},\"options\":{\"owner\":\"o\",\"throttle_limit\":0}}",
+         GhoidcStatus_InvalidArgument},
+        {ghoidc_fleet_start, "{\"context\":{\"api_base_uri\":\"http://127.0.0.1:1\",\"token\":\"t\"},\"options\":{\"owner\":\"no/such\"}}",
+         GhoidcStatus_InvalidArgument},
+        {ghoidc_fleet_start, "{\"context\":{\"api_base_uri\":\"http://127.0.0.1:1\",\"token\":\"t\"},\"options\":{}}",
+         GhoidcStatus_InvalidArgument},
+        {ghoidc_fleet_next, "{\"job\":987654321,\"wait_ms\":0}", GhoidcStatus_InvalidArgument},
+        {ghoidc_fleet_next, "{\"job\":-1}", GhoidcStatus_InvalidArgument},
+        {ghoidc_fleet_close, "{\"job\":987654321}", GhoidcStatus_InvalidArgument},
     };
     /* Nine calls in ten are the cheapest export (ghoidc_version, valid then invalid), the tenth
      * goes round the other requests: N calls stay quick under valgrind. */
@@ -102,6 +223,139 @@ static int run_loop(long n) {
     printf("rss: %ld KB after %d warm-up calls, %ld KB after %ld more, growth %ld KB\n", warm_kb, WARM_UP, end_kb, n,
            end_kb - warm_kb);
     return wrong == 0 ? 0 : 1;
+}
+
+/* Starts a fleet job: answers its id (0 when the start failed). */
+static unsigned long long fleet_start(const char *base, const char *options) {
+    char request[1024];
+    snprintf(request, sizeof request,
+             "{\"context\":{\"api_base_uri\":\"%s\",\"token\":\"test-admin-token\"},\"options\":%s}", base, options);
+    if (call(ghoidc_fleet_start, request) != GhoidcStatus_Ok) return 0;
+    return number_after(answer, "job");
+}
+
+/* Calls ghoidc_fleet_next until done (at most `rounds` calls); adds the items to *states and
+ * *failures. Answers the status of the last call (Ok when the run completed). */
+static GhoidcStatus fleet_drain(unsigned long long job, int rounds, int *states, int *failures, int *done) {
+    char request[128];
+    GhoidcStatus status = GhoidcStatus_Ok;
+    *done = 0;
+    for (int i = 0; i < rounds && !*done; i++) {
+        snprintf(request, sizeof request, "{\"job\":%llu,\"wait_ms\":500,\"max_items\":7}", job);
+        status = call(ghoidc_fleet_next, request);
+        if (status != GhoidcStatus_Ok) break;
+        *states += occurrences(answer, "\"state\":");
+        *failures += occurrences(answer, "\"failure\":");
+        *done = strstr(answer, "\"done\":true") != NULL;
+    }
+    return status;
+}
+
+/* A fleet job over an organization the fake generates (POST /_fake/orgs): the whole run in small
+ * batches, the desired-state exports on its inventory, close; a job closed while it runs; a job
+ * whose listing fails. */
+static void run_generated_fleet(const char *base) {
+    char body[4096];
+    char request[2048];
+    /* 60 repositories: every 5th with its own template (indexes 4, 9, ... 59: 12), every 7th opted
+     * in to the organization's template unless it has its own (6, 13, 20, 27, 41, 48, 55: 7; 34
+     * has its own), every 10th archived (9, 19, ... 59: 6, skipped by default). */
+    int status = fake_control(base, "POST", "/_fake/orgs",
+                              "{\"org\":\"memcheck-org\",\"count\":60,\"seed\":7,\"own_template_every\":5,"
+                              "\"opted_in_every\":7,\"archived_every\":10,\"template\":[\"repo\",\"context\"]}",
+                              body, sizeof body);
+    check(status == 201 && number_after(body, "count") == 60, "POST /_fake/orgs generates memcheck-org (60 repositories)");
+
+    unsigned long long job = fleet_start(base, "{\"owner\":\"memcheck-org\",\"throttle_limit\":4,\"include_archived\":true}");
+    check(job != 0, "ghoidc_fleet_start starts a job over memcheck-org, archived repositories included");
+    int states = 0, failures = 0, done = 0;
+    GhoidcStatus last = fleet_drain(job, 200, &states, &failures, &done);
+    check(last == GhoidcStatus_Ok && done && states == 60 && failures == 0 && number_after(answer, "total") == 60 &&
+              number_after(answer, "completed") == 60,
+          "ghoidc_fleet_next hands out the 60 repositories in batches of at most 7, then done");
+    snprintf(request, sizeof request, "{\"job\":%llu,\"wait_ms\":0}", job);
+    check(call(ghoidc_fleet_next, request) == GhoidcStatus_Ok && strstr(answer, "\"items\":[]") != NULL &&
+              strstr(answer, "\"done\":true") != NULL,
+          "ghoidc_fleet_next after done answers no item and done");
+
+    /* Export: the organization template and every unarchived repository off GitHub's default
+     * (own template: 6 of the 12 are unarchived, every archived index is also a 5th; opted in: 7). */
+    snprintf(request, sizeof request, "{\"job\":%llu}", job);
+    check(call(ghoidc_config_export, request) == GhoidcStatus_Ok && number_after(answer, "repositories") == 13 &&
+              strstr(answer, "\"Owner\":\"memcheck-org\"") != NULL,
+          "ghoidc_config_export writes the organization and its 13 customised unarchived repositories");
+    snprintf(request, sizeof request, "{\"job\":%llu,\"format\":\"psd1\",\"include_archived\":true}", job);
+    check(call(ghoidc_config_export, request) == GhoidcStatus_Ok && number_after(answer, "repositories") == 19 &&
+              strstr(answer, "@{") != NULL,
+          "ghoidc_config_export as psd1 with the archived repositories");
+    snprintf(request, sizeof request, "{\"job\":%llu,\"format\":\"yaml\"}", job);
+    check(call(ghoidc_config_export, request) == GhoidcStatus_InvalidArgument && strstr(answer, "yaml") != NULL,
+          "ghoidc_config_export refuses an unknown format");
+
+    /* Compare: a document that says what is there needs no write; one that changes the
+     * organization's keys needs one write, the organization's. */
+    snprintf(request, sizeof request,
+             "{\"job\":%llu,\"document\":{\"Owner\":\"memcheck-org\",\"Organization\":{\"IncludeClaimKeys\":[\"repo\",\"context\"]}}}",
+             job);
+    check(call(ghoidc_config_compare, request) == GhoidcStatus_Ok && strstr(answer, "\"differences\":[]") != NULL &&
+              strstr(answer, "\"writes\":[]") != NULL,
+          "ghoidc_config_compare: a document matching the organization needs no write");
+    snprintf(request, sizeof request,
+             "{\"job\":%llu,\"document_text\":\"{\\\"Owner\\\":\\\"memcheck-org\\\",\\\"Organization\\\":{"
+             "\\\"IncludeClaimKeys\\\":[\\\"repo\\\",\\\"context\\\",\\\"job_workflow_ref\\\"]}}\"}",
+             job);
+    check(call(ghoidc_config_compare, request) == GhoidcStatus_Ok && strstr(answer, "\"writes\":[{") != NULL &&
+              occurrences(answer, "job_workflow_ref") >= 2,
+          "ghoidc_config_compare: new organization keys are one difference and its write");
+    snprintf(request, sizeof request,
+             "{\"job\":%llu,\"document\":{\"Owner\":\"memcheck-org\",\"Repositories\":{\"*\":{\"Source\":\"Default\"}}}}", job);
+    check(call(ghoidc_config_compare, request) == GhoidcStatus_Ok && occurrences(answer, "\"properties\":[\"Source\"]") == 13,
+          "ghoidc_config_compare: every repository back to the default is one write per customised unarchived repository");
+    snprintf(request, sizeof request,
+             "{\"job\":%llu,\"include_archived\":true,\"document\":{\"Owner\":\"memcheck-org\",\"Repositories\":{\"*\":{\"Source\":\"Default\"}}}}",
+             job);
+    check(call(ghoidc_config_compare, request) == GhoidcStatus_Ok && occurrences(answer, "\"properties\":[\"Source\"]") == 19,
+          "ghoidc_config_compare with the archived repositories: 19 writes");
+
+    check(call(ghoidc_fleet_close, request) == GhoidcStatus_InvalidArgument, "ghoidc_fleet_close refuses a request with unknown fields");
+    snprintf(request, sizeof request, "{\"job\":%llu}", job);
+    check(call(ghoidc_fleet_close, request) == GhoidcStatus_Ok, "ghoidc_fleet_close frees the finished job");
+    check(call(ghoidc_config_export, request) == GhoidcStatus_InvalidArgument && strstr(answer, "no job") != NULL,
+          "ghoidc_config_export of a closed job is refused");
+    snprintf(request, sizeof request, "{\"job\":%llu,\"document\":{\"Owner\":\"memcheck-org\"}}", job);
+    check(call(ghoidc_config_compare, request) == GhoidcStatus_InvalidArgument && strstr(answer, "no job") != NULL,
+          "ghoidc_config_compare of a closed job is refused");
+
+    /* A job closed while it runs: every repository read waits 100 ms, one in flight at a time. */
+    status = fake_control(base, "PUT", "/_fake/latency", "{\"ms\":100,\"path_prefix\":\"/repos/\"}", body, sizeof body);
+    check(status == 204, "PUT /_fake/latency slows repository reads");
+    job = fleet_start(base, "{\"owner\":\"memcheck-org\",\"throttle_limit\":1}");
+    check(job != 0, "ghoidc_fleet_start starts a slow job");
+    snprintf(request, sizeof request, "{\"job\":%llu,\"wait_ms\":1000,\"max_items\":1}", job);
+    check(call(ghoidc_fleet_next, request) == GhoidcStatus_Ok && strstr(answer, "\"done\":false") != NULL,
+          "ghoidc_fleet_next of a running job answers done false");
+    snprintf(request, sizeof request, "{\"job\":%llu}", job);
+    check(call(ghoidc_config_export, request) == GhoidcStatus_InvalidArgument, "ghoidc_config_export of a running job is refused");
+    check(call(ghoidc_fleet_close, request) == GhoidcStatus_Ok, "ghoidc_fleet_close cancels a job in flight");
+    check(call(ghoidc_fleet_next, request) == GhoidcStatus_InvalidArgument, "a cancelled job is unknown");
+    /* No request starts after the close: the fake's request count stays still. */
+    sleep_ms(300);
+    fake_control(base, "GET", "/_fake/concurrency", NULL, body, sizeof body);
+    unsigned long long total = number_after(body, "total");
+    sleep_ms(600);
+    fake_control(base, "GET", "/_fake/concurrency", NULL, body, sizeof body);
+    check(total > 0 && number_after(body, "total") == total, "no request is sent after ghoidc_fleet_close");
+    fake_control(base, "PUT", "/_fake/latency", "{\"ms\":0}", body, sizeof body);
+
+    /* A run that fails as a whole (no such organization): its error, then close. */
+    job = fleet_start(base, "{\"owner\":\"no-such-org\"}");
+    states = failures = done = 0;
+    last = fleet_drain(job, 20, &states, &failures, &done);
+    check(job != 0 && last == GhoidcStatus_NotFound && states == 0, "ghoidc_fleet_next answers the error of a run whose listing failed");
+    snprintf(request, sizeof request, "{\"job\":%llu,\"document\":{\"Owner\":\"no-such-org\"}}", job);
+    check(call(ghoidc_config_compare, request) == GhoidcStatus_InvalidArgument, "ghoidc_config_compare of a failed job is refused");
+    snprintf(request, sizeof request, "{\"job\":%llu}", job);
+    check(call(ghoidc_fleet_close, request) == GhoidcStatus_Ok, "ghoidc_fleet_close frees a failed job");
 }
 
 int main(int argc, char **argv) {
@@ -238,6 +492,21 @@ int main(int argc, char **argv) {
         snprintf(job, sizeof job, "{\"job\":%llu}", id);
         check(call(ghoidc_fleet_close, job) == GhoidcStatus_Ok, "ghoidc_fleet_close frees the job");
         check(call(ghoidc_fleet_close, job) == GhoidcStatus_InvalidArgument, "a closed job is unknown");
+    }
+
+    run_generated_fleet(base);
+
+    /* ghoidc_redact removes a token shape and an exact secret (the token is built at run time). */
+    {
+        char token[41];
+        memcpy(token, "gh", 2);
+        memcpy(token + 2, "s_", 2);
+        for (int i = 4; i < 40; i++) token[i] = (char)('a' + i % 26);
+        token[40] = '\0';
+        snprintf(request, sizeof request, "{\"texts\":[\"Bearer %s\",\"key=hunter22 here\"],\"secrets\":[\"hunter22\"]}", token);
+        check(call(ghoidc_redact, request) == GhoidcStatus_Ok && strstr(answer, token) == NULL &&
+                  strstr(answer, "hunter22") == NULL && occurrences(answer, "[REDACTED]") == 2,
+              "ghoidc_redact removes a token shape and an exact secret");
     }
 
     /* A buffer smaller than the answer receives a prefix and the copied length. */
