@@ -30,26 +30,8 @@ function Get-NativeLibraryVersion {
     [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.VersionRequest]::new()).Value['version']
 }
 
-function Get-ChildPwshCommand {
-    <#
-    How to start a child pwsh of the PowerShell that runs the tests: the pwsh executable, or
-    `dotnet <PSHOME>/pwsh.dll` under the .NET tool (there the current process is dotnet and
-    $PSHOME has no pwsh to start). Returns the program followed by its leading arguments.
-    #>
-    $process = [System.Environment]::ProcessPath
-    $name = [System.IO.Path]::GetFileNameWithoutExtension($process)
-    $dll = Join-Path $PSHOME 'pwsh.dll'
-    if ($name -eq 'pwsh') { return , [string[]] @($process) }
-    if ($name -eq 'dotnet' -and (Test-Path -LiteralPath $dll)) { return , [string[]] @($process, $dll) }
-    , [string[]] @((Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source)
-}
-
-function Invoke-Pwsh {
-    <# Runs a child pwsh (see Get-ChildPwshCommand) with these arguments; pipeline input goes to its stdin. #>
-    $command = Get-ChildPwshCommand
-    [string[]] $leading = @($command | Select-Object -Skip 1)
-    $input | & $command[0] @leading @args
-}
+# Get-ChildPwshCommand and Invoke-Pwsh (a child pwsh of the PowerShell that runs the tests), shared with build.ps1.
+. (Join-Path $script:RepoRoot 'tools/ChildPwsh.ps1')
 
 function Get-FakeServerPath {
     if ($env:GITHUBOIDC_FAKE_SERVER) { return $env:GITHUBOIDC_FAKE_SERVER }
