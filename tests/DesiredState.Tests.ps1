@@ -210,15 +210,7 @@ Describe 'Desired state' {
                 Start-Sleep -Milliseconds 20
             }
             @(Get-FakeRequests -Fake $script:fake -PathLike '/repos/*').Count | Should -BeGreaterOrEqual 10
-            $stopMs = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
-            $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $watch.Stop()
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
-            $async.IsCompleted | Should -BeTrue
-            Start-Sleep -Milliseconds 700
-            $late = @(Get-FakeRequests -Fake $script:fake | Where-Object { $_.received_ms -gt $stopMs + 50 })
-            $late | Should -HaveCount 0 -Because 'no request starts after the stop'
+            Stop-TestPipeline -Fake $script:fake -PowerShell $ps -Async $async
             @(Get-FakeRequests -Fake $script:fake -PathLike '/repos/*').Count | Should -BeLessThan $script:names.Count
             Test-Path -LiteralPath $script:json | Should -BeFalse
         } finally {

@@ -99,6 +99,24 @@ function Get-FakeRequests {
     }
 }
 
+function Stop-TestPipeline {
+    <#
+    Stops a running [powershell] as Ctrl+C does and asserts: the stop returns within a second, the
+    invocation is complete, and the fake receives no request later than 50 ms after the stop
+    (checked 700 ms later).
+    #>
+    param([Parameter(Mandatory)] $Fake, [Parameter(Mandatory)] [powershell] $PowerShell, [Parameter(Mandatory)] [System.IAsyncResult] $Async)
+    $stopMs = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $PowerShell.Stop()
+    $watch.Stop()
+    $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
+    $Async.IsCompleted | Should -BeTrue
+    Start-Sleep -Milliseconds 700
+    $late = @(Get-FakeRequests -Fake $Fake | Where-Object { $_.received_ms -gt $stopMs + 50 })
+    $late | Should -HaveCount 0 -Because 'no request starts after the stop'
+}
+
 function Clear-FakeRequests {
     param([Parameter(Mandatory)] $Fake)
     $null = Invoke-RestMethod -Uri "$($Fake.BaseUrl)/_fake/requests" -Method Delete
