@@ -145,6 +145,8 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
+# Get-ChildPwshCommand and Invoke-Pwsh: child pwsh processes, started the way this one runs (shared with tests/common.ps1).
+. (Join-Path $Root 'tools/ChildPwsh.ps1')
 # The one Pester version the tests need (every tests/*.Tests.ps1 #Requires the same; Module.Tests checks it).
 $PesterVersion = '5.5.0'
 $Output = Join-Path $Root 'output/GitHubOidc'
@@ -638,24 +640,6 @@ $ReleaseRuntimes = [ordered]@{
     'win-arm64'   = 'aarch64-pc-windows-msvc'
 }
 $PackageFile = $null   # the .nupkg New-ModulePackage wrote in this run
-
-function Get-PwshCommand {
-    # How to start a child pwsh of this PowerShell: its pwsh executable, or `dotnet pwsh.dll` when
-    # it runs as the .NET tool (the process is dotnet and $PSHOME has no pwsh to start).
-    $process = [System.Environment]::ProcessPath
-    $name = [System.IO.Path]::GetFileNameWithoutExtension($process)
-    $dll = Join-Path $PSHOME 'pwsh.dll'
-    if ($name -eq 'pwsh') { return , [string[]] @($process) }
-    if ($name -eq 'dotnet' -and (Test-Path -LiteralPath $dll)) { return , [string[]] @($process, $dll) }
-    , [string[]] @((Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source)
-}
-
-function Invoke-Pwsh {
-    # Runs a child pwsh (Get-PwshCommand) with these arguments.
-    $command = Get-PwshCommand
-    [string[]] $leading = @($command | Select-Object -Skip 1)
-    & $command[0] @leading @args
-}
 
 function Invoke-IsolatedPwsh {
     # Runs a script in a child pwsh whose home, data, config and cache folders are under $HomePath,

@@ -195,6 +195,30 @@ Describe 'Desired state' {
         @($differences.Repository | Sort-Object) | Should -Be @($expected | Sort-Object)
     }
 
+    It 'stops Export within a second on Stop() (Ctrl+C), sends no request after it and writes no file' {
+        $null = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/latency" -Method Put -Body (@{ ms = 50 } | ConvertTo-Json) -ContentType 'application/json'
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Context, $Path)
+                    Import-Module $Module
+                    Export-GitHubOidcConfiguration -Owner fleet-org -Path $Path -Context $Context
+                }).AddArgument((Get-TestModulePath)).AddArgument($script:context).AddArgument($script:json)
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (@(Get-FakeRequests -Fake $script:fake -PathLike '/repos/*').Count -lt 10 -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 20
+            }
+            @(Get-FakeRequests -Fake $script:fake -PathLike '/repos/*').Count | Should -BeGreaterOrEqual 10
+            Stop-TestPipeline -Fake $script:fake -PowerShell $ps -Async $async
+            @(Get-FakeRequests -Fake $script:fake -PathLike '/repos/*').Count | Should -BeLessThan $script:names.Count
+            Test-Path -LiteralPath $script:json | Should -BeFalse
+        } finally {
+            $ps.Dispose()
+            $null = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/latency" -Method Put -Body (@{ ms = 0 } | ConvertTo-Json) -ContentType 'application/json'
+        }
+    }
+
     It 'the README migration recipe runs as written' {
         $ctx = $script:context
         # 1. Inventory.

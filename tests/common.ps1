@@ -30,26 +30,8 @@ function Get-NativeLibraryVersion {
     [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.VersionRequest]::new()).Value['version']
 }
 
-function Get-ChildPwshCommand {
-    <#
-    How to start a child pwsh of the PowerShell that runs the tests: the pwsh executable, or
-    `dotnet <PSHOME>/pwsh.dll` under the .NET tool (there the current process is dotnet and
-    $PSHOME has no pwsh to start). Returns the program followed by its leading arguments.
-    #>
-    $process = [System.Environment]::ProcessPath
-    $name = [System.IO.Path]::GetFileNameWithoutExtension($process)
-    $dll = Join-Path $PSHOME 'pwsh.dll'
-    if ($name -eq 'pwsh') { return , [string[]] @($process) }
-    if ($name -eq 'dotnet' -and (Test-Path -LiteralPath $dll)) { return , [string[]] @($process, $dll) }
-    , [string[]] @((Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source)
-}
-
-function Invoke-Pwsh {
-    <# Runs a child pwsh (see Get-ChildPwshCommand) with these arguments; pipeline input goes to its stdin. #>
-    $command = Get-ChildPwshCommand
-    [string[]] $leading = @($command | Select-Object -Skip 1)
-    $input | & $command[0] @leading @args
-}
+# Get-ChildPwshCommand and Invoke-Pwsh (a child pwsh of the PowerShell that runs the tests), shared with build.ps1.
+. (Join-Path $script:RepoRoot 'tools/ChildPwsh.ps1')
 
 function Get-FakeServerPath {
     if ($env:GITHUBOIDC_FAKE_SERVER) { return $env:GITHUBOIDC_FAKE_SERVER }
@@ -115,6 +97,24 @@ function Get-FakeRequests {
     @($log) | Where-Object {
         (-not $Method -or $_.method -eq $Method) -and (-not $PathLike -or $_.path -like $PathLike)
     }
+}
+
+function Stop-TestPipeline {
+    <#
+    Stops a running [powershell] as Ctrl+C does and asserts: the stop returns within a second, the
+    invocation is complete, and the fake receives no request later than 50 ms after the stop
+    (checked 700 ms later).
+    #>
+    param([Parameter(Mandatory)] $Fake, [Parameter(Mandatory)] [powershell] $PowerShell, [Parameter(Mandatory)] [System.IAsyncResult] $Async)
+    $stopMs = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $PowerShell.Stop()
+    $watch.Stop()
+    $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
+    $Async.IsCompleted | Should -BeTrue
+    Start-Sleep -Milliseconds 700
+    $late = @(Get-FakeRequests -Fake $Fake | Where-Object { $_.received_ms -gt $stopMs + 50 })
+    $late | Should -HaveCount 0 -Because 'no request starts after the stop'
 }
 
 function Clear-FakeRequests {

@@ -35,21 +35,13 @@ function Get-GitHubOidcConfigurationPlan {
         [string] $Activity = 'Comparing OIDC settings'
     )
 
-    $jobs = [System.Collections.Generic.List[long]]::new()
-    try {
-        $job = Invoke-GitHubOidcInventory -Owner $File.Owner -IncludeArchived:$IncludeArchived -State $State -Cmdlet $Cmdlet `
-            -Jobs $jobs -Activity $Activity
-        $request = [GitHubOidc.Native.ConfigCompareRequest]@{
-            Job             = $job
-            DocumentText    = $File.DocumentText
-            Document        = $File.Document
-            IncludeArchived = $IncludeArchived.IsPresent
-        }
-        $plan = Invoke-GitHubOidcNative -Request $request -Cmdlet $Cmdlet -TargetObject $File.Path -Terminating
-    } finally {
-        # Also when stopped (Ctrl+C): cancels the run, no request is sent after it.
-        Close-GitHubOidcInventory -Jobs $jobs
+    $options = [GitHubOidc.Native.InventoryOptions]@{ Owner = $File.Owner; IncludeArchived = $IncludeArchived.IsPresent }
+    $request = [GitHubOidc.Native.ConfigCompareRequest]@{
+        DocumentText    = $File.DocumentText
+        Document        = $File.Document
+        IncludeArchived = $IncludeArchived.IsPresent
     }
+    $plan = Invoke-GitHubOidcInventory -Options $options -State $State -Cmdlet $Cmdlet -Activity $Activity -Then $request -ThenTarget $File.Path
     foreach ($warning in @($plan['warnings'])) {
         if ($warning) { Write-Warning $warning }
     }

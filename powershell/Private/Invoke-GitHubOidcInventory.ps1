@@ -1,27 +1,32 @@
 function Invoke-GitHubOidcInventory {
     <#
         .SYNOPSIS
-        Runs a fleet inventory to its end with progress, for the commands that compute from it.
+        The one fleet job loop: starts an inventory, reads it to its end with progress, and closes it.
 
         .DESCRIPTION
         Starts ghoidc_fleet_start and reads ghoidc_fleet_next until the run is done, showing
-        repositories done / total and the rate-limit state with Write-Progress. A repository whose
-        read failed is written as an error record of the calling command (target owner/repository):
-        nothing is dropped silently. A run that fails as a whole is a terminating error. Returns the
-        job id. The id is also added to -Jobs as soon as the job exists: the caller closes every id
-        there (Close-GitHubOidcInventory) in a finally block, which also cancels the run when the
-        user presses Ctrl+C while this function waits.
-    #>
-    [CmdletBinding()]
-    [OutputType([long])]
-    param(
-        # The organization or user.
-        [Parameter(Mandatory)]
-        [string] $Owner,
+        repositories done / total and the rate-limit state with Write-Progress (redrawn at most four
+        times a second). A repository whose read failed is written as an error record of the calling
+        command (target owner/repository): nothing is dropped silently.
 
-        # List archived repositories too.
-        [Parameter()]
-        [switch] $IncludeArchived,
+        -Stream (Get-GitHubOidcRepository): every repository read is written as a
+        GitHubOidc.RepositoryState as soon as it arrives; a run that fails as a whole is a
+        non-terminating error of the calling command.
+
+        -Then (Export-, Compare- and Sync-GitHubOidcConfiguration): the request (one with a Job
+        property, e.g. ConfigExportRequest) is sent with the finished job's id and its answer is
+        returned; a run that fails as a whole, or a failed -Then request, is a terminating error.
+
+        Either way the job is closed in a finally block, so Ctrl+C (the pipeline being stopped)
+        cancels the run: no request is sent after it.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Stream')]
+    [OutputType('GitHubOidc.RepositoryState', ParameterSetName = 'Stream')]
+    [OutputType([hashtable], ParameterSetName = 'Then')]
+    param(
+        # What to inventory (Owner, Repositories, IncludeArchived, ThrottleLimit).
+        [Parameter(Mandatory)]
+        [GitHubOidc.Native.InventoryOptions] $Options,
 
         # The resolved context (Initialize-GitHubOidcContext).
         [Parameter(Mandatory)]
@@ -31,48 +36,87 @@ function Invoke-GitHubOidcInventory {
         [Parameter(Mandatory)]
         [System.Management.Automation.PSCmdlet] $Cmdlet,
 
-        # Receives the job id once it exists (the caller closes it).
+        # The progress activity, followed by " of <owner>".
         [Parameter(Mandatory)]
-        [AllowEmptyCollection()]
-        [System.Collections.IList] $Jobs,
+        [string] $Activity,
 
-        # The progress activity.
-        [Parameter()]
-        [string] $Activity = 'Reading OIDC settings'
+        # Write each repository's state as it arrives.
+        [Parameter(Mandatory, ParameterSetName = 'Stream')]
+        [switch] $Stream,
+
+        # A request with a Job property, sent once the run is done; its answer is returned.
+        [Parameter(Mandatory, ParameterSetName = 'Then')]
+        [GitHubOidc.Native.INativeRequest] $Then,
+
+        # The target object of the -Then request's error record.
+        [Parameter(Mandatory, ParameterSetName = 'Then')]
+        [object] $ThenTarget
     )
 
-    $options = [GitHubOidc.Native.InventoryOptions]@{ Owner = $Owner; IncludeArchived = $IncludeArchived.IsPresent }
-    $start = [GitHubOidc.Native.FleetStartRequest]@{ Context = $State.Context; Options = $options }
-    $started = Invoke-GitHubOidcNative -Request $start -Cmdlet $Cmdlet -TargetObject $Owner -Terminating
-    $job = [long]$started['job']
-    $null = $Jobs.Add($job)
-    $activity = "$Activity of $Owner"
+    $owner = $Options.Owner
+    $terminating = -not $Stream
+    Write-Verbose "GitHubOidc: inventory of [$owner] on $($State.Target)."
+    $start = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetStartRequest]@{ Context = $State.Context; Options = $Options }) `
+        -Cmdlet $Cmdlet -TargetObject $owner -Terminating
+    if ($null -eq $start) { return }
+    $job = [long] $start['job']
+    $activity = "$Activity of $owner"
+    $progressId = 1
+    $written = 0
+    $failed = 0
+    # Progress is redrawn at most four times a second: redrawing per batch costs more than reading.
+    $progressWatch = [System.Diagnostics.Stopwatch]::StartNew()
+    $progressShown = $false
+    $finished = $false
     try {
         while ($true) {
-            $next = [GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 250 }
-            $batch = Invoke-GitHubOidcNative -Request $next -Cmdlet $Cmdlet -TargetObject $Owner -Terminating
-            foreach ($item in @($batch['items'])) {
-                $failure = $item['failure']
-                if ($failure) {
+            $next = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 250; MaxItems = 100 }) `
+                -Cmdlet $Cmdlet -TargetObject $owner -Terminating:$terminating
+            if ($null -eq $next) { break }
+            foreach ($item in @($next['items'])) {
+                if ($item['state']) {
+                    $written++
+                    if ($Stream) { [GitHubOidc.RepositoryState]::FromAnswer($item['state'], $State.Target) }
+                } elseif ($item['failure']) {
+                    $failed++
+                    $failure = $item['failure']
+                    $details = $failure['error']
+                    $exception = [GitHubOidc.Native.GitHubOidcException]::new([GitHubOidc.Native.GhoidcStatus] [int] $details['code'], $details)
                     $target = "$($failure['owner'])/$($failure['repository'])"
-                    $exception = [GitHubOidc.Native.GitHubOidcException]::new(
-                        [GitHubOidc.Native.GhoidcStatus]([int]$failure['error']['code']), $failure['error'])
                     $Cmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $exception -TargetObject $target -Secret $State.Context.Token))
                 }
             }
-            $progress = $batch['progress']
-            $done = [long]$progress['completed'] + [long]$progress['failed']
-            $total = $progress['total']
+            if ($progressShown -and -not $next['done'] -and $progressWatch.ElapsedMilliseconds -lt 250) { continue }
+            $progressWatch.Restart()
+            $progressShown = $true
+            $progress = $next['progress']
             $rate = $progress['rate_limit']
-            $status = if ($null -ne $total) { "$done of $total repositories" } else { "$done repositories, $($progress['listed']) listed" }
-            if ($rate -and $null -ne $rate['remaining']) { $status += "; rate limit $($rate['remaining']) left" }
-            if ($rate -and $rate['paused_until']) { $status += '; paused by a rate limit' }
-            $percent = if ($total) { [math]::Min(100, [int](100 * $done / [math]::Max(1, [long]$total))) } else { -1 }
-            Write-Progress -Activity $activity -Status $status -PercentComplete $percent
-            if ($batch['done']) { break }
+            $done = [long] $progress['completed'] + [long] $progress['failed']
+            $total = $progress['total']
+            $status = if ($null -ne $total) { "$done of $total repositories" } else { "$done of $($progress['listed'])+ repositories (listing)" }
+            if ($progress['failed']) { $status += ", $($progress['failed']) failed" }
+            if ($rate -and $null -ne $rate['remaining']) { $status += "; rate limit: $($rate['remaining']) left" }
+            if ($rate -and $rate['paused_until']) {
+                $until = [DateTimeOffset]::FromUnixTimeMilliseconds([long] $rate['paused_until']).LocalDateTime
+                $status += ", paused until $($until.ToString('T'))"
+            } elseif ($rate -and $rate['spacing_ms']) {
+                $status += ", one request every $($rate['spacing_ms']) ms"
+            }
+            $percent = if ($total) { [int] [math]::Min(100, 100 * $done / [math]::Max(1, [long] $total)) } else { -1 }
+            Write-Progress -Id $progressId -Activity $activity -Status $status -PercentComplete $percent
+            if ($next['done']) {
+                $finished = $true
+                break
+            }
+        }
+        Write-Verbose "GitHubOidc: inventory of [$owner]: $written repositories, $failed failed."
+        if ($finished -and $null -ne $Then) {
+            $Then.Job = $job
+            Invoke-GitHubOidcNative -Request $Then -Cmdlet $Cmdlet -TargetObject $ThenTarget -Terminating
         }
     } finally {
-        Write-Progress -Activity $activity -Completed
+        # A .NET call, not a command: it also runs while the pipeline is being stopped (Ctrl+C).
+        $null = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.FleetCloseRequest]@{ Job = $job })
+        try { Write-Progress -Id $progressId -Activity $activity -Completed } catch { $null = $_ }
     }
-    $job
 }

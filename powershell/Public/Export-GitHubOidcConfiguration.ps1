@@ -116,16 +116,10 @@ function Export-GitHubOidcConfiguration {
                         -Category ResourceExists -TargetObject $file))
         }
         $format = if ([System.IO.Path]::GetExtension($file) -eq '.psd1') { 'psd1' } else { 'json' }
-        $jobs = [System.Collections.Generic.List[long]]::new()
-        try {
-            $job = Invoke-GitHubOidcInventory -Owner $Owner -IncludeArchived:$IncludeArchived -State $state -Cmdlet $PSCmdlet `
-                -Jobs $jobs -Activity 'Exporting OIDC settings'
-            $request = [GitHubOidc.Native.ConfigExportRequest]@{ Job = $job; IncludeArchived = $IncludeArchived.IsPresent; Format = $format }
-            $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Owner -Terminating
-        } finally {
-            # Also when stopped (Ctrl+C): cancels the run, no request is sent after it.
-            Close-GitHubOidcInventory -Jobs $jobs
-        }
+        $options = [GitHubOidc.Native.InventoryOptions]@{ Owner = $Owner; IncludeArchived = $IncludeArchived.IsPresent }
+        $request = [GitHubOidc.Native.ConfigExportRequest]@{ IncludeArchived = $IncludeArchived.IsPresent; Format = $format }
+        $answer = Invoke-GitHubOidcInventory -Options $options -State $state -Cmdlet $PSCmdlet -Activity 'Exporting OIDC settings' `
+            -Then $request -ThenTarget $Owner
         if ($PSCmdlet.ShouldProcess($file, "Write the desired state of $Owner ($($answer['repositories']) repositories)")) {
             [System.IO.File]::WriteAllText($file, $answer['text'], [System.Text.UTF8Encoding]::new($false))
             Write-Verbose "GitHubOidc: wrote $file ($($answer['repositories']) repository entries)."

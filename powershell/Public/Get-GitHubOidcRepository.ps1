@@ -129,61 +129,7 @@ function Get-GitHubOidcRepository {
             # Out-of-range values go to Rust as they are, so Rust refuses them (0 and negative too).
             $options.ThrottleLimit = [uint32] [math]::Max(0, $ThrottleLimit)
         }
-        Write-Verbose "GitHubOidc: inventory of [$Owner] on $($state.Target)."
-        $start = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetStartRequest]@{ Context = $state.Context; Options = $options }) `
-            -Cmdlet $PSCmdlet -TargetObject $Owner -Terminating
-        if ($null -eq $start) { return }
-        $job = [uint64] $start['job']
-        $activity = "Inventory of $Owner"
-        $progressId = 1
-        $written = 0
-        $failed = 0
-        # Progress is redrawn at most four times a second: redrawing per batch costs more than reading.
-        $progressWatch = [System.Diagnostics.Stopwatch]::StartNew()
-        $progressShown = $false
-        try {
-            while ($true) {
-                $next = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 250; MaxItems = 100 }) `
-                    -Cmdlet $PSCmdlet -TargetObject $Owner
-                if ($null -eq $next) { break }
-                foreach ($item in $next['items']) {
-                    if ($item['state']) {
-                        $written++
-                        [GitHubOidc.RepositoryState]::FromAnswer($item['state'], $state.Target)
-                    } elseif ($item['failure']) {
-                        $failed++
-                        $failure = $item['failure']
-                        $details = $failure['error']
-                        $exception = [GitHubOidc.Native.GitHubOidcException]::new([GitHubOidc.Native.GhoidcStatus] [int] $details['code'], $details)
-                        $target = "$($failure['owner'])/$($failure['repository'])"
-                        $PSCmdlet.WriteError((New-GitHubOidcErrorRecord -Exception $exception -TargetObject $target))
-                    }
-                }
-                if ($progressShown -and -not $next['done'] -and $progressWatch.ElapsedMilliseconds -lt 250) { continue }
-                $progressWatch.Restart()
-                $progressShown = $true
-                $progress = $next['progress']
-                $rate = $progress['rate_limit']
-                $done = [long] $progress['completed'] + [long] $progress['failed']
-                $total = $progress['total']
-                $status = if ($null -ne $total) { "$done of $total repositories" } else { "$done of $($progress['listed'])+ repositories (listing)" }
-                if ($progress['failed']) { $status += ", $($progress['failed']) failed" }
-                if ($null -ne $rate['remaining']) { $status += "; rate limit: $($rate['remaining']) left" }
-                if ($rate['paused_until']) {
-                    $until = [DateTimeOffset]::FromUnixTimeMilliseconds([long] $rate['paused_until']).LocalDateTime
-                    $status += ", paused until $($until.ToString('T'))"
-                } elseif ($rate['spacing_ms']) {
-                    $status += ", one request every $($rate['spacing_ms']) ms"
-                }
-                $percent = if ($total) { [int] [math]::Min(100, 100 * $done / [math]::Max(1, [long] $total)) } else { -1 }
-                Write-Progress -Id $progressId -Activity $activity -Status $status -PercentComplete $percent
-                if ($next['done']) { break }
-            }
-        } finally {
-            # A .NET call, not a command: it also runs while the pipeline is being stopped (Ctrl+C).
-            $null = [GitHubOidc.Native.NativeClient]::Invoke([GitHubOidc.Native.FleetCloseRequest]@{ Job = $job })
-            try { Write-Progress -Id $progressId -Activity $activity -Completed } catch { $null = $_ }
-        }
-        Write-Verbose "GitHubOidc: inventory of [$Owner]: $written repositories, $failed failed."
+        # Streams each state as it arrives; the job is closed in a finally block (Ctrl+C cancels it).
+        Invoke-GitHubOidcInventory -Options $options -State $state -Cmdlet $PSCmdlet -Activity 'Inventory' -Stream
     }
 }

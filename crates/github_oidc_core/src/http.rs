@@ -415,6 +415,8 @@ pub async fn send_gated(req: Request<'_>, gate: &dyn Gate) -> Result<Response> {
 }
 
 /// Picks the credential (none, the context's token, or an App installation token) and sends.
+/// The one token check of every authenticated request: without a token or App, the
+/// missing-token error ([`Context::require_token`]) before any request.
 async fn send_through(req: &Request<'_>, gate: Option<&dyn Gate>) -> Result<Response> {
     if !req.auth {
         return send_with(req, None, gate).await;
@@ -491,7 +493,7 @@ pub async fn api_gated(
         Some(u) => u,
         None => endpoint.url(ctx, args)?,
     };
-    ctx.require_token()?;
+    // Without a token (or App), send_through fails before any request.
     send_gated(
         Request {
             method: endpoint.method.clone(),
@@ -527,7 +529,7 @@ pub fn api(
     body: Option<&serde_json::Value>,
 ) -> Result<Response> {
     let url = endpoint.url(ctx, args)?;
-    ctx.require_token()?;
+    // Without a token (or App), send_through fails before any request.
     block_on(send(Request {
         method: endpoint.method.clone(),
         url,
@@ -585,6 +587,49 @@ impl WithoutUrl for reqwest::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::ContextOptions;
+    use crate::error::ErrorKind;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A gate that only counts the attempts that pass it.
+    struct CountingGate(AtomicUsize);
+
+    impl Gate for CountingGate {
+        fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async {})
+        }
+        fn pause(&self, _wait: Duration) {}
+    }
+
+    #[test]
+    fn a_missing_token_is_the_context_error_before_any_request() {
+        // A listener that would see any connection; it never accepts one.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let ctx = Context::resolve(&ContextOptions {
+            host_name: Some("github.com".into()),
+            api_base_uri: Some(base),
+            ..Default::default()
+        })
+        .unwrap();
+        let endpoint = &crate::endpoints::GET_ORG_TEMPLATE;
+        let gate = CountingGate(AtomicUsize::new(0));
+        let gated = block_on(api_gated(&ctx, endpoint, &["octo-org"], None, &gate)).unwrap_err();
+        let plain = api(&ctx, endpoint, &["octo-org"], None).unwrap_err();
+        let expected = "No GitHub token for github.com. Pass -Context @{ HostName = 'github.com'; Token = <token> }, set GH_TOKEN or GITHUB_TOKEN, or run 'gh auth login --hostname github.com'.";
+        for e in [&gated, &plain] {
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+            assert_eq!(e.kind().code(), ErrorKind::InvalidArgument.code());
+            assert_eq!(e.to_string(), expected);
+        }
+        assert_eq!(gate.0.load(Ordering::SeqCst), 0, "no attempt passed the gate");
+        assert!(
+            matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "no connection was made"
+        );
+    }
 
     #[test]
     fn retry_after_wins() {

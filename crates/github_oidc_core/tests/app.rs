@@ -4,7 +4,9 @@
 //! and bad keys are clear errors that hold no key, JWT or token.
 
 use base64::Engine;
-use fake_github::{spawn_blocking_server, BlockingServer, RegisteredApp, TokenShape};
+mod common;
+
+use fake_github::{BlockingServer, RegisteredApp, TokenShape};
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::{Context, ContextOptions, ErrorKind};
 use std::collections::BTreeMap;
@@ -44,7 +46,7 @@ struct Setup {
 }
 
 fn setup(lifetime: u64, shape: TokenShape) -> Setup {
-    let server = spawn_blocking_server(None).unwrap();
+    let server = common::server();
     let app_id = next_app_id();
     let client_id = format!("Iv23liTest{app_id}");
     server.update_state(|s| {
@@ -67,18 +69,14 @@ fn setup(lifetime: u64, shape: TokenShape) -> Setup {
 
 impl Setup {
     fn ctx(&self, f: impl FnOnce(&mut ContextOptions)) -> Context {
-        let mut o = ContextOptions {
-            host_name: Some("github.com".into()),
-            api_base_uri: Some(self.server.base_url.clone()),
-            issuer_uri: Some(self.server.base_url.clone()),
-            client_id: Some(self.client_id.clone()),
-            private_key: Some(APP_KEY.into()),
-            timeout_sec: Some(5.0),
-            max_retries: Some(0),
-            ..Default::default()
-        };
-        f(&mut o);
-        Context::resolve(&o).unwrap()
+        common::context(&self.server, |o| {
+            o.token = None;
+            o.client_id = Some(self.client_id.clone());
+            o.private_key = Some(APP_KEY.into());
+            o.timeout_sec = Some(5.0);
+            o.max_retries = Some(0);
+            f(o);
+        })
     }
 
     fn count(&self, method: &str, suffix: &str) -> usize {

@@ -1,35 +1,23 @@
 //! The GitHub client against the fake server: requests sent, templates read and written,
 //! errors classified, retries, discovery caching, and no request for bad input.
 
-use fake_github::{spawn_blocking_server, BlockingServer, Fault};
+mod common;
+
+use common::{keys, server, TOKEN};
+use fake_github::{BlockingServer, Fault};
 use github_oidc_core::template::{self, Update};
-use github_oidc_core::{discovery, Context, ContextOptions, ErrorKind};
-
-const TOKEN: &str = "test-admin-token";
-
-fn server() -> BlockingServer {
-    spawn_blocking_server(None).expect("the fake server starts")
-}
+use github_oidc_core::{discovery, Context, ErrorKind};
 
 fn ctx_with(server: &BlockingServer, token: Option<&str>, retries: u32) -> Context {
-    Context::resolve(&ContextOptions {
-        host_name: Some("github.com".into()),
-        api_base_uri: Some(server.base_url.clone()),
-        issuer_uri: Some(server.base_url.clone()),
-        token: token.map(str::to_string),
-        max_retries: Some(retries),
-        timeout_sec: Some(5.0),
-        ..Default::default()
+    common::context(server, |o| {
+        o.token = token.map(str::to_string);
+        o.max_retries = Some(retries);
+        o.timeout_sec = Some(5.0);
     })
-    .unwrap()
 }
 
 fn ctx(server: &BlockingServer) -> Context {
     ctx_with(server, Some(TOKEN), 2)
-}
-
-fn keys(k: &[&str]) -> Vec<String> {
-    k.iter().map(|s| s.to_string()).collect()
 }
 
 #[test]
@@ -266,14 +254,10 @@ fn waits_longer_than_the_budget_are_not_slept() {
 fn timeouts_are_network_errors() {
     let s = server();
     s.push_fault(Fault::new(200).times(5).delay_ms(3000));
-    let c = Context::resolve(&ContextOptions {
-        api_base_uri: Some(s.base_url.clone()),
-        token: Some(TOKEN.into()),
-        timeout_sec: Some(0.5),
-        max_retries: Some(0),
-        ..Default::default()
-    })
-    .unwrap();
+    let c = common::context(&s, |o| {
+        o.timeout_sec = Some(0.5);
+        o.max_retries = Some(0);
+    });
     let e = template::get_org(&c, "custom-org").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network);
     assert!(e.to_string().contains("timed out"), "{e}");

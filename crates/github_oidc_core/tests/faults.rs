@@ -3,32 +3,24 @@
 //! a server that never answers costs at most `timeout × (max_retries + 1)`, writes are resent
 //! only when that is safe, and odd 200 answers are `UnexpectedResponse` errors naming the URL.
 
-use fake_github::{spawn_blocking_server, BlockingServer, Fault, RecordedRequest};
+mod common;
+
+use common::{server, TOKEN};
+use fake_github::{BlockingServer, Fault, RecordedRequest};
 use github_oidc_core::properties::{self, Scope};
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::{discovery, http, issuer, Context, ContextOptions, Error, ErrorKind};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "test-admin-token";
 const REPO_SUB: &str = "/repos/octo-org/octo-repo/actions/oidc/customization/sub";
 const PROPS: &str = "/orgs/custom-org/actions/oidc/customization/properties/repo";
 
-fn server() -> BlockingServer {
-    spawn_blocking_server(None).expect("the fake server starts")
-}
-
 fn ctx_with(server: &BlockingServer, retries: u32, timeout: f64) -> Context {
-    Context::resolve(&ContextOptions {
-        host_name: Some("github.com".into()),
-        api_base_uri: Some(server.base_url.clone()),
-        issuer_uri: Some(server.base_url.clone()),
-        token: Some(TOKEN.into()),
-        max_retries: Some(retries),
-        timeout_sec: Some(timeout),
-        max_retry_wait_sec: Some(2.0),
-        ..Default::default()
+    common::context(server, |o| {
+        o.max_retries = Some(retries);
+        o.timeout_sec = Some(timeout);
+        o.max_retry_wait_sec = Some(2.0);
     })
-    .unwrap()
 }
 
 fn ctx(server: &BlockingServer) -> Context {

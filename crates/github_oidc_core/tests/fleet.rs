@@ -2,29 +2,22 @@
 //! repeated, sources and immutability per repository, a bounded pool, a shared pause on rate
 //! limits, failures reported per repository, user accounts, and cancellation.
 
-use fake_github::{spawn_blocking_server, BlockingServer, Fault};
+mod common;
+
+use common::server;
+use fake_github::{BlockingServer, Fault};
 use github_oidc_core::fleet::{run_inventory, FleetRun, InventoryOptions, TemplateSource};
-use github_oidc_core::{http, Context, ContextOptions, ErrorKind};
+use github_oidc_core::{http, Context, ErrorKind};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-fn server() -> BlockingServer {
-    spawn_blocking_server(None).expect("the fake server starts")
-}
-
 fn ctx(server: &BlockingServer) -> Context {
-    Context::resolve(&ContextOptions {
-        host_name: Some("github.com".into()),
-        api_base_uri: Some(server.base_url.clone()),
-        issuer_uri: Some(server.base_url.clone()),
-        token: Some("test-admin-token".into()),
-        max_retries: Some(2),
-        timeout_sec: Some(10.0),
-        max_retry_wait_sec: Some(5.0),
-        ..Default::default()
+    common::context(server, |o| {
+        o.max_retries = Some(2);
+        o.timeout_sec = Some(10.0);
+        o.max_retry_wait_sec = Some(5.0);
     })
-    .unwrap()
 }
 
 fn control(server: &BlockingServer, method: reqwest::Method, path: &str, body: Value) -> Value {

@@ -3,9 +3,12 @@
 //! tokens signed with the test key (valid, expired, wrong audience, unknown key, tampered,
 //! disallowed issuer, enterprise-scoped).
 
+mod common;
+
+use common::server;
 use fake_github::{BlockingServer, TEST_SIGNING_KEY_KID, TEST_SIGNING_KEY_PEM};
 use github_oidc_core::preview::{self, Source};
-use github_oidc_core::{Context, ContextOptions, ErrorKind};
+use github_oidc_core::{Context, ErrorKind};
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -13,21 +16,11 @@ use std::collections::BTreeMap;
 /// Another RSA key, not in the fake's JWKS.
 const OTHER_KEY_PEM: &str = include_str!("../../github_oidc_claims/tests/fixtures/test_rsa_key.pem");
 
-fn server() -> BlockingServer {
-    fake_github::spawn_blocking_server(None).expect("fake server")
-}
-
 fn ctx(s: &BlockingServer) -> Context {
-    Context::resolve(&ContextOptions {
-        host_name: Some("github.com".into()),
-        api_base_uri: Some(s.base_url.clone()),
-        issuer_uri: Some(s.base_url.clone()),
-        token: Some("test-admin-token".into()),
-        timeout_sec: Some(10.0),
-        max_retries: Some(0),
-        ..Default::default()
+    common::context(s, |o| {
+        o.timeout_sec = Some(10.0);
+        o.max_retries = Some(0);
     })
-    .unwrap()
 }
 
 fn claims(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -2,32 +2,19 @@
 //! checks and reads and answers the same body and warnings, but the request log shows no
 //! PUT/POST/DELETE; the real call then sends exactly the body the dry run announced.
 
-use fake_github::{spawn_blocking_server, BlockingServer, Fault};
+mod common;
+
+use common::{keys, server};
+use fake_github::{BlockingServer, Fault};
 use github_oidc_core::properties::{self, Scope};
 use github_oidc_core::template::{self, Update, Written};
-use github_oidc_core::{issuer, Context, ContextOptions, ErrorKind, Result};
-
-const TOKEN: &str = "test-admin-token";
-
-fn server() -> BlockingServer {
-    spawn_blocking_server(None).expect("the fake server starts")
-}
+use github_oidc_core::{issuer, Context, ErrorKind, Result};
 
 fn ctx(server: &BlockingServer) -> Context {
-    Context::resolve(&ContextOptions {
-        host_name: Some("github.com".into()),
-        api_base_uri: Some(server.base_url.clone()),
-        issuer_uri: Some(server.base_url.clone()),
-        token: Some(TOKEN.into()),
-        max_retries: Some(0),
-        timeout_sec: Some(5.0),
-        ..Default::default()
+    common::context(server, |o| {
+        o.max_retries = Some(0);
+        o.timeout_sec = Some(5.0);
     })
-    .unwrap()
-}
-
-fn keys(k: &[&str]) -> Vec<String> {
-    k.iter().map(|s| s.to_string()).collect()
 }
 
 fn writes(s: &BlockingServer) -> Vec<fake_github::RecordedRequest> {
@@ -184,11 +171,7 @@ fn a_dry_run_makes_the_same_checks() {
     assert!(e.to_string().contains("'environment'"), "{e}");
     let e = template::set_repo(&c, "octo-org", "a/b", &Update::default(), true).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
-    let no_token = Context::resolve(&ContextOptions {
-        api_base_uri: Some(s.base_url.clone()),
-        ..Default::default()
-    })
-    .unwrap();
+    let no_token = common::context(&s, |o| o.token = None);
     let e = properties::add(&no_token, Scope::Organization("custom-org"), "region", true).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     assert!(writes(&s).is_empty());
@@ -274,13 +257,7 @@ fn responses_of_the_wrong_shape_name_the_url() {
 #[test]
 fn request_timeout_is_retried() {
     let s = server();
-    let c = Context::resolve(&ContextOptions {
-        api_base_uri: Some(s.base_url.clone()),
-        token: Some(TOKEN.into()),
-        max_retries: Some(1),
-        ..Default::default()
-    })
-    .unwrap();
+    let c = common::context(&s, |o| o.max_retries = Some(1));
     s.push_fault(Fault::new(408).times(1));
     template::get_org(&c, "custom-org").expect("a 408 is transient and retried");
     assert_eq!(s.requests().len(), 2);
