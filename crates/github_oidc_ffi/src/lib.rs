@@ -168,8 +168,10 @@ pub fn run<R: DeserializeOwned, A: Serialize>(
 /// JSON (GitHub's messages, `errors[]`, documentation URLs, URLs, transport errors, warnings,
 /// echoed input) with [`github_oidc_claims::text::redact`], and an error answer also loses every
 /// exact occurrence of a secret the request carried (any `token`, `secret`, `password` or
-/// `private_key` field, at any depth), whatever its shape. Token characters never need JSON
-/// escaping, so the text stays valid JSON. An answer without a secret is returned as it is.
+/// `private_key` field, at any depth), whatever its shape. An answer without a secret is
+/// returned as it is; one with a secret has each of its strings (and keys) redacted, not its
+/// text, so a secret next to a JSON escape (`token=…\"`) cannot cut the escape in half and the
+/// answer stays JSON (a fuzzing finding, `fuzz/corpus/redact/escape-after-query-token`).
 fn redacted(body: Vec<u8>, status: GhoidcStatus, request: &[u8]) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(&body) else {
         return body;
@@ -180,9 +182,41 @@ fn redacted(body: Vec<u8>, status: GhoidcStatus, request: &[u8]) -> Vec<u8> {
         request_secrets(request)
     };
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    match github_oidc_claims::text::redact_secrets(text, &refs) {
-        std::borrow::Cow::Borrowed(_) => body,
-        std::borrow::Cow::Owned(s) => s.into_bytes(),
+    if let std::borrow::Cow::Borrowed(_) = github_oidc_claims::text::redact_secrets(text, &refs) {
+        return body;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(mut value) => {
+            redact_strings(&mut value, &refs);
+            serde_json::to_vec(&value).unwrap_or_else(|_| error_bytes(&redaction_failed()))
+        }
+        // Every answer is JSON; should one not be, nothing of it is passed on.
+        Err(_) => error_bytes(&redaction_failed()),
+    }
+}
+
+/// The answer that replaces one that could not be redacted.
+fn redaction_failed() -> github_oidc_core::Error {
+    github_oidc_core::Error::Internal("an answer could not be redacted, so it was dropped".into())
+}
+
+/// Every string and key of `value`, redacted in place.
+fn redact_strings(value: &mut serde_json::Value, secrets: &[&str]) {
+    use github_oidc_claims::text::redact_secrets;
+    match value {
+        serde_json::Value::String(s) => {
+            if let std::borrow::Cow::Owned(r) = redact_secrets(s, secrets) {
+                *s = r;
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| redact_strings(i, secrets)),
+        serde_json::Value::Object(map) => {
+            for (key, mut item) in std::mem::take(map) {
+                redact_strings(&mut item, secrets);
+                map.insert(redact_secrets(&key, secrets).into_owned(), item);
+            }
+        }
+        _ => {}
     }
 }
 

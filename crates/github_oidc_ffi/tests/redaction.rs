@@ -152,3 +152,26 @@ fn the_redact_export_redacts_texts_and_secrets() {
         ])
     );
 }
+
+/// A fuzzing finding: a `token=` query value in echoed input, right before the JSON escape of a
+/// quote, was redacted together with the escape's backslash and the answer stopped being JSON.
+#[test]
+fn a_secret_next_to_a_json_escape_leaves_the_answer_json() {
+    let input = br#"{"texts":"[GHuibt API GET https://x/y?token=abcJKV2QiLCJhLCJhbGci.etoken-admin-token"]}"#;
+    let status = ghoidc_redact(FFISlice::from_slice(input));
+    let mut buf = vec![0u8; ghoidc_result_len() as usize];
+    ghoidc_result_copy(FFISliceMut::from_slice(&mut buf));
+    let text = String::from_utf8(buf).unwrap();
+    assert_eq!(status, GhoidcStatus::InvalidArgument, "{text}");
+    let v: Value = serde_json::from_str(&text).expect("the answer is JSON");
+    let message = v["message"].as_str().unwrap();
+    assert!(message.contains("token=[REDACTED]"), "{message}");
+    assert!(!text.contains("abcJKV2Qi"), "{text}");
+    // A query token followed by a quote inside a string value, in an answer that is not an error.
+    let (status, text) = call(
+        ghoidc_redact,
+        &json!({"texts": ["GET https://h/x?token=s3cr3t\"quoted\" and \\ back"]}),
+    );
+    assert_eq!(status, GhoidcStatus::Ok);
+    assert!(!text.contains("s3cr3t"), "{text}");
+}
