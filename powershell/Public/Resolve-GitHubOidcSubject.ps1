@@ -130,6 +130,12 @@ function Resolve-GitHubOidcSubject {
         [Parameter(ParameterSetName = 'Offline')]
         [Parameter(ParameterSetName = 'Token')]
         [ValidateNotNullOrEmpty()]
+        # Tab: the claim keys of the context's issuer. The attribute's block runs in the caller's
+        # scope, so it completes inside the command's module (GitHubOidc.psm1).
+        [ArgumentCompleter({
+                $module = $ExecutionContext.InvokeCommand.GetCommand($args[0], 'Function').Module
+                if ($module) { & $module { & $script:GitHubOidcClaimKeyCompleter @args } @args }
+            })]
         [string[]] $IncludeClaimKeys,
 
         # Render the repo segment in the immutable form repo:OWNER@OWNER_ID/REPO@REPO_ID (needs the repository_owner_id and ...

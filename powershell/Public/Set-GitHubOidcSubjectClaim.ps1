@@ -138,6 +138,12 @@ function Set-GitHubOidcSubjectClaim {
         [Parameter(ValueFromPipelineByPropertyName)]
         [AllowNull()]
         [AllowEmptyCollection()]
+        # Tab: the claim keys of the context's issuer. The attribute's block runs in the caller's
+        # scope, so it completes inside the command's module (GitHubOidc.psm1).
+        [ArgumentCompleter({
+                $module = $ExecutionContext.InvokeCommand.GetCommand($args[0], 'Function').Module
+                if ($module) { & $module { & $script:GitHubOidcClaimKeyCompleter @args } @args }
+            })]
         [string[]] $IncludeClaimKeys,
 
         # Organization: reset to repo, context. Repository: GitHub's default format ($false: the organization's template).
