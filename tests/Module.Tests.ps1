@@ -88,7 +88,7 @@ Import-Module '$path'
     }
 
     Context 'Import' {
-        It 'parses no command body and loads no native code at import; the first call reads the implementation once' {
+        It 'parses no command body and loads no managed facade or native code at import; the first call reads the implementation once' {
             # Issue 10: Import-Module as the first command <= 150 ms. GitHubOidc.psm1 holds the
             # commands' signatures; their blocks and the private functions come on the first call.
             $path = Get-TestModulePath
@@ -96,6 +96,7 @@ Import-Module '$path'
 Import-Module '$path'
 `$module = Get-Module GitHubOidc
 `$native = [System.Diagnostics.Process]::GetCurrentProcess().Modules.ModuleName -contains '$([GitHubOidc.Native.NativeLibraryResolver]::LibraryFileName)'
+`$facade = [bool]([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'GitHubOidc.Native' })
 `$before = & `$module { [bool]`$script:GitHubOidcBody; [bool](Get-Command Invoke-GitHubOidcNative -ErrorAction Ignore) }
 `$syntax = (Get-Command Resolve-GitHubOidcSubject -Syntax).Trim().Length -gt 0
 `$first = Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; environment = 'Production' }
@@ -103,11 +104,12 @@ Import-Module '$path'
 `$second = Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; environment = 'Production' }
 `$after = & `$module { [bool]`$script:GitHubOidcBody; [bool](Get-Command Invoke-GitHubOidcNative -ErrorAction Ignore); [object]::ReferenceEquals(`$body, `$script:GitHubOidcBody) }
 `$loaded = [System.Diagnostics.Process]::GetCurrentProcess().Modules.ModuleName -contains '$([GitHubOidc.Native.NativeLibraryResolver]::LibraryFileName)'
-"`$native `$(`$before -join ' ') `$syntax | `$(`$after -join ' ') `$loaded | `$(`$first.Subject) `$(`$second.Subject)"
+`$facadeAfter = [bool]([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'GitHubOidc.Native' })
+"`$native `$facade `$(`$before -join ' ') `$syntax | `$(`$after -join ' ') `$loaded `$facadeAfter | `$(`$first.Subject) `$(`$second.Subject)"
 "@
             $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $child
             $LASTEXITCODE | Should -Be 0
-            @($out)[-1] | Should -Be 'False False False True | True True True True | repo:octo-org/octo-repo:environment:Production repo:octo-org/octo-repo:environment:Production'
+            @($out)[-1] | Should -Be 'False False False False True | True True True True True | repo:octo-org/octo-repo:environment:Production repo:octo-org/octo-repo:environment:Production'
         }
 
         It 'gives every command the signature written in powershell/Public: <Name>' -ForEach $script:commandCases {
@@ -127,6 +129,43 @@ Import-Module '$path'
             @($built.OutputType.Name) | Should -Be @($reference.OutputType.Name)
             $built.CmdletBinding | Should -BeTrue
             Remove-Item -LiteralPath "function:$Name"
+        }
+    }
+
+    Context 'Help' {
+        BeforeAll {
+            # Each command's help as written in powershell/Public (comment-based help of the source
+            # function, in a child pwsh), beside the built module's (the MAML file under en-US that
+            # build.ps1 writes from it): every view, as a user reads it, in a non-English culture
+            # too (the file is found through PowerShell's fallback to en-US).
+            $script:helpViews = 'Get-Help $n | Out-String -Width 150; Get-Help $n -Full | Out-String -Width 150; ' +
+            'Get-Help $n -Examples | Out-String -Width 150; Get-Help $n -Parameter * | Out-String -Width 150; ' +
+            '(Get-Help $n).relatedLinks.navigationLink.uri'
+            $names = "'$(@((Get-Module GitHubOidc).ExportedFunctions.Keys) -join "', '")'"
+            $read = {
+                param([string] $prelude, [string] $define)
+                $out = Invoke-Pwsh -NoProfile -NonInteractive -Command "$prelude; `$help = [ordered]@{}; foreach (`$n in $names) { $define; `$help[`$n] = @($script:helpViews) -join ""``n"" }; `$help | ConvertTo-Json -Compress"
+                $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+                @($out)[-1] | ConvertFrom-Json -AsHashtable
+            }
+            $public = Join-Path $script:RepoRoot 'powershell/Public'
+            $script:sourceHelp = & $read '$null = 0' ". (Join-Path '$public' `"`$n.ps1`")"
+            $script:builtHelp = & $read "[cultureinfo]::CurrentUICulture = 'de-DE'; Import-Module '$(Get-TestModulePath)'" '$null = 0'
+        }
+
+        It 'shows the help written in powershell/Public, in every view: <Name>' -ForEach $script:commandCases {
+            $script:builtHelp[$Name] | Should -Not -BeNullOrEmpty
+            $script:builtHelp[$Name] | Should -BeExactly $script:sourceHelp[$Name]
+            $script:builtHelp[$Name] | Should -Match 'EXAMPLE 2'
+        }
+
+        It 'parses no help text at import: each signature names the MAML file' {
+            foreach ($function in (Get-Module GitHubOidc).ExportedFunctions.Values) {
+                $help = $function.ScriptBlock.Ast.GetHelpContent()
+                $help.MamlHelpFile | Should -Be 'GitHubOidc.psm1-help.xml' -Because $function.Name
+                $help.Synopsis | Should -BeNullOrEmpty -Because $function.Name
+            }
+            Test-Path -LiteralPath (Join-Path (Get-TestModulePath) 'en-US/GitHubOidc.psm1-help.xml') | Should -BeTrue
         }
     }
 

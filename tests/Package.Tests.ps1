@@ -103,6 +103,7 @@ Describe 'GitHubOidc package' -Skip:(-not $script:hasPSResourceGet) {
                 'GitHubOidc.psd1'
                 'GitHubOidc.psm1'
                 'GitHubOidc.Implementation.ps1'
+                'en-US/GitHubOidc.psm1-help.xml'
                 'GitHubOidc.format.ps1xml'
                 'GitHubOidc.DesiredState.schema.json'
                 'bin/GitHubOidc.Native.dll'
@@ -162,6 +163,7 @@ Set-GitHubOidcSubjectClaim -Owner octo-org -IncludeClaimKeys repository_owner_id
 `$result.Read = @((Get-GitHubOidcSubjectClaim -Owner octo-org -Context `$ctx).IncludeClaimKeys)
 `$line = "Set-GitHubOidcSubjectClaim -Owner octo-org -Context @{ IssuerUri = '$($script:fake.BaseUrl)' } -IncludeClaimKeys repository_o"
 `$result.Completions = @(TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches.CompletionText
+`$result.Examples = @((Get-Help Set-GitHubOidcSubjectClaim -Examples).examples.example).Count
 `$result | ConvertTo-Json -Depth 5 | Set-Content `$resultFile
 "@
             # A copy of the package without this platform's library, and with another platform's.
@@ -184,6 +186,9 @@ try {
     Unregister-PSResourceRepository -Name '$script:repositoryName' -ErrorAction SilentlyContinue
 }
 `$result.StrippedImport = try { Import-Module '$script:stripped' -ErrorAction Stop; 'imported' } catch { `$_.Exception.Message }
+# Import runs no native code (issue 10): the first command is where the missing library shows.
+`$result.StrippedHelp = (Get-Help Resolve-GitHubOidcSubject).Synopsis
+`$result.StrippedCall = try { `$null = Resolve-GitHubOidcSubject -Claim @{ repository = 'o/r'; ref = 'refs/heads/main' } -ErrorAction Stop; 'called' } catch { `$_.Exception.Message }
 `$result | ConvertTo-Json | Set-Content `$resultFile
 "@
             $script:repositoriesAfter = @(Get-PSResourceRepository | ForEach-Object Name | Sort-Object)
@@ -216,6 +221,10 @@ try {
             @($script:installed.Files | Where-Object { $_ -ne 'PSGetModuleInfo.xml' } | Sort-Object) | Should -Be @($moduleFiles | Sort-Object)
         }
 
+        It 'has its help (the MAML file under en-US)' {
+            $script:installed.Examples | Should -BeGreaterOrEqual 2
+        }
+
         It 'passes Test-ModuleManifest' {
             $script:installed.ManifestErrors | Should -BeNullOrEmpty
             $script:installed.ManifestVersion | Should -Be $script:version
@@ -243,9 +252,11 @@ try {
             $script:realUserModuleAfter | Should -Be $script:realUserModuleBefore
         }
 
-        It 'without this platform''s native library, fails to import naming this platform and those it carries' {
-            $message = $script:uninstalled.StrippedImport
-            $message | Should -Not -Be 'imported'
+        It 'without this platform''s native library, imports (help works) and its first command fails naming this platform and those it carries' {
+            $script:uninstalled.StrippedImport | Should -Be 'imported'
+            $script:uninstalled.StrippedHelp | Should -Not -BeNullOrEmpty
+            $message = $script:uninstalled.StrippedCall
+            $message | Should -Not -Be 'called'
             $message | Should -Match ([regex]::Escape("no native library for $script:hostRid"))
             $message | Should -Match ([regex]::Escape("it carries: $($script:strippedCarries -join ', ')"))
             $message | Should -Match 'Install-PSResource GitHubOidc'

@@ -16,6 +16,9 @@ function Import-TestModule {
         throw "The built module was not found at '$path'. Run ./build.ps1 first, or set GITHUBOIDC_MODULE_PATH."
     }
     Import-Module $path -Force -ErrorAction Stop
+    # Import runs no .NET code (issue 10); the tests use the facade's types (GitHubOidc.Native.*)
+    # and mock private functions right away, so load what the first call would.
+    & (Get-Module GitHubOidc) { if (-not $script:GitHubOidcBody) { Import-GitHubOidcImplementation } }
 }
 
 function Get-WorkspaceVersion {
