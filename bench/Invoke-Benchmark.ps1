@@ -49,15 +49,6 @@ function Get-Median([double[]] $values) {
     $sorted[[int][math]::Floor($sorted.Count / 2)]
 }
 
-function Measure-Median([int] $n, [scriptblock] $block) {
-    $times = foreach ($i in 1..$n) {
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        $null = & $block
-        $watch.Elapsed.TotalMilliseconds
-    }
-    Get-Median $times
-}
-
 # Import time as the first command of a fresh pwsh: the child starts a stopwatch right before
 # Import-Module and prints the milliseconds. The cases run in turn, n rounds (the machine's load
 # falls on each alike); returns each case's median.
@@ -119,11 +110,9 @@ try {
     $global:BenchContext = $ctx
 
     # 2. Warm Tab on -IncludeClaimKeys beside the completion engine's floor (a trivial completer).
+    # Both are warmed up, then measured in alternation (as the Get below).
     $line = 'Set-GitHubOidcSubjectClaim -Owner o -Repository r -Context $BenchContext -IncludeClaimKeys repo,job_'
     $null = [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null)
-    $requestsBefore = @(Invoke-RestMethod "$base/_fake/requests").Count
-    $complete = Measure-Median $Iterations { [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null) }
-    $tabRequests = @(Invoke-RestMethod "$base/_fake/requests").Count - $requestsBefore
     $check = [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches.CompletionText
     if ($check -notcontains 'job_workflow_ref') { throw "The -IncludeClaimKeys completer did not answer: $check" }
 
@@ -140,9 +129,23 @@ try {
         }
     }
     $floorLine = 'Invoke-BenchFloor -Owner o -Repository r -Context $BenchContext -IncludeClaimKeys repo,job_'
-    $null = [System.Management.Automation.CommandCompletion]::CompleteInput($floorLine, $floorLine.Length, $null)
-    $floor = Measure-Median $Iterations { [System.Management.Automation.CommandCompletion]::CompleteInput($floorLine, $floorLine.Length, $null) }
-    Add-Row "Warm Tab on -IncludeClaimKeys (ms; $tabRequests requests in $Iterations Tabs)" $complete $floor 'trivial completer (engine floor)' ('<= floor + 1 ms = {0:N2}; 0 requests' -f ($floor + 1))
+    $tabBlock = { [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null) }
+    $floorBlock = { [System.Management.Automation.CommandCompletion]::CompleteInput($floorLine, $floorLine.Length, $null) }
+    $requestsBefore = @(Invoke-RestMethod "$base/_fake/requests").Count
+    foreach ($i in 1..([math]::Max(50, $Iterations))) { $null = & $tabBlock; $null = & $floorBlock }
+    $tabTimes = [System.Collections.Generic.List[double]]::new()
+    $floorTimes = [System.Collections.Generic.List[double]]::new()
+    foreach ($i in 1..$Iterations) {
+        foreach ($pair in @($tabBlock, $tabTimes), @($floorBlock, $floorTimes)) {
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $null = & $pair[0]
+            $pair[1].Add($watch.Elapsed.TotalMilliseconds)
+        }
+    }
+    $tabRequests = @(Invoke-RestMethod "$base/_fake/requests").Count - $requestsBefore
+    $complete = Get-Median $tabTimes
+    $floor = Get-Median $floorTimes
+    Add-Row "Warm Tab on -IncludeClaimKeys (ms; $tabRequests requests in $([math]::Max(50, $Iterations) + $Iterations) Tabs)" $complete $floor 'trivial completer (engine floor)' ('<= floor + 1 ms = {0:N2}; 0 requests' -f ($floor + 1))
 
     # 3. One Get beside one bare request to the same endpoint of the same server. Both are warmed
     # up first (PowerShell interprets a script function for its first calls and compiles it in the

@@ -70,7 +70,10 @@ function Invoke-GitHubOidcInventory {
     $finished = $false
     try {
         while ($true) {
-            $next = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 250; MaxItems = 100 }) `
+            # A native wait cannot be interrupted: Ctrl+C takes effect when it returns. It returns as
+            # soon as an item is there, so a short wait costs nothing while results flow, and bounds
+            # how long a stop waits (when the run is paused, e.g. on a rate limit).
+            $next = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 50; MaxItems = 100 }) `
                 -Cmdlet $Cmdlet -TargetObject $owner -Terminating:$terminating
             if ($null -eq $next) { break }
             foreach ($item in @($next['items'])) {
