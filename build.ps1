@@ -261,9 +261,18 @@ function Write-ModuleScript {
                     $args[0].TypeName.FullName -match '^(System\.)?Diagnostics\.CodeAnalysis\.SuppressMessage(Attribute)?$' }, $true) |
                 ForEach-Object { @{ Start = $_.Extent.StartOffset; End = $_.Extent.EndOffset; With = '' } })
         foreach ($cut in ($cuts | Sort-Object { $_.Start } -Descending)) {
-            $signatureText = $signatureText.Remove($cut.Start, $cut.End - $cut.Start).Insert($cut.Start, $cut.With)
+            $start = $cut.Start
+            $end = $cut.End
+            # An attribute alone on its line goes with its line.
+            $lineStart = $signatureText.LastIndexOf("`n", [math]::Max(0, $start - 1)) + 1
+            $rest = [regex]::Match($signatureText.Substring($end), '^[ \t]*\r?\n')
+            if (-not $cut.With -and $signatureText.Substring($lineStart, $start - $lineStart).Trim() -eq '' -and $rest.Success) {
+                $start = $lineStart
+                $end += $rest.Length
+            }
+            $signatureText = $signatureText.Remove($start, $end - $start).Insert($start, $cut.With)
         }
-        $signature = ($signatureText -split "`n" | Where-Object { $_.Trim() -ne '' }) -join "`n"
+        $signature = $signatureText
         $help.Add((& { . $file.FullName; Get-Help -Name $name -Full }))
         if (-not ($body.ParamBlock.Attributes | Where-Object { $_.TypeName.Name -eq 'CmdletBinding' })) {
             throw "build.ps1: $($function.Name) needs [CmdletBinding()] (its blocks use `$PSCmdlet)."
