@@ -2,7 +2,7 @@
 // identifier in runtimes/<rid>/native/ beside bin/; .NET does not look there by itself for an
 // assembly that PowerShell loads with Add-Type/Import-Module, so this assembly registers a
 // DllImport resolver. Registration runs from the module initializer: before any type of this
-// assembly is used, so before the first P/Invoke whichever way it comes (import, a command, an
+// assembly is used, so before the first P/Invoke whichever way it comes (a command, an
 // argument completer).
 
 using System;
@@ -90,8 +90,8 @@ namespace GitHubOidc.Native
 
         /// <summary>
         /// Null when a native library for this platform is where the resolver looks; otherwise why
-        /// not (<see cref="MissingLibraryMessage"/>). Loads nothing: the module's import asks this,
-        /// and the first call loads the library and checks its API.
+        /// not (<see cref="MissingLibraryMessage"/>). Loads nothing: the module's first call asks
+        /// this before it loads the library and checks its API.
         /// </summary>
         public static string? FindMissingLibrary()
         {
