@@ -93,16 +93,31 @@ try {
     Set-Content -LiteralPath (Join-Path $emptyModule 'EmptyBench.psm1') -Value 'function Get-EmptyBench { }'
     New-ModuleManifest -Path (Join-Path $emptyModule 'EmptyBench.psd1') -RootModule 'EmptyBench.psm1' -FunctionsToExport 'Get-EmptyBench' `
         -CmdletsToExport @() -VariablesToExport @() -AliasesToExport @()
+    # For information: the same seventeen commands declared with empty bodies and nothing else (the
+    # built signatures, from its AST): what any script module with these parameters costs to import.
+    $declared = Join-Path (Split-Path $emptyModule) 'DeclaredBench'
+    $null = New-Item -ItemType Directory -Force -Path $declared
+    $builtAst = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $module 'GitHubOidc.psm1'), [ref] $null, [ref] $null)
+    $exported = (Import-PowerShellDataFile (Join-Path $module 'GitHubOidc.psd1')).FunctionsToExport
+    $signatures = foreach ($function in $builtAst.EndBlock.Statements | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $_.Name -in $exported }) {
+        $head = $function.Extent.Text.Substring(0, $function.Body.ParamBlock.Extent.EndOffset - $function.Extent.StartOffset)
+        "$head`n    process { }`n}"
+    }
+    Set-Content -LiteralPath (Join-Path $declared 'DeclaredBench.psm1') -Value ($signatures -join "`n`n")
+    New-ModuleManifest -Path (Join-Path $declared 'DeclaredBench.psd1') -RootModule 'DeclaredBench.psm1' -FunctionsToExport $exported `
+        -CmdletsToExport @() -VariablesToExport @() -AliasesToExport @()
     # For information: the first call reads the command bodies (GitHubOidc.Implementation.ps1) and
     # loads the managed facade and the native library; an offline command, so no server time is in it.
     $cases = @(
         @{ Name = 'empty'; Path = $emptyModule; Then = '' }
+        @{ Name = 'declared'; Path = $declared; Then = '' }
         @{ Name = 'import'; Path = $module; Then = '' }
         @{ Name = 'first'; Path = $module; Then = '$null = Resolve-GitHubOidcSubject -Claim @{ repository = ''o/r''; ref = ''refs/heads/main'' }' }
     )
     $null = Measure-FreshImport $cases 1   # warm the disk cache for each
     $fresh = Measure-FreshImport $cases $FreshIterations
     Add-Row 'Import-Module, first command of a fresh pwsh (ms)' $fresh.import $fresh.empty 'empty script module, same way' '<= 150 ms'
+    Add-Row 'Import-Module, first command of a fresh pwsh (ms)' $fresh.import $fresh.declared 'the same commands with empty bodies, same way' '(for information)'
     Add-Row 'Import-Module + first (offline) command, fresh pwsh (ms)' $fresh.first $fresh.empty 'empty script module, same way' '(for information)'
 
     Import-Module $module -Force
