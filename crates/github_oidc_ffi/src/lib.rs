@@ -171,7 +171,10 @@ pub fn run<R: DeserializeOwned, A: Serialize>(
 /// `private_key` field, at any depth), whatever its shape. An answer without a secret is
 /// returned as it is; one with a secret has each of its strings (and keys) redacted, not its
 /// text, so a secret next to a JSON escape (`token=…\"`) cannot cut the escape in half and the
-/// answer stays JSON (a fuzzing finding, `fuzz/corpus/redact/escape-after-query-token`).
+/// answer stays JSON (a fuzzing finding, `fuzz/corpus/redact/escape-after-query-token`). Keys
+/// lose token shapes only: an error answer's keys are the contract's field names, so a request
+/// "secret" such as `kind` cannot take the error object apart (a fuzzing finding,
+/// `fuzz/corpus/redact/secret-named-like-a-key`).
 fn redacted(body: Vec<u8>, status: GhoidcStatus, request: &[u8]) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(&body) else {
         return body;
@@ -200,7 +203,9 @@ fn redaction_failed() -> github_oidc_core::Error {
     github_oidc_core::Error::Internal("an answer could not be redacted, so it was dropped".into())
 }
 
-/// Every string and key of `value`, redacted in place.
+/// Every string of `value` redacted in place (token shapes and `secrets`), and every key
+/// (token shapes only: keys are the answer's field names or data such as claim names, never a
+/// request's secret).
 fn redact_strings(value: &mut serde_json::Value, secrets: &[&str]) {
     use github_oidc_claims::text::redact_secrets;
     match value {
@@ -213,7 +218,7 @@ fn redact_strings(value: &mut serde_json::Value, secrets: &[&str]) {
         serde_json::Value::Object(map) => {
             for (key, mut item) in std::mem::take(map) {
                 redact_strings(&mut item, secrets);
-                map.insert(redact_secrets(&key, secrets).into_owned(), item);
+                map.insert(redact_secrets(&key, &[]).into_owned(), item);
             }
         }
         _ => {}

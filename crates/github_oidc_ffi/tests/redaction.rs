@@ -175,3 +175,20 @@ fn a_secret_next_to_a_json_escape_leaves_the_answer_json() {
     assert_eq!(status, GhoidcStatus::Ok);
     assert!(!text.contains("s3cr3t"), "{text}");
 }
+
+/// A fuzzing finding: the values of a request field whose name holds `token` are secrets, and
+/// one of them (`kind`) was also redacted where it was a key of the error object, so the error
+/// answer had no `kind`. Keys lose token shapes only.
+#[test]
+fn a_secret_that_spells_a_key_of_the_error_object_leaves_the_object_whole() {
+    let input = br#"{"st-admin-token: BaD":["GitH  credentials","kind","code","message"]}"#;
+    let status = ghoidc_redact(FFISlice::from_slice(input));
+    let mut buf = vec![0u8; ghoidc_result_len() as usize];
+    ghoidc_result_copy(FFISliceMut::from_slice(&mut buf));
+    let text = String::from_utf8(buf).unwrap();
+    assert_eq!(status, GhoidcStatus::InvalidArgument, "{text}");
+    let v: Value = serde_json::from_str(&text).expect("the answer is JSON");
+    assert_eq!(v["kind"], "InvalidArgument", "{text}");
+    assert_eq!(v["code"], 1, "{text}");
+    assert!(v["message"].as_str().unwrap().contains("texts"), "{text}");
+}
