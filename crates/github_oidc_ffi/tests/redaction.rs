@@ -12,15 +12,21 @@ use github_oidc::{
 use interoptopus::patterns::slice::{FFISlice, FFISliceMut};
 use serde_json::{json, Value};
 
-fn call(f: extern "C" fn(FFISlice<u8>) -> GhoidcStatus, req: &Value) -> (GhoidcStatus, String) {
-    let bytes = serde_json::to_vec(req).unwrap();
-    let status = f(FFISlice::from_slice(&bytes));
+type Export = extern "C" fn(FFISlice<u8>) -> GhoidcStatus;
+
+/// Calls `f` with these request bytes (JSON or not); its status and its answer, which must be JSON.
+fn call_bytes(f: Export, bytes: &[u8]) -> (GhoidcStatus, String) {
+    let status = f(FFISlice::from_slice(bytes));
     let mut buf = vec![0u8; ghoidc_result_len() as usize];
     let n = ghoidc_result_copy(FFISliceMut::from_slice(&mut buf));
     assert_eq!(n as usize, buf.len());
     let text = String::from_utf8(buf).unwrap();
     serde_json::from_str::<Value>(&text).expect("a redacted answer is still JSON");
     (status, text)
+}
+
+fn call(f: Export, req: &Value) -> (GhoidcStatus, String) {
+    call_bytes(f, &serde_json::to_vec(req).unwrap())
 }
 
 /// One token of every shape: classic, OAuth, user-to-server, installation, refresh, fine-grained,
@@ -99,10 +105,7 @@ fn a_secret_of_any_shape_echoed_back_is_redacted() {
 fn tokens_given_as_names_keys_and_hosts_are_not_echoed() {
     for token in shapes() {
         for (f, req) in [
-            (
-                ghoidc_context as extern "C" fn(FFISlice<u8>) -> GhoidcStatus,
-                json!({"context": {"host_name": token}}),
-            ),
+            (ghoidc_context as Export, json!({"context": {"host_name": token}})),
             (
                 ghoidc_context,
                 json!({"context": {"api_base_uri": format!("https://{token}/api")}}),
@@ -158,12 +161,9 @@ fn the_redact_export_redacts_texts_and_secrets() {
 #[test]
 fn a_secret_next_to_a_json_escape_leaves_the_answer_json() {
     let input = br#"{"texts":"[GHuibt API GET https://x/y?token=abcJKV2QiLCJhLCJhbGci.etoken-admin-token"]}"#;
-    let status = ghoidc_redact(FFISlice::from_slice(input));
-    let mut buf = vec![0u8; ghoidc_result_len() as usize];
-    ghoidc_result_copy(FFISliceMut::from_slice(&mut buf));
-    let text = String::from_utf8(buf).unwrap();
+    let (status, text) = call_bytes(ghoidc_redact, input);
     assert_eq!(status, GhoidcStatus::InvalidArgument, "{text}");
-    let v: Value = serde_json::from_str(&text).expect("the answer is JSON");
+    let v: Value = serde_json::from_str(&text).unwrap();
     let message = v["message"].as_str().unwrap();
     assert!(message.contains("token=[REDACTED]"), "{message}");
     assert!(!text.contains("abcJKV2Qi"), "{text}");
@@ -182,12 +182,9 @@ fn a_secret_next_to_a_json_escape_leaves_the_answer_json() {
 #[test]
 fn a_secret_that_spells_a_key_of_the_error_object_leaves_the_object_whole() {
     let input = br#"{"st-admin-token: BaD":["GitH  credentials","kind","code","message"]}"#;
-    let status = ghoidc_redact(FFISlice::from_slice(input));
-    let mut buf = vec![0u8; ghoidc_result_len() as usize];
-    ghoidc_result_copy(FFISliceMut::from_slice(&mut buf));
-    let text = String::from_utf8(buf).unwrap();
+    let (status, text) = call_bytes(ghoidc_redact, input);
     assert_eq!(status, GhoidcStatus::InvalidArgument, "{text}");
-    let v: Value = serde_json::from_str(&text).expect("the answer is JSON");
+    let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["kind"], "InvalidArgument", "{text}");
     assert_eq!(v["code"], 1, "{text}");
     assert!(v["message"].as_str().unwrap().contains("texts"), "{text}");
