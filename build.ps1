@@ -457,10 +457,15 @@ function Invoke-Tests {
     if ($totalFailed -gt 0) { exit 1 }
 }
 
+function Get-CCompiler {
+    # The first C compiler on PATH (cc, gcc, clang), for the C ABI test and the memory check; none: nothing.
+    @('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -CommandType Application -ErrorAction SilentlyContinue } | Select-Object -First 1
+}
+
 function Invoke-CAbiTest {
     # Compiles tests/c/abi_test.c against the committed header and runs it against the fake server.
     param([switch] $Strict)
-    $cc = @('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue } | Select-Object -First 1
+    $cc = Get-CCompiler
     if ($Strict -and -not $cc -and -not $IsWindows) { throw 'No C compiler (cc, gcc or clang) on PATH for the C ABI test.' }
     if (-not $cc -or $IsWindows) {
         Write-Warning 'No C compiler on PATH (or Windows): skipping the C ABI test.'
@@ -516,7 +521,7 @@ function Invoke-MemoryTest {
         Write-Warning 'Not Linux: skipping the memory check (valgrind).'
         return @{ Passed = 0; Failed = 0 }
     }
-    $cc = @('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue } | Select-Object -First 1
+    $cc = Get-CCompiler
     $valgrind = Get-Command valgrind -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if (-not $cc -or -not $valgrind) {
         # Under CI (.ci/run, and the workflow with -InstallTools, install valgrind) a missing tool is a failure.
@@ -560,7 +565,7 @@ function Install-TestTool {
         return
     }
     $packages = @()
-    if (-not (@('cc', 'gcc', 'clang') | Where-Object { Get-Command $_ -CommandType Application -ErrorAction SilentlyContinue })) { $packages += 'gcc' }
+    if (-not (Get-CCompiler)) { $packages += 'gcc' }
     if (-not (Get-Command valgrind -CommandType Application -ErrorAction SilentlyContinue)) { $packages += 'valgrind' }
     if (-not $packages) {
         Write-Host 'A C compiler and valgrind are installed.' -ForegroundColor Green
