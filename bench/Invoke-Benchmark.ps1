@@ -42,7 +42,8 @@ $module = if ($ModulePath) { (Resolve-Path $ModulePath).Path } else { Join-Path 
 $fakeExe = Join-Path $root 'target/release/fake_github'
 if (-not (Test-Path $module)) { throw 'Build the module first: ./build.ps1' }
 if (-not $FreshIterations) { $FreshIterations = [math]::Max(5, [int]($Iterations / 5)) }
-$pwshExe = (Get-Process -Id $PID).Path
+# Invoke-Pwsh: a child pwsh started the way this one runs (also under the .NET tool), shared with build.ps1 and the tests.
+. (Join-Path $root 'tools/ChildPwsh.ps1')
 
 function Get-Median([double[]] $values) {
     $sorted = @($values | Sort-Object)
@@ -58,7 +59,7 @@ function Measure-FreshImport([object[]] $cases, [int] $n) {
     foreach ($round in 1..$n) {
         foreach ($case in $cases) {
             $command = "`$w = [System.Diagnostics.Stopwatch]::StartNew(); Import-Module '$($case.Path)'; $($case.Then); `$w.Elapsed.TotalMilliseconds"
-            $out = & $pwshExe -NoProfile -NonInteractive -Command $command
+            $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $command
             if ($LASTEXITCODE -ne 0) { throw "Import-Module '$($case.Path)' failed in a fresh pwsh: $out" }
             $times[$case.Name].Add([double]::Parse(@($out)[-1], [cultureinfo]::InvariantCulture))
         }
