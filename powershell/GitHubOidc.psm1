@@ -3,8 +3,9 @@
 #
 # Import parses only what a user sees before the first call (issue 10: Import-Module as the first
 # command of a fresh pwsh <= 150 ms). build.ps1 appends to this file each public command's
-# signature, as written in Public/: its help, attributes and param block, so Get-Help,
-# Get-Command -Syntax and Tab see the real command. The bodies live in
+# signature, as written in Public/: its attributes and param block, so Get-Command -Syntax and Tab
+# see the real command; its help goes to en-US/GitHubOidc.psm1-help.xml (MAML, named by
+# .ExternalHelp), which Get-Help reads when asked. The bodies live in
 # GitHubOidc.Implementation.ps1 with Private/ and completers.ps1; the first call of a command (or
 # of the -IncludeClaimKeys completer) runs Import-GitHubOidcImplementation once, and each
 # signature's blocks then dot-source the command's own begin/process/end blocks, which run in the
