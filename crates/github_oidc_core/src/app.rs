@@ -500,7 +500,13 @@ fn api_base(ctx: &Context) -> String {
 /// the same request again.
 pub(crate) async fn send(app: &App, req: &Request<'_>, gate: Option<&dyn http::Gate>) -> Result<Response> {
     let ctx = req.ctx;
-    let installation = installation(app, ctx, target_of(&api_base(ctx), &req.url)).await?;
+    // The owner the caller names wins over the URL (a listing's next page may be
+    // `/organizations/{id}/repos`, with no name in it); the org lookup falls back to the user's.
+    let target = match &req.owner {
+        Some(owner) => Some(Target::Org(owner.clone())),
+        None => target_of(&api_base(ctx), &req.url),
+    };
+    let installation = installation(app, ctx, target).await?;
     let key = TokenKey {
         api: api_base(ctx),
         issuer: app.issuer(),
@@ -570,6 +576,7 @@ async fn with_jwt(app: &App, ctx: &Context, endpoint: &Endpoint, args: &[&str]) 
         auth: true,
         ctx,
         api_version: endpoint.api_version,
+        owner: None,
     };
     http::send_with(&req, Some(&jwt), None).await.map_err(|e| match e.api() {
         Some(a) if a.status == 401 => Error::AppAuthentication {

@@ -67,6 +67,24 @@ crate::contract_struct! {
         pub max_retries: Option<u32>,
         /// Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.
         pub max_retry_wait_sec: Option<f64>,
+        /// Points per minute per token on this host (GET 1, other methods 5; default 900,
+        /// GitHub's secondary limit); `0` turns pacing off.
+        pub points_per_minute: Option<u32>,
+        /// The proxy for every request (`http://HOST:PORT`), instead of `HTTPS_PROXY` /
+        /// `HTTP_PROXY` / `ALL_PROXY`.
+        pub proxy: Option<String>,
+        /// Hosts that bypass the proxy (comma-separated, as `NO_PROXY`), instead of `NO_PROXY`.
+        pub no_proxy: Option<String>,
+        /// A PEM file, or a folder of PEM files, of certificate authorities to trust besides the
+        /// system's, instead of `SSL_CERT_FILE` / `SSL_CERT_DIR`.
+        pub ca_certificate_path: Option<String>,
+        /// Allow `http://` API and issuer URLs on hosts other than this machine (tokens then
+        /// travel unencrypted; every call warns).
+        pub allow_insecure_http: Option<bool>,
+        /// The network variables (`HTTPS_PROXY`, `NO_PROXY`, `SSL_CERT_FILE`, … as the context
+        /// description's `network_variables` names them) as the caller sees them; absent = this
+        /// process's environment.
+        pub environment: Option<std::collections::BTreeMap<String, String>>,
     }
 }
 
@@ -87,6 +105,11 @@ impl std::fmt::Debug for ContextOptions {
             .field("timeout_sec", &self.timeout_sec)
             .field("max_retries", &self.max_retries)
             .field("max_retry_wait_sec", &self.max_retry_wait_sec)
+            .field("points_per_minute", &self.points_per_minute)
+            .field("proxy", &self.proxy.as_deref().map(crate::network::shown_proxy))
+            .field("no_proxy", &self.no_proxy)
+            .field("ca_certificate_path", &self.ca_certificate_path)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -148,6 +171,12 @@ pub struct Context {
     pub max_retry_wait: Duration,
     /// Whether the issuer was given rather than derived from the host.
     issuer_overridden: bool,
+    /// Proxies and certificate authorities ([`crate::network`]).
+    pub network: crate::network::Network,
+    /// Points per minute per token ([`crate::budget`]); 0 = no pacing.
+    pub points_per_minute: u32,
+    /// Warnings to show on every call (an allowed `http://` URL).
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Context {
@@ -319,6 +348,20 @@ impl Context {
         if max_retries > 10 {
             return Err(Error::invalid("MaxRetries must be between 0 and 10."));
         }
+        let allow_http = opts.allow_insecure_http.unwrap_or(false);
+        let warnings = [("ApiBaseUri", &api_base_uri), ("IssuerUri", &issuer_uri)]
+            .into_iter()
+            .map(|(what, url)| crate::network::check_cleartext(what, url, allow_http))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        let network = crate::network::Network::resolve(
+            opts.proxy.as_deref(),
+            opts.no_proxy.as_deref(),
+            opts.ca_certificate_path.as_deref(),
+            opts.environment.as_ref(),
+        )?;
         Ok(Context {
             kind: host_kind(&host_name),
             host_name,
@@ -330,6 +373,11 @@ impl Context {
             max_retries,
             max_retry_wait: secs(opts.max_retry_wait_sec, 30.0, "MaxRetryWaitSec")?,
             issuer_overridden: opts.issuer_uri.as_deref().is_some_and(|i| !i.trim().is_empty()),
+            network,
+            points_per_minute: opts
+                .points_per_minute
+                .unwrap_or(crate::budget::DEFAULT_POINTS_PER_MINUTE),
+            warnings,
         })
     }
 
@@ -437,6 +485,13 @@ impl Context {
             app: self.app.as_ref().map(crate::app::App::describe),
             timeout_sec: self.timeout.as_secs_f64(),
             max_retries: self.max_retries,
+            network_variables: crate::network::NETWORK_VARIABLES
+                .iter()
+                .map(|v| v.to_string())
+                .collect(),
+            proxy: self.network.proxy_for(self.api_base_uri.as_str()),
+            points_per_minute: self.points_per_minute,
+            warnings: self.warnings.clone(),
         }
     }
 }
@@ -469,6 +524,16 @@ crate::contract_struct! {
         pub timeout_sec: f64,
         /// Retries of transient failures.
         pub max_retries: u32,
+        /// The environment variables that hold proxy and certificate settings: the caller
+        /// passes those it sees as the context's `environment`.
+        pub network_variables: Vec<String>,
+        /// The proxy requests to the API go through (without credentials); absent = direct.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub proxy: Option<String>,
+        /// Points per minute per token (GitHub's secondary limit); 0 = no pacing.
+        pub points_per_minute: u32,
+        /// Warnings to show on every call that uses this context (an allowed `http://` URL).
+        pub warnings: Vec<String>,
     }
 }
 

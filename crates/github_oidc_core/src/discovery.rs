@@ -85,6 +85,7 @@ pub fn discover(ctx: &Context, enterprise: Option<&str>) -> Result<Arc<Discovery
         auth: false,
         ctx,
         api_version: None,
+        owner: None,
     }))
     .and_then(|r| parse(&r));
     let mut c = cache();
@@ -147,6 +148,7 @@ pub fn jwks(ctx: &Context, discovery: &Discovery, refresh: bool) -> Result<Arc<S
         auth: false,
         ctx,
         api_version: None,
+        owner: None,
     }))?;
     resp.parse::<JwksDocument>()?;
     let text = Arc::new(resp.body.to_string());

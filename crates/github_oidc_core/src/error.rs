@@ -133,6 +133,17 @@ pub enum Error {
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A run stopped because GitHub asked for a longer wait than the run may wait (its
+    /// `max_rate_limit_wait`). Kind `RateLimited`; the message names when the limit resets.
+    #[error("{message}")]
+    RateLimitStop {
+        /// What happened, until when, and what to do.
+        message: String,
+        /// Seconds GitHub asked to wait, from when the run stopped.
+        retry_after_secs: u64,
+        /// The request GitHub refused, when one was refused.
+        url: Option<String>,
+    },
     /// A GitHub App could not act as an installation: GitHub refused its JWT (wrong key or
     /// ID), or it is not installed where the request goes. Kind `Unauthorized`; the message
     /// never holds the key, the JWT or a token.
@@ -200,6 +211,7 @@ impl Error {
             Error::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
             Error::Internal(_) => ErrorKind::Internal,
             Error::AppAuthentication { .. } => ErrorKind::Unauthorized,
+            Error::RateLimitStop { .. } => ErrorKind::RateLimited,
         }
     }
 
@@ -230,10 +242,13 @@ impl Error {
             url: match self {
                 Error::Api(a) => Some(a.url.clone()),
                 Error::Network { url, .. } | Error::UnexpectedResponse { url, .. } => Some(url.clone()),
-                Error::AppAuthentication { url, .. } => url.clone(),
+                Error::AppAuthentication { url, .. } | Error::RateLimitStop { url, .. } => url.clone(),
                 _ => None,
             },
-            retry_after: api.and_then(|a| a.retry_after_secs),
+            retry_after: match self {
+                Error::RateLimitStop { retry_after_secs, .. } => Some(*retry_after_secs),
+                _ => api.and_then(|a| a.retry_after_secs),
+            },
         }
     }
 

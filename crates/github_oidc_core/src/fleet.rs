@@ -140,6 +140,10 @@ crate::contract_struct! {
         pub include_archived: bool,
         /// Requests in flight at most (default 8, at most 32).
         pub throttle_limit: Option<u32>,
+        /// The longest the run waits when GitHub rate-limits it, in seconds (default 300). A
+        /// longer wait (a primary limit that resets in an hour) stops the run at once: every
+        /// repository not yet read is a failure that names the reset.
+        pub max_rate_limit_wait_sec: Option<u32>,
     }
 }
 
@@ -164,6 +168,9 @@ pub const DEFAULT_THROTTLE_LIMIT: u32 = 8;
 pub const MAX_THROTTLE_LIMIT: u32 = 32;
 /// The page size of every listing (GitHub's maximum).
 pub const PAGE_SIZE: u32 = 100;
+/// The longest a run waits for GitHub's rate limits when the caller does not say.
+pub const DEFAULT_MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(300);
+
 /// The longest a [`FleetRun::next`] call waits for an item.
 pub const MAX_WAIT: Duration = Duration::from_millis(1000);
 
@@ -479,6 +486,11 @@ crate::contract_struct! {
         pub paused_until: Option<u64>,
         /// While requests are spaced because the budget runs low: milliseconds between them.
         pub spacing_ms: Option<u64>,
+        /// While requests wait for room in the token's points budget (900 a minute): until
+        /// when, UTC epoch milliseconds.
+        pub paced_until: Option<u64>,
+        /// Why the run stopped sending (GitHub asked for a longer wait than the run may wait).
+        pub stopped: Option<String>,
     }
 }
 
@@ -547,6 +559,9 @@ fn header_u64(h: &HeaderMap, name: &str) -> Option<u64> {
 #[derive(Debug, Default)]
 struct GateState {
     paused_until: Option<Instant>,
+    paced_until: Option<Instant>,
+    /// Set once: the run stopped for a rate limit longer than it may wait.
+    stopped: Option<Stop>,
     next_slot: Option<Instant>,
     limit: Option<u64>,
     remaining: Option<u64>,
@@ -564,9 +579,57 @@ struct Outbox {
     inventory: Option<Inventory>,
 }
 
+/// Why a run stopped sending: GitHub's limit and until when.
+#[derive(Debug, Clone)]
+struct Stop {
+    message: String,
+    resume_at: SystemTime,
+    url: Option<String>,
+}
+
+impl Stop {
+    /// The failure of every request the stopped run does not send.
+    fn error(&self) -> Error {
+        Error::RateLimitStop {
+            message: self.message.clone(),
+            retry_after_secs: self
+                .resume_at
+                .duration_since(SystemTime::now())
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            url: self.url.clone(),
+        }
+    }
+}
+
+/// `2026-12-07 18:03:10 UTC`.
+fn utc(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    time::OffsetDateTime::from_unix_timestamp(i64::try_from(secs).unwrap_or(0))
+        .ok()
+        .and_then(|d| {
+            d.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| format!("{secs} (UTC epoch seconds)"))
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s.div_ceil(60)),
+        _ => format!("{:.1} h", s as f64 / 3600.0),
+    }
+}
+
 /// State shared by the run's task, its gate and the caller.
 struct RunShared {
     throttle: u32,
+    /// The longest pause the run waits through.
+    max_wait: Duration,
     cancelled: AtomicBool,
     cancel: tokio_util::sync::CancellationToken,
     gate: Mutex<GateState>,
@@ -597,22 +660,47 @@ impl RunShared {
     }
 
     /// How long to wait before the next attempt may go; reserves a slot when it may go now.
-    fn wait_needed(&self) -> Option<Duration> {
+    /// An error once the run stopped.
+    fn wait_needed(&self) -> Result<Option<Duration>> {
         let now = Instant::now();
         let mut g = lock(&self.gate);
+        if let Some(stop) = &g.stopped {
+            return Err(stop.error());
+        }
+        g.paced_until = None;
         if let Some(until) = g.paused_until {
             if until > now {
-                return Some(until - now);
+                return Ok(Some(until - now));
             }
             g.paused_until = None;
         }
         if let Some(slot) = g.next_slot {
             if slot > now {
-                return Some(slot - now);
+                return Ok(Some(slot - now));
             }
         }
         g.next_slot = g.spacing.map(|s| now + s);
-        None
+        Ok(None)
+    }
+
+    /// Stops the run: no request is sent after this, every one not yet sent fails with the
+    /// stop's error. The first stop wins.
+    fn stop(&self, g: &mut GateState, wait: Duration, why: &str, url: Option<String>) -> Error {
+        let stop = g.stopped.get_or_insert_with(|| {
+            let resume_at = SystemTime::now() + wait;
+            Stop {
+                message: format!(
+                    "{why}: GitHub asks to wait until {} (about {}), longer than this run waits for rate limits ({}; -MaxRateLimitWait). The run stopped and sent nothing more, so this repository was not read. Run it again after {}, or allow a longer wait.",
+                    utc(resume_at),
+                    seconds(wait),
+                    seconds(self.max_wait),
+                    utc(resume_at)
+                ),
+                resume_at,
+                url,
+            }
+        });
+        stop.error()
     }
 
     fn push(&self, item: FleetItem) {
@@ -639,10 +727,12 @@ impl RunShared {
     fn progress(&self) -> Progress {
         let g = lock(&self.gate);
         let now = Instant::now();
-        let paused_until = g
-            .paused_until
-            .filter(|u| *u > now)
-            .map(|u| now_epoch_ms() + (u - now).as_millis() as u64);
+        let epoch_ms = |t: Option<Instant>| {
+            t.filter(|u| *u > now)
+                .map(|u| now_epoch_ms() + (u - now).as_millis() as u64)
+        };
+        let paused_until = epoch_ms(g.paused_until);
+        let paced_until = epoch_ms(g.paced_until);
         let listing_done = self.listing_done.load(Ordering::Relaxed);
         let listed = self.listed.load(Ordering::Relaxed);
         Progress {
@@ -658,21 +748,23 @@ impl RunShared {
                 reset_at: g.reset_at,
                 paused_until,
                 spacing_ms: g.spacing.map(|s| s.as_millis() as u64),
+                paced_until,
+                stopped: g.stopped.as_ref().map(|s| s.message.clone()),
             },
         }
     }
 }
 
 impl Gate for RunShared {
-    fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+    fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>> {
         Box::pin(async move {
             loop {
                 if self.cancelled.load(Ordering::SeqCst) {
                     // Never send after a cancel: wait to be dropped.
                     std::future::pending::<()>().await;
                 }
-                match self.wait_needed() {
-                    None => return,
+                match self.wait_needed()? {
+                    None => return Ok(()),
                     Some(wait) => {
                         tokio::select! {
                             _ = tokio::time::sleep(wait) => {}
@@ -682,6 +774,15 @@ impl Gate for RunShared {
                 }
             }
         })
+    }
+
+    fn held(&self) -> bool {
+        let g = lock(&self.gate);
+        g.stopped.is_some() || g.paused_until.is_some_and(|u| u > Instant::now())
+    }
+
+    fn pacing(&self, wait: Duration) {
+        lock(&self.gate).paced_until = Some(Instant::now() + wait);
     }
 
     fn sending(&self) {
@@ -719,22 +820,50 @@ impl Gate for RunShared {
         let now_ms = now_epoch_ms();
         let until_reset = Duration::from_millis((reset * 1000).saturating_sub(now_ms));
         let low = remaining < 2 * u64::from(self.throttle) || remaining < outstanding;
-        if remaining == 0 {
+        let wait = until_reset + Duration::from_secs(1);
+        if remaining == 0 && wait > self.max_wait {
+            // The budget is spent until a reset later than the run may wait: stop now rather
+            // than send requests GitHub will refuse.
+            self.stop(
+                &mut g,
+                wait,
+                "GitHub's rate limit for this token is used up (x-ratelimit-remaining: 0)",
+                None,
+            );
+            g.spacing = None;
+        } else if remaining == 0 {
             // The budget is spent: everything waits for the reset.
-            let until = Instant::now() + until_reset + Duration::from_secs(1);
+            let until = Instant::now() + wait;
             g.paused_until = Some(g.paused_until.map_or(until, |u| u.max(until)));
             g.spacing = None;
-        } else if low && !until_reset.is_zero() {
+        } else if low && !until_reset.is_zero() && wait <= self.max_wait {
+            // Spread what is left until the reset, which comes within the run's wait budget.
+            // (Spacing towards a later reset would only delay the stop: what is left is used
+            // at full speed, then the run stops and says when to run again.)
             g.spacing = Some(until_reset / u32::try_from(remaining).unwrap_or(u32::MAX));
         } else {
             g.spacing = None;
         }
     }
 
-    fn pause(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+    fn pause(&self, wait: Duration, err: &Error) -> Result<()> {
         let mut g = lock(&self.gate);
+        if let Some(stop) = &g.stopped {
+            return Err(stop.error());
+        }
+        if wait > self.max_wait {
+            let (why, url) = match err.api() {
+                Some(a) => (
+                    format!("GitHub refused {} {} with a rate limit ({}: {})", a.method, a.url, a.status, a.message),
+                    Some(a.url.clone()),
+                ),
+                None => ("GitHub rate-limited the run".to_string(), None),
+            };
+            return Err(self.stop(&mut g, wait, &why, url));
+        }
+        let until = Instant::now() + wait;
         g.paused_until = Some(g.paused_until.map_or(until, |u| u.max(until)));
+        Ok(())
     }
 }
 
@@ -749,6 +878,18 @@ impl std::fmt::Debug for FleetRun {
         f.debug_struct("FleetRun")
             .field("progress", &self.shared.progress())
             .finish()
+    }
+}
+
+/// The longest rate-limit wait of `options`: default 300 s, 0 to 24 hours.
+pub fn max_rate_limit_wait(options: &InventoryOptions) -> Result<Duration> {
+    match options.max_rate_limit_wait_sec {
+        None => Ok(DEFAULT_MAX_RATE_LIMIT_WAIT),
+        Some(s) if s <= 86_400 => Ok(Duration::from_secs(u64::from(s))),
+        Some(s) => Err(Error::invalid(format!(
+            "MaxRateLimitWait {s} s is out of range: use 0 to 86400 seconds (default {}).",
+            DEFAULT_MAX_RATE_LIMIT_WAIT.as_secs()
+        ))),
     }
 }
 
@@ -768,11 +909,13 @@ impl FleetRun {
     /// process-wide runtime; returns at once.
     pub fn start(ctx: Context, options: InventoryOptions) -> Result<FleetRun> {
         let throttle = throttle_limit(&options)?;
+        let max_wait = max_rate_limit_wait(&options)?;
         crate::names::segment("Owner", &options.owner)?;
         let patterns = NamePatterns::new(&options.repositories)?;
         ctx.require_token()?;
         let shared = Arc::new(RunShared {
             throttle,
+            max_wait,
             cancelled: AtomicBool::new(false),
             cancel: tokio_util::sync::CancellationToken::new(),
             gate: Mutex::new(GateState::default()),
@@ -902,6 +1045,7 @@ async fn gated_get(
     shared: &Arc<RunShared>,
     sem: &Semaphore,
     ctx: &Context,
+    owner: &str,
     endpoint: &endpoints::Endpoint,
     args: &[&str],
     url: Option<String>,
@@ -910,7 +1054,7 @@ async fn gated_get(
         .acquire()
         .await
         .map_err(|_| Error::Internal("the request pool closed".into()))?;
-    http::api_gated(ctx, endpoint, args, url, shared.as_ref()).await
+    http::api_gated(ctx, endpoint, args, url, Some(owner), shared.as_ref()).await
 }
 
 /// Which listing is in use.
@@ -971,7 +1115,7 @@ async fn list(
             Listing::User => &endpoints::LIST_USER_REPOS,
             Listing::Installation => &endpoints::LIST_INSTALLATION_REPOS,
         };
-        let answer = gated_get(&shared, &sem, &ctx, endpoint, &[], Some(url.clone())).await;
+        let answer = gated_get(&shared, &sem, &ctx, &owner, endpoint, &[], Some(url.clone())).await;
         let resp = match answer {
             Ok(r) => r,
             Err(e) if first && listing == Listing::Org && e.kind() == ErrorKind::NotFound => {
@@ -988,6 +1132,7 @@ async fn list(
                     &shared,
                     &sem,
                     &ctx,
+                    &owner,
                     &endpoints::LIST_INSTALLATION_REPOS,
                     &[],
                     Some(url.clone()),
@@ -1052,6 +1197,7 @@ async fn read_one(
         &shared,
         &sem,
         &ctx,
+        &owner,
         &endpoints::GET_REPO_TEMPLATE,
         &[&owner, &name],
         None,
@@ -1078,7 +1224,7 @@ async fn inventory(
     let sem = Arc::new(Semaphore::new(shared.throttle as usize));
     let owner = options.owner.clone();
     // The organization's template, once (a user account has none).
-    let org_answer = gated_get(&shared, &sem, &ctx, &endpoints::GET_ORG_TEMPLATE, &[&owner], None).await;
+    let org_answer = gated_get(&shared, &sem, &ctx, &owner, &endpoints::GET_ORG_TEMPLATE, &[&owner], None).await;
     let org = match template::org_template(&owner, org_answer) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == ErrorKind::NotFound => None,

@@ -15,9 +15,10 @@
 //! - a write answered with a 2xx status is never sent again, whatever its body (an answer that
 //!   breaks off, is not JSON or is too large is an error that says the write was applied);
 //! - the wait is `retry-after` seconds, else the time until `x-ratelimit-reset` when the
-//!   remaining budget is 0, else one minute for a secondary limit without headers (GitHub's
-//!   advice), else exponential backoff (250 ms, 500 ms, 1 s, … capped);
-//! - a wait longer than `Context::max_retry_wait` is not slept: the error is returned.
+//!   remaining budget is 0, else one minute for a secondary limit (403 or 429) without those
+//!   headers (GitHub's advice), else exponential backoff (250 ms, 500 ms, 1 s, … capped);
+//! - a wait longer than `Context::max_retry_wait` is not slept: the error is returned (in a
+//!   gated run, the gate decides instead, see below).
 //!
 //! Every attempt is bounded by `Context::timeout` from connecting to the last body byte, so a
 //! server that never answers costs at most `timeout × (max_retries + 1)` plus the backoff
@@ -31,10 +32,18 @@
 //! from [`crate::app`] (cached; renewed once at once when GitHub answers 401 to it, and the
 //! request is sent again).
 //!
-//! TLS uses the operating system's trust store (`rustls-native-certs`), and reqwest honours
-//! `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`. Tokens only ever go into the `Authorization`
+//! Pacing: every authenticated attempt first takes its points (GET 1, else 5) from its
+//! credential's budget of 900 a minute ([`crate::budget`]), GitHub's documented secondary limit.
+//! In a gated run (fleets), a rate limit pauses the whole run instead of one request, does not
+//! use up `max_retries`, and stops the run when GitHub asks for a longer wait than the run's
+//! own budget ([`Gate`]).
+//!
+//! The client comes from [`crate::network`]: one per proxy / certificate setting, so proxies
+//! and certificate authorities set in the caller's session apply. TLS trusts the operating
+//! system's store plus those authorities. Tokens only ever go into the `Authorization`
 //! header; URLs and errors never contain them.
 
+use crate::budget;
 use crate::context::Context;
 use crate::endpoints::Endpoint;
 use crate::error::{ApiError, Error, Result};
@@ -62,16 +71,6 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         .enable_all()
         .build()
         .expect("the tokio runtime starts")
-});
-
-static CLIENT: LazyLock<reqwest::Client> = LazyLock::new(|| {
-    reqwest::Client::builder()
-        .user_agent(USER_AGENT.as_str())
-        .connect_timeout(Duration::from_secs(10))
-        .pool_idle_timeout(Duration::from_secs(60))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("the HTTP client builds")
 });
 
 /// Runs a future to completion on the process-wide runtime.
@@ -119,6 +118,11 @@ pub struct Request<'a> {
     pub ctx: &'a Context,
     /// `X-GitHub-Api-Version` for this request; `None` = [`API_VERSION`].
     pub api_version: Option<&'static str>,
+    /// The account the request acts for, when the caller knows it (a fleet run knows its
+    /// owner from the start): a GitHub App context acts as its installation there, whatever
+    /// the URL looks like (`Link` URLs in ID form, `/installation/…`). `None` = read the owner
+    /// from the URL.
+    pub owner: Option<String>,
 }
 
 fn backoff(attempt: u32) -> Duration {
@@ -180,8 +184,9 @@ fn parse_error(method: &Method, url: &str, status: StatusCode, h: &HeaderMap, bo
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
     let errors = parsed.errors.iter().map(ToString::to_string).collect();
     let rate_limited = is_rate_limited(status, h, &message);
-    let retry_after_secs = requested_wait(h)
-        .or_else(|| (rate_limited && status == StatusCode::FORBIDDEN).then_some(SECONDARY_LIMIT_WAIT_SECS));
+    // GitHub: a secondary limit (403 or 429) without `retry-after` or a spent primary budget
+    // asks for at least one minute.
+    let retry_after_secs = requested_wait(h).or_else(|| rate_limited.then_some(SECONDARY_LIMIT_WAIT_SECS));
     ApiError {
         status: status.as_u16(),
         method: method.to_string(),
@@ -266,7 +271,11 @@ enum ReadFailure {
 
 async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32) -> Attempt {
     let ctx = req.ctx;
-    let mut builder = CLIENT
+    let client = match crate::network::client(&ctx.network) {
+        Ok(c) => c,
+        Err(e) => return Attempt::Done(Err(e)),
+    };
+    let mut builder = client
         .request(req.method.clone(), &req.url)
         .timeout(ctx.timeout)
         .header(ACCEPT, "application/vnd.github+json")
@@ -292,11 +301,15 @@ async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32)
     let mut resp = match builder.send().await {
         Ok(resp) => resp,
         Err(e) => {
-            let message = if e.is_timeout() {
+            let mut message = if e.is_timeout() {
                 format!("timed out after {:.0} s", ctx.timeout.as_secs_f64())
             } else {
                 without_url(&e)
             };
+            match ctx.network.proxy_for(&req.url) {
+                Some(proxy) => message.push_str(&format!(" (through the proxy {proxy})")),
+                None => message.push_str(" (direct, no proxy)"),
+            }
             // A connection that was never made proves nothing was sent; anything later
             // (a timeout, a reset) may have reached the server.
             let retry = e.is_connect() || (resendable(&req.method) && (e.is_timeout() || e.is_request()));
@@ -428,19 +441,51 @@ async fn send_through(req: &Request<'_>, gate: Option<&dyn Gate>) -> Result<Resp
     send_with(req, req.ctx.token(), gate).await
 }
 
+/// The most rate-limit pauses one request of a gated run waits through before it fails.
+pub const MAX_RATE_LIMIT_RETRIES: u32 = 20;
+
+/// Waits until the attempt may be sent: the gate (a shared pause, a stopped run), then the
+/// points budget of the credential ([`crate::budget`]). Points taken while the gate started a
+/// pause are given back and the attempt waits at the gate again.
+async fn admit(req: &Request<'_>, key: Option<&budget::Key>, gate: Option<&dyn Gate>) -> Result<()> {
+    let points = budget::cost(&req.method);
+    loop {
+        if let Some(g) = gate {
+            g.before_attempt().await?;
+        }
+        let Some(key) = key else { return Ok(()) };
+        match budget::take(key, points, req.ctx.points_per_minute) {
+            Ok(()) if gate.is_some_and(|g| g.held()) => budget::refund(key, points),
+            Ok(()) => return Ok(()),
+            Err(wait) => {
+                if let Some(g) = gate {
+                    g.pacing(wait);
+                }
+                // Short sleeps: a pause or a stop of the run is seen at the gate soon.
+                tokio::time::sleep(wait.min(Duration::from_millis(250))).await;
+            }
+        }
+    }
+}
+
 /// Sends a request with `bearer` (if any) as `Authorization: Bearer …`, retrying transient
-/// failures; `req.auth` is not looked at. With a `gate`, every attempt first passes it and a
-/// rate-limit wait is the gate's shared pause.
+/// failures; `req.auth` is not looked at. Every attempt with a bearer first takes its points
+/// from the credential's budget ([`crate::budget`]). With a `gate`, every attempt first passes
+/// it, and a rate limit is the gate's shared pause: it does not use up `max_retries` and is not
+/// bounded by `max_retry_wait` but by the gate (which stops the run when GitHub asks for a
+/// longer wait than the run's budget).
 pub(crate) async fn send_with(
     req: &Request<'_>,
     bearer: Option<&SecretString>,
     gate: Option<&dyn Gate>,
 ) -> Result<Response> {
     let ctx = req.ctx;
+    let key = bearer.map(|b| budget::Key::new(ctx.api_base_uri.as_str(), b.expose_secret()));
     let mut n = 0u32;
+    let mut paused = 0u32;
     loop {
+        admit(req, key.as_ref(), gate).await?;
         if let Some(g) = gate {
-            g.before_attempt().await;
             g.sending();
         }
         let outcome = attempt(req, bearer, n).await;
@@ -452,41 +497,58 @@ pub(crate) async fn send_with(
         }
         match outcome {
             Attempt::Done(result) => return result,
-            Attempt::Retry(wait, err) => {
-                if n >= ctx.max_retries || wait > ctx.max_retry_wait {
-                    return Err(err);
+            Attempt::Retry(wait, err) => match gate {
+                Some(g) if err.api().is_some_and(|a| a.rate_limited) => {
+                    paused += 1;
+                    if paused > MAX_RATE_LIMIT_RETRIES {
+                        return Err(err);
+                    }
+                    g.pause(wait, &err)?;
                 }
-                n += 1;
-                match gate {
-                    Some(g) if err.api().is_some_and(|a| a.rate_limited) => g.pause(wait),
-                    _ => tokio::time::sleep(wait).await,
+                _ => {
+                    if n >= ctx.max_retries || wait > ctx.max_retry_wait {
+                        return Err(err);
+                    }
+                    n += 1;
+                    tokio::time::sleep(wait).await;
                 }
-            }
+            },
         }
     }
 }
 
-/// A gate every request of a pool passes before each attempt (see [`send_gated`]): it may hold
-/// the request back (a shared rate-limit pause, pacing), and it hears of every answer.
+/// A gate every request of a run passes before each attempt (see [`send_gated`]): it may hold
+/// the request back (a shared rate-limit pause, pacing) or refuse it (the run stopped), and it
+/// hears of every answer.
 pub trait Gate: Send + Sync {
-    /// Waits until the next attempt may be sent.
-    fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>;
+    /// Waits until the next attempt may be sent; an error when the run stopped (a rate limit
+    /// longer than its budget): the attempt is not sent.
+    fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>>;
+    /// Whether the run is paused right now (checked again after waiting for points).
+    fn held(&self) -> bool {
+        false
+    }
+    /// An attempt waits this long for points of the credential's budget.
+    fn pacing(&self, _wait: Duration) {}
     /// An attempt is about to be sent (after [`Gate::before_attempt`]).
     fn sending(&self) {}
     /// An attempt ended: the answer's headers when there was one.
     fn answered(&self, _headers: Option<&HeaderMap>) {}
-    /// GitHub asked every request to wait (a 429 or a secondary / primary rate limit): the
-    /// gate pauses the whole pool for `wait`, instead of each request waiting on its own.
-    fn pause(&self, wait: Duration);
+    /// GitHub asked every request to wait (a 429 or a secondary / primary rate limit, `err`):
+    /// the gate pauses the whole run for `wait`, instead of each request waiting on its own.
+    /// An error when the wait is longer than the run may wait: the run stops.
+    fn pause(&self, wait: Duration, err: &Error) -> Result<()>;
 }
 
 /// [`api`] for async callers on the runtime: the endpoint's URL, or `url` when given (a `Link`
-/// from a previous answer, already checked to be on the API's origin), sent through `gate`.
+/// from a previous answer, already checked to be on the API's origin), sent through `gate`,
+/// acting for `owner` (see [`Request::owner`]).
 pub async fn api_gated(
     ctx: &Context,
     endpoint: &Endpoint,
     args: &[&str],
     url: Option<String>,
+    owner: Option<&str>,
     gate: &dyn Gate,
 ) -> Result<Response> {
     let url = match url {
@@ -502,6 +564,7 @@ pub async fn api_gated(
             auth: true,
             ctx,
             api_version: endpoint.api_version,
+            owner: owner.map(str::to_string),
         },
         gate,
     )
@@ -537,6 +600,7 @@ pub fn api(
         auth: true,
         ctx,
         api_version: endpoint.api_version,
+        owner: None,
     }))
     .map_err(|e| with_permission(e, endpoint.permission))
 }
@@ -595,11 +659,13 @@ mod tests {
     struct CountingGate(AtomicUsize);
 
     impl Gate for CountingGate {
-        fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>> {
             self.0.fetch_add(1, Ordering::SeqCst);
-            Box::pin(async {})
+            Box::pin(async { Ok(()) })
         }
-        fn pause(&self, _wait: Duration) {}
+        fn pause(&self, _wait: Duration, _err: &Error) -> Result<()> {
+            Ok(())
+        }
     }
 
     #[test]
@@ -616,7 +682,7 @@ mod tests {
         .unwrap();
         let endpoint = &crate::endpoints::GET_ORG_TEMPLATE;
         let gate = CountingGate(AtomicUsize::new(0));
-        let gated = block_on(api_gated(&ctx, endpoint, &["octo-org"], None, &gate)).unwrap_err();
+        let gated = block_on(api_gated(&ctx, endpoint, &["octo-org"], None, None, &gate)).unwrap_err();
         let plain = api(&ctx, endpoint, &["octo-org"], None).unwrap_err();
         let expected = "No GitHub token for github.com. Pass -Context @{ HostName = 'github.com'; Token = <token> }, set GH_TOKEN or GITHUB_TOKEN, or run 'gh auth login --hostname github.com'.";
         for e in [&gated, &plain] {

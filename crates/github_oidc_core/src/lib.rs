@@ -12,6 +12,8 @@
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
 //! | [`fleet`] | every repository of an organization: inventory types (issue 8) |
 //! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
+//! | [`budget`] | GitHub's secondary limit: points per minute per token, shared by the process |
+//! | [`network`] | proxies, extra certificate authorities, cleartext refusal; a client per setting |
 //! | [`names`] | validation and percent-encoding of owner / repository / enterprise names |
 //! | [`discovery`] | OIDC discovery documents and JWKS, cached per issuer |
 //! | [`models`] | GitHub's request and response bodies as typed serde models |
@@ -25,6 +27,7 @@
 //! | [`verify`] | ID token verification against the keys of its issuer |
 
 pub mod app;
+pub mod budget;
 pub mod context;
 pub mod desired;
 pub mod discovery;
@@ -36,6 +39,7 @@ pub mod issuer;
 pub mod keys;
 pub mod models;
 pub mod names;
+pub mod network;
 pub mod preview;
 pub mod properties;
 pub mod schema;

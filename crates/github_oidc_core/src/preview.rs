@@ -75,10 +75,11 @@ fn own_keys(keys: Option<&[String]>) -> Option<&[String]> {
 }
 
 /// Whether a repository's template (`use_default`, its `include_claim_keys`) needs its
-/// organization's template to decide the keys: it opted in (`use_default: false`) without keys
-/// of its own.
-pub fn needs_org_template(use_default: Option<bool>, keys: Option<&[String]>) -> bool {
-    use_default == Some(false) && own_keys(keys).is_none()
+/// organization's template to decide the keys and where they come from: it opted in
+/// (`use_default: false`). Without keys of its own it follows the organization; with keys that
+/// are exactly the organization's it may follow it too (see [`decide_keys`]).
+pub fn needs_org_template(use_default: Option<bool>, _keys: Option<&[String]>) -> bool {
+    use_default == Some(false)
 }
 
 /// The keys GitHub applies to a repository and where they come from, the way GitHub decides:
@@ -87,12 +88,19 @@ pub fn needs_org_template(use_default: Option<bool>, keys: Option<&[String]>) ->
 /// template (`org`; the default when the organization never customised it, or when `org` is
 /// `None`: the owner is not an organization). The one rule behind [`effective_template`] and
 /// the fleet inventory.
+///
+/// GitHub's documentation does not say whether the GET of a repository that follows its
+/// organization (`use_default: false`) lists no keys or the organization's keys. Both answers
+/// are read the same way: `use_default: false` with exactly the organization's current keys
+/// (GitHub's default when the organization never customised its template) follows the
+/// organization; a Sync never pins those keys on the repository.
 pub fn decide_keys(
     use_default: Option<bool>,
     keys: Option<&[String]>,
     org: Option<&template::Template>,
 ) -> (Vec<String>, Source) {
     match (use_default, own_keys(keys)) {
+        (Some(false), Some(k)) if follows(k, org) => decide_keys(Some(false), None, org),
         (Some(false), Some(k)) | (None, Some(k)) => (k.to_vec(), Source::Repository),
         (Some(false), None) => match org {
             Some(org) if org.customized => match own_keys(org.include_claim_keys.as_deref()) {
@@ -102,6 +110,17 @@ pub fn decide_keys(
             _ => (default_keys(), Source::Default),
         },
         _ => (default_keys(), Source::Default),
+    }
+}
+
+/// Whether an opted-in repository's listed keys are exactly its organization's current keys
+/// (GitHub's default for an organization that never customised its template). `None` (the
+/// owner is not an organization): never.
+fn follows(keys: &[String], org: Option<&template::Template>) -> bool {
+    match org {
+        Some(o) if o.customized => own_keys(o.include_claim_keys.as_deref()).is_some_and(|ok| ok == keys),
+        Some(_) => keys == default_keys().as_slice(),
+        None => false,
     }
 }
 
@@ -116,9 +135,11 @@ pub fn effective_template(ctx: &Context, owner: &str, repo: &str) -> Result<Effe
             // The repository exists, so a missing "organization" is a user account: no org
             // template applies.
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                warnings.push(format!(
-                    "{owner} has no organization template (it is not an organization, or it is not visible): GitHub's default template applies."
-                ));
+                if own_keys(t.include_claim_keys.as_deref()).is_none() {
+                    warnings.push(format!(
+                        "{owner} has no organization template (it is not an organization, or it is not visible): GitHub's default template applies."
+                    ));
+                }
                 None
             }
             Err(e) => return Err(e),
