@@ -58,6 +58,8 @@ pub(crate) fn handle(shared: &std::sync::Arc<Shared>, method: &Method, path: &st
         ("DELETE", "/_fake/concurrency") => crate::fleet::concurrency(shared, true),
         ("PUT", "/_fake/ratelimit") => crate::fleet::set_rate_limit(shared, Some(body)),
         ("DELETE", "/_fake/ratelimit") => crate::fleet::set_rate_limit(shared, None),
+        (m @ ("GET" | "PUT" | "DELETE"), "/_fake/secondary") => crate::fleet::secondary(shared, m, body),
+        ("PUT", "/_fake/shapes") => crate::fleet::set_shapes(shared, body),
         ("POST", "/_fake/shutdown") => {
             shared.trigger_shutdown();
             empty(StatusCode::NO_CONTENT)

@@ -13,7 +13,7 @@ use axum::response::Response;
 use futures_util::stream::{self, StreamExt};
 
 use crate::conn::ConnCtl;
-use crate::http::{json_response, REST_DOCS};
+use crate::http::{error, json_response, REST_DOCS};
 use crate::routes;
 use crate::shared::{Fault, FaultKind, Shared, HUGE_BODY_DEFAULT};
 
@@ -179,18 +179,24 @@ pub(crate) async fn cut(fault: &Fault, resp: Response, ctl: Option<Arc<ConnCtl>>
     resp
 }
 
+/// GitHub's message for a secondary rate limit.
+const SECONDARY_LIMIT_MESSAGE: &str = "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID FAKE.";
+
+/// GitHub's 403 for a secondary rate limit, without `retry-after` (the points budget of
+/// `PUT /_fake/secondary`).
+pub(crate) fn secondary_limited() -> Response {
+    error(StatusCode::FORBIDDEN, SECONDARY_LIMIT_MESSAGE, RATE_LIMIT_DOCS)
+}
+
 fn status_response(fault: &Fault, status: StatusCode) -> Response {
     if let Some(body) = &fault.body {
         return with_body(status, Body::from(body.clone()), content_type_of(body));
     }
     let limited = status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::FORBIDDEN;
-    let (message, docs) = if limited && fault.retry_after.is_some()
+    let (message, docs) = if limited && (fault.retry_after.is_some() || fault.secondary)
         || status == StatusCode::TOO_MANY_REQUESTS && fault.ratelimit_reset_in.is_none()
     {
-        (
-            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID FAKE.".to_owned(),
-            RATE_LIMIT_DOCS,
-        )
+        (SECONDARY_LIMIT_MESSAGE.to_owned(), RATE_LIMIT_DOCS)
     } else if limited && fault.ratelimit_reset_in.is_some() {
         (
             "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID FAKE.".to_owned(),

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -31,6 +31,22 @@ pub(crate) struct FleetCtl {
     max_in_flight: AtomicU64,
     total: AtomicU64,
     rate: Mutex<Option<RateConfig>>,
+    points: Mutex<Option<PointsLimit>>,
+    /// `Link` URLs in GitHub's ID form (`/organizations/{id}/repos`, `/user/{id}/repos`).
+    pub(crate) link_ids: std::sync::atomic::AtomicBool,
+    /// An opted-in repository's GET lists its organization's keys (not none).
+    pub(crate) inherited_keys_listed: std::sync::atomic::AtomicBool,
+}
+
+/// GitHub's secondary limit on points per minute (`PUT /_fake/secondary`): GET 1, others 5.
+#[derive(Debug)]
+struct PointsLimit {
+    per_minute: u64,
+    window: std::collections::VecDeque<(std::time::Instant, u64)>,
+    total: u64,
+    refused: u64,
+    accepted: u64,
+    max_total: u64,
 }
 
 /// A configured rate limit (`PUT /_fake/ratelimit`).
@@ -73,6 +89,9 @@ impl FleetCtl {
         self.latency_ms.store(0, Ordering::SeqCst);
         *lock(&self.latency_prefix) = None;
         *lock(&self.rate) = None;
+        *lock(&self.points) = None;
+        self.link_ids.store(false, Ordering::SeqCst);
+        self.inherited_keys_listed.store(false, Ordering::SeqCst);
         self.max_in_flight
             .store(self.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
         self.total.store(0, Ordering::SeqCst);
@@ -98,6 +117,35 @@ impl FleetCtl {
         if matches {
             tokio::time::sleep(Duration::from_millis(ms)).await;
         }
+    }
+
+    /// Counts an API request's points against the secondary limit, when one is configured:
+    /// `true` when the request is over it (refused, and not counted).
+    pub(crate) fn over_points(&self, method: &str) -> bool {
+        let mut points = lock(&self.points);
+        let Some(p) = points.as_mut() else { return false };
+        let now = std::time::Instant::now();
+        while let Some(&(at, n)) = p.window.front() {
+            if now.duration_since(at) < Duration::from_secs(60) {
+                break;
+            }
+            p.window.pop_front();
+            p.total -= n;
+        }
+        let cost = if method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD") {
+            1
+        } else {
+            5
+        };
+        if p.total + cost > p.per_minute {
+            p.refused += 1;
+            return true;
+        }
+        p.window.push_back((now, cost));
+        p.total += cost;
+        p.accepted += 1;
+        p.max_total = p.max_total.max(p.total);
+        false
     }
 
     /// `(limit, remaining, used, reset)` for one API request, and whether it is over the limit
@@ -280,6 +328,69 @@ pub(crate) fn concurrency(shared: &Shared, reset: bool) -> Response {
     )
 }
 
+/// `PUT /_fake/secondary` `{"points_per_minute": 900}`: refuse every API request that would
+/// bring the points of the last 60 seconds over the budget (GET/HEAD 1, others 5) with GitHub's
+/// secondary-limit 403 (no `retry-after`); `DELETE` turns it off. `GET` answers
+/// `{"points_per_minute", "accepted", "refused", "max_points_in_window"}`.
+pub(crate) fn secondary(shared: &Shared, method: &str, body: &[u8]) -> Response {
+    let mut points = lock(&shared.fleet.points);
+    match method {
+        "PUT" => {
+            #[derive(Deserialize)]
+            struct Def {
+                points_per_minute: u64,
+            }
+            let Ok(d) = serde_json::from_slice::<Def>(body) else {
+                return error(StatusCode::BAD_REQUEST, "expected {\"points_per_minute\": N}", REST_DOCS);
+            };
+            *points = Some(PointsLimit {
+                per_minute: d.points_per_minute,
+                window: Default::default(),
+                total: 0,
+                refused: 0,
+                accepted: 0,
+                max_total: 0,
+            });
+            StatusCode::NO_CONTENT.into_response()
+        }
+        "DELETE" => {
+            *points = None;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        _ => match points.as_ref() {
+            Some(p) => json_response(
+                StatusCode::OK,
+                &json!({"points_per_minute": p.per_minute, "accepted": p.accepted, "refused": p.refused, "max_points_in_window": p.max_total}),
+            ),
+            None => json_response(StatusCode::OK, &json!({"points_per_minute": null})),
+        },
+    }
+}
+
+/// `PUT /_fake/shapes` `{"link_ids": true, "inherited_keys_listed": true}`: answers in the
+/// other forms GitHub may use. `link_ids`: listing `Link` URLs name the owner by ID
+/// (`/organizations/{id}/repos`, `/user/{id}/repos`), as github.com does. `inherited_keys_listed`:
+/// the GET of a repository that follows its organization (`use_default: false`, no keys of its
+/// own) lists the organization's keys (GitHub's default when it never customised them).
+pub(crate) fn set_shapes(shared: &Shared, body: &[u8]) -> Response {
+    #[derive(Deserialize)]
+    struct Def {
+        #[serde(default)]
+        link_ids: bool,
+        #[serde(default)]
+        inherited_keys_listed: bool,
+    }
+    let Ok(d) = serde_json::from_slice::<Def>(body) else {
+        return error(StatusCode::BAD_REQUEST, "expected {\"link_ids\": bool, \"inherited_keys_listed\": bool}", REST_DOCS);
+    };
+    shared.fleet.link_ids.store(d.link_ids, Ordering::SeqCst);
+    shared
+        .fleet
+        .inherited_keys_listed
+        .store(d.inherited_keys_listed, Ordering::SeqCst);
+    StatusCode::NO_CONTENT.into_response()
+}
+
 /// `PUT /_fake/ratelimit` `{"limit": 100, "reset_in": 60, "enforce": true}`: a fresh window
 /// (`used` 0) of `limit` requests that resets every `reset_in` seconds; with `enforce`, a request
 /// over the limit gets GitHub's 403 primary rate limit. `DELETE` restores the default (5000, no
@@ -394,6 +505,10 @@ pub(crate) enum Listing<'a> {
     Org(&'a str),
     /// `/users/{user}/repos`
     User(&'a str),
+    /// `/organizations/{id}/repos` (GitHub's `Link` form)
+    OrgId(u64),
+    /// `/user/{id}/repos` (GitHub's `Link` form)
+    UserId(u64),
     /// `/installation/repositories`
     Installation,
 }
@@ -407,6 +522,22 @@ pub(crate) fn list(
     which: Listing<'_>,
 ) -> Response {
     let state = shared.state();
+    // The ID forms name the same listings.
+    let by_id;
+    let which = match which {
+        Listing::OrgId(id) | Listing::UserId(id) => {
+            let Some(login) = state.owner_by_id(id) else {
+                return not_found();
+            };
+            by_id = login;
+            if matches!(which, Listing::OrgId(_)) {
+                Listing::Org(&by_id)
+            } else {
+                Listing::User(&by_id)
+            }
+        }
+        other => other,
+    };
     let repos: Vec<&Repo> = match &which {
         Listing::Org(org) => {
             if state.org(org).is_none() {
@@ -430,6 +561,20 @@ pub(crate) fn list(
             repos
         }
         Listing::Installation => state.repos.iter().collect(),
+        Listing::OrgId(_) | Listing::UserId(_) => unreachable!("resolved above"),
+    };
+    // github.com writes next links with the owner's ID, not its name.
+    let id_path;
+    let api_path = match (&which, shared.fleet.link_ids.load(Ordering::SeqCst)) {
+        (Listing::Org(org), true) => {
+            id_path = format!("/organizations/{}/repos", state.org(org).map_or(0, |o| o.id));
+            id_path.as_str()
+        }
+        (Listing::User(_), true) => {
+            id_path = format!("/user/{}/repos", repos.first().map_or(0, |r| state.owner_id(r)));
+            id_path.as_str()
+        }
+        _ => api_path,
     };
     let (page, per_page) = paging(query);
     let total = repos.len() as u64;

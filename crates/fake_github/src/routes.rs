@@ -60,6 +60,9 @@ pub(crate) fn handle(
     if let Some((limit, _, _, reset, true)) = configured {
         return crate::fleet::rate_limited(reset, limit);
     }
+    if shared.fleet.over_points(method.as_str()) {
+        return crate::faults::secondary_limited();
+    }
     let mut resp = handle_checked(
         shared, method, headers, version, permission, api_path, query, body,
     );
@@ -129,6 +132,8 @@ fn route(path: &str) -> Option<Route<'_>> {
             Some(Route::Listing(crate::fleet::Listing::User(user)))
         }
         ["installation", "repositories"] => Some(Route::Listing(crate::fleet::Listing::Installation)),
+        ["organizations", id, "repos"] => id.parse().ok().map(|id| Route::Listing(crate::fleet::Listing::OrgId(id))),
+        ["user", id, "repos"] => id.parse().ok().map(|id| Route::Listing(crate::fleet::Listing::UserId(id))),
         ["enterprises", ent, "actions", "oidc", "customization", "issuer"] if !ent.is_empty() => {
             Some(Route::EnterpriseIssuer(ent))
         }
@@ -353,6 +358,17 @@ fn get_repo(shared: &Shared, owner: &str, repo: &str) -> Response {
     body.insert("use_default".into(), Value::Bool(repo.use_default));
     if !repo.use_default {
         if let Some(keys) = &repo.include_claim_keys {
+            body.insert("include_claim_keys".into(), json!(keys));
+        } else if shared
+            .fleet
+            .inherited_keys_listed
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            // The other answer GitHub's documentation allows: the organization's keys.
+            let keys = state
+                .org(&repo.owner)
+                .and_then(|o| o.template.clone())
+                .unwrap_or_else(|| vec!["repo".to_string(), "context".to_string()]);
             body.insert("include_claim_keys".into(), json!(keys));
         }
     }

@@ -135,6 +135,14 @@ pub struct Fault {
     pub chunked: bool,
     /// [`FaultKind::Redirect`]: the `Location` to send (default: the second listener).
     pub location: Option<String>,
+    /// A 403/429 with GitHub's secondary-limit message even without `retry-after`.
+    pub secondary: bool,
+    /// Answers every matching request for this many milliseconds from its first match
+    /// (`times` is then not counted down).
+    pub for_ms: Option<u64>,
+    /// When a `for_ms` fault ends (set at its first match).
+    #[serde(skip)]
+    pub active_until: Option<std::time::Instant>,
 }
 
 /// The JSON form of [`Fault`]: every field optional.
@@ -166,6 +174,10 @@ struct FaultDef {
     chunked: bool,
     #[serde(default)]
     location: Option<String>,
+    #[serde(default)]
+    secondary: bool,
+    #[serde(default)]
+    for_ms: Option<u64>,
 }
 
 impl From<FaultDef> for Fault {
@@ -184,6 +196,9 @@ impl From<FaultDef> for Fault {
             size: d.size,
             chunked: d.chunked,
             location: d.location,
+            secondary: d.secondary,
+            for_ms: d.for_ms,
+            active_until: None,
         }
     }
 }
@@ -205,6 +220,9 @@ impl Fault {
             size: None,
             chunked: false,
             location: None,
+            secondary: false,
+            for_ms: None,
+            active_until: None,
         }
     }
 
@@ -318,6 +336,18 @@ impl Fault {
         self
     }
 
+    /// A 403/429 with GitHub's secondary-limit message, also without `retry-after`.
+    pub fn secondary(mut self) -> Self {
+        self.secondary = true;
+        self
+    }
+
+    /// Answers every matching request for `ms` milliseconds from its first match.
+    pub fn for_ms(mut self, ms: u64) -> Self {
+        self.for_ms = Some(ms);
+        self
+    }
+
     /// [`FaultKind::Huge`] without `Content-Length`.
     pub fn chunked(mut self) -> Self {
         self.chunked = true;
@@ -422,7 +452,15 @@ impl Shared {
     /// Takes (and consumes one use of) the first fault matching the request.
     pub(crate) fn take_fault(&self, method: &str, path: &str, api_path: &str) -> Option<Fault> {
         let mut faults = lock(&self.faults);
+        let now = std::time::Instant::now();
+        // A timed fault whose time is up is gone.
+        faults.retain(|f| f.active_until.is_none_or(|u| now < u));
         let idx = faults.iter().position(|f| f.matches(method, path, api_path))?;
+        if let Some(ms) = faults[idx].for_ms {
+            let f = &mut faults[idx];
+            f.active_until.get_or_insert(now + std::time::Duration::from_millis(ms));
+            return Some(f.clone());
+        }
         let fault = faults[idx].clone();
         faults[idx].times -= 1;
         if faults[idx].times == 0 {

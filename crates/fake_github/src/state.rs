@@ -260,6 +260,22 @@ impl State {
             .map(String::as_str)
     }
 
+    /// A repository's owner ID: its own override, else its organization's (0 if none).
+    pub fn owner_id(&self, repo: &Repo) -> u64 {
+        repo.owner_id
+            .or_else(|| self.org(&repo.owner).map(|o| o.id))
+            .unwrap_or(0)
+    }
+
+    /// The login of the account with this ID (an organization, or the owner of a repository).
+    pub fn owner_by_id(&self, id: u64) -> Option<String> {
+        self.orgs
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.login.clone())
+            .or_else(|| self.repos.iter().find(|r| self.owner_id(r) == id).map(|r| r.owner.clone()))
+    }
+
     /// Effective `use_immutable_subject` of a repo: repo flag, else org flag, else `false`.
     pub fn effective_use_immutable_subject(&self, repo: &Repo) -> bool {
         repo.use_immutable_subject
