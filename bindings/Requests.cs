@@ -187,6 +187,30 @@ namespace GitHubOidc.Native
         /// <summary>Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.</summary>
         [JsonPropertyName("max_retry_wait_sec")]
         public double? MaxRetryWaitSec { get; set; }
+
+        /// <summary>Points per minute per token on this host (GET 1, other methods 5; default 900, GitHub's secondary limit); `0` turns pacing off.</summary>
+        [JsonPropertyName("points_per_minute")]
+        public long? PointsPerMinute { get; set; }
+
+        /// <summary>The proxy for every request (`http://HOST:PORT`), instead of `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`.</summary>
+        [JsonPropertyName("proxy")]
+        public string? Proxy { get; set; }
+
+        /// <summary>Hosts that bypass the proxy (comma-separated, as `NO_PROXY`), instead of `NO_PROXY`.</summary>
+        [JsonPropertyName("no_proxy")]
+        public string? NoProxy { get; set; }
+
+        /// <summary>A PEM file, or a folder of PEM files, of certificate authorities to trust besides the system's, instead of `SSL_CERT_FILE` / `SSL_CERT_DIR`.</summary>
+        [JsonPropertyName("ca_certificate_path")]
+        public string? CaCertificatePath { get; set; }
+
+        /// <summary>Allow `http://` API and issuer URLs on hosts other than this machine (tokens then travel unencrypted; every call warns).</summary>
+        [JsonPropertyName("allow_insecure_http")]
+        public bool? AllowInsecureHttp { get; set; }
+
+        /// <summary>The network variables (`HTTPS_PROXY`, `NO_PROXY`, `SSL_CERT_FILE`, … as the context description's `network_variables` names them) as the caller sees them; absent = this process's environment.</summary>
+        [JsonPropertyName("environment")]
+        public System.Collections.Generic.Dictionary<string, string?>? Environment { get; set; }
     }
 
     /// <summary>`ghoidc_context`: resolve a context without any request. Sent to ghoidc_context.</summary>
@@ -329,6 +353,10 @@ namespace GitHubOidc.Native
         /// <summary>Requests in flight at most (default 8, at most 32).</summary>
         [JsonPropertyName("throttle_limit")]
         public long? ThrottleLimit { get; set; }
+
+        /// <summary>The longest the run waits when GitHub rate-limits it, in seconds (default 300). A longer wait (a primary limit that resets in an hour) stops the run at once: every repository not yet read is a failure that names the reset.</summary>
+        [JsonPropertyName("max_rate_limit_wait_sec")]
+        public long? MaxRateLimitWaitSec { get; set; }
     }
 
     /// <summary>`ghoidc_list_property_claims`: custom-property inclusions of an organization or enterprise. Sent to ghoidc_list_property_claims.</summary>

@@ -19,7 +19,9 @@ BeforeAll {
         $generate = @{
             org = 'fleet-org'; id = 4242; count = 150; seed = 8
             own_template_every = 7; opted_in_every = 5; flag_every = 11; archived_every = 13
-            template = @('repo', 'context', 'job_workflow_ref'); use_immutable_subject = $false
+            # Not the generated own keys (repo, context, job_workflow_ref): keys equal to the
+            # organization's are read as following it.
+            template = @('repository_owner_id', 'context', 'job_workflow_ref'); use_immutable_subject = $false
         } | ConvertTo-Json
         $answer = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/orgs" -Method Post -Body $generate -ContentType 'application/json'
         Clear-FakeRequests -Fake $script:fake
@@ -64,7 +66,7 @@ Describe 'Desired state' {
         $doc = Read-Json $script:json
         $doc['$schema'] | Should -Match 'GitHubOidc\.DesiredState\.schema\.json$'
         $doc.Owner | Should -Be 'fleet-org'
-        $doc.Organization.IncludeClaimKeys | Should -Be @('repo', 'context', 'job_workflow_ref')
+        $doc.Organization.IncludeClaimKeys | Should -Be @('repository_owner_id', 'context', 'job_workflow_ref')
         $doc.Organization.UseImmutableSubject | Should -BeFalse
         # Not archived and not on GitHub's default: own keys, the org template, or the flag set.
         $expected = @(for ($i = 0; $i -lt $script:names.Count; $i++) {
@@ -112,7 +114,7 @@ Describe 'Desired state' {
         $expectedRows = @(
             "$plain|Source|Default|Organization|Update"
             "$follows|Source|Organization|Repository|Update"
-            "$follows|IncludeClaimKeys|repo,context,job_workflow_ref|repo,environment|Update"
+            "$follows|IncludeClaimKeys|repository_owner_id,context,job_workflow_ref|repo,environment|Update"
             "$own|UseImmutableSubject|False|True|OptIn"
         )
         @($rows[1..($rows.Count - 1)] | Sort-Object) | Should -Be @($expectedRows | Sort-Object)
@@ -134,7 +136,7 @@ Describe 'Desired state' {
         $puts = Get-Put
         $puts.Count | Should -Be 4
         $puts[0].path | Should -Be '/orgs/fleet-org/actions/oidc/customization/sub'
-        $puts[0].body.include_claim_keys | Should -Be @('repo', 'context', 'job_workflow_ref') -Because 'the keys the file kept are sent again'
+        $puts[0].body.include_claim_keys | Should -Be @('repository_owner_id', 'context', 'job_workflow_ref') -Because 'the keys the file kept are sent again'
         $puts[0].body.use_immutable_subject | Should -BeTrue
         $expectedPaths = @(foreach ($name in $own, $plain, $follows) { "/repos/fleet-org/$name/actions/oidc/customization/sub" })
         @($puts[1..3].path | Sort-Object) | Should -Be @($expectedPaths | Sort-Object)

@@ -32,7 +32,12 @@ function Get-GitHubOidcConfigurationPlan {
 
         # The progress activity.
         [Parameter()]
-        [string] $Activity = 'Comparing OIDC settings'
+        [string] $Activity = 'Comparing OIDC settings',
+
+        # The calling command's -MaxRateLimitWait, when given.
+        [Parameter()]
+        [AllowNull()]
+        [object] $MaxRateLimitWait
     )
 
     $options = [GitHubOidc.Native.InventoryOptions]@{ Owner = $File.Owner; IncludeArchived = $IncludeArchived.IsPresent }
@@ -41,7 +46,8 @@ function Get-GitHubOidcConfigurationPlan {
         Document        = $File.Document
         IncludeArchived = $IncludeArchived.IsPresent
     }
-    $plan = Invoke-GitHubOidcInventory -Options $options -State $State -Cmdlet $Cmdlet -Activity $Activity -Then $request -ThenTarget $File.Path
+    $plan = Invoke-GitHubOidcInventory -Options $options -State $State -Cmdlet $Cmdlet -Activity $Activity -Then $request -ThenTarget $File.Path `
+        -MaxRateLimitWait $MaxRateLimitWait
     foreach ($warning in @($plan['warnings'])) {
         if ($warning) { Write-Warning $warning }
     }

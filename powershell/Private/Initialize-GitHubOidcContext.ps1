@@ -57,6 +57,7 @@ function Initialize-GitHubOidcContext {
         if ($VerbosePreference -ne 'SilentlyContinue') {
             Write-Verbose $cache.Verbose
         }
+        foreach ($warning in $cache.Warnings) { Write-Warning $warning }
         return $cache.State
     }
 
@@ -73,7 +74,18 @@ function Initialize-GitHubOidcContext {
         if ($resolved -is [System.Management.Automation.ErrorRecord]) {
             return $resolved
         }
+        # Proxy and certificate variables as this session sees them ($env: changes never reach the
+        # native library's environment on Linux and macOS); Rust names them (network_variables).
+        $resolved.Environment = Get-GitHubOidcNetworkEnvironment -Name $script:GitHubOidcNetworkVariables
         $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
+        if ($info -isnot [System.Exception] -and $null -eq $script:GitHubOidcNetworkVariables) {
+            # The first command of the session learns the names, then asks again with them.
+            $script:GitHubOidcNetworkVariables = [string[]]@($info['network_variables'])
+            $resolved.Environment = Get-GitHubOidcNetworkEnvironment -Name $script:GitHubOidcNetworkVariables
+            if ($resolved.Environment.Count) {
+                $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
+            }
+        }
         if ($info -is [System.Exception]) {
             # Not the context's text as the target: a host name that is really a token must not be echoed.
             return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token
@@ -101,10 +113,14 @@ function Initialize-GitHubOidcContext {
         } else {
             ''
         }
-        $verbose = "GitHubOidc: $hostName, API $($info['api_base_uri']), issuer $($info['issuer_uri'])$source."
+        $proxy = if ($info['proxy']) { ", proxy $($info['proxy'])" } else { '' }
+        $verbose = "GitHubOidc: $hostName, API $($info['api_base_uri']), issuer $($info['issuer_uri'])$proxy$source."
         if ($VerbosePreference -ne 'SilentlyContinue') {
             Write-Verbose $verbose
         }
+        # An http:// URL allowed with AllowInsecureHttp: said on every call.
+        $warnings = [string[]]@($info['warnings'] | Where-Object { $_ })
+        foreach ($warning in $warnings) { Write-Warning $warning }
         $resolution = [pscustomobject]@{
             Context = $resolved
             Info    = $info
@@ -115,10 +131,10 @@ function Initialize-GitHubOidcContext {
         # file path (resolved against the current location).
         $credential = [bool]($app -or $resolved.Token)
         if (-not $resolved.PrivateKeyPath -and ($NoToken -or $app -or ($resolved.Token -and $resolved.TokenSource -ne 'gh'))) {
-            $variables = [string[]]@(@('GH_HOST') + @($info['token_variables']))
+            $variables = [string[]]@(@('GH_HOST') + @($info['token_variables']) + @($info['network_variables']))
             $snapshot = [GitHubOidc.Native.ContextSnapshot]::Take($Context, [bool]$NoToken, $variables)
             $script:GitHubOidcContextCache = if ($snapshot) {
-                [pscustomobject]@{ Snapshot = $snapshot; State = $resolution; Verbose = $verbose; HasCredential = $credential }
+                [pscustomobject]@{ Snapshot = $snapshot; State = $resolution; Verbose = $verbose; HasCredential = $credential; Warnings = $warnings }
             }
         }
         $resolution

@@ -40,6 +40,11 @@ function Invoke-GitHubOidcInventory {
         [Parameter(Mandatory)]
         [string] $Activity,
 
+        # The calling command's -MaxRateLimitWait (a TimeSpan or seconds), when it was given.
+        [Parameter()]
+        [AllowNull()]
+        [object] $MaxRateLimitWait,
+
         # Write each repository's state as it arrives.
         [Parameter(Mandatory, ParameterSetName = 'Stream')]
         [switch] $Stream,
@@ -55,6 +60,11 @@ function Invoke-GitHubOidcInventory {
 
     $owner = $Options.Owner
     $terminating = -not $Stream
+    if ($null -ne $MaxRateLimitWait) {
+        $wait = ConvertTo-GitHubOidcTimeSpan -Value $MaxRateLimitWait -Name MaxRateLimitWait -Cmdlet $Cmdlet
+        # Out-of-range values go to Rust as they are (whole seconds), so Rust refuses them.
+        $Options.MaxRateLimitWaitSec = [uint32] [math]::Min([uint32]::MaxValue, [math]::Ceiling($wait.TotalSeconds))
+    }
     Write-Verbose "GitHubOidc: inventory of [$owner] on $($State.Target)."
     $start = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetStartRequest]@{ Context = $State.Context; Options = $Options }) `
         -Cmdlet $Cmdlet -TargetObject $owner -Terminating
@@ -99,9 +109,14 @@ function Invoke-GitHubOidcInventory {
             $status = if ($null -ne $total) { "$done of $total repositories" } else { "$done of $($progress['listed'])+ repositories (listing)" }
             if ($progress['failed']) { $status += ", $($progress['failed']) failed" }
             if ($rate -and $null -ne $rate['remaining']) { $status += "; rate limit: $($rate['remaining']) left" }
-            if ($rate -and $rate['paused_until']) {
+            if ($rate -and $rate['stopped']) {
+                $status += '; stopped: GitHub asks to wait longer than -MaxRateLimitWait'
+            } elseif ($rate -and $rate['paused_until']) {
                 $until = [DateTimeOffset]::FromUnixTimeMilliseconds([long] $rate['paused_until']).LocalDateTime
-                $status += ", paused until $($until.ToString('T'))"
+                $status = "Rate limited by GitHub; resuming at $($until.ToString('HH:mm:ss')) ($status)"
+            } elseif ($rate -and $rate['paced_until']) {
+                $until = [DateTimeOffset]::FromUnixTimeMilliseconds([long] $rate['paced_until']).LocalDateTime
+                $status += "; keeping under GitHub's points per minute, next request at $($until.ToString('HH:mm:ss'))"
             } elseif ($rate -and $rate['spacing_ms']) {
                 $status += ", one request every $($rate['spacing_ms']) ms"
             }

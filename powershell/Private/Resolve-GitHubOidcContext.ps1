@@ -6,7 +6,8 @@ function Resolve-GitHubOidcContext {
         .DESCRIPTION
         Accepts nothing (GH_HOST, else github.com), a host name string, a GitHubOidcContext, or any
         object or hashtable with some of HostName, ApiBaseUri, IssuerUri, Token (string or
-        SecureString), TimeoutSec, MaxRetries and MaxRetryWaitSec. PSModule/GitHub context objects
+        SecureString), TimeoutSec, MaxRetries, MaxRetryWaitSec, PointsPerMinute, Proxy, NoProxy,
+        CaCertificatePath (made absolute here) and AllowInsecureHttp. PSModule/GitHub context objects
         carry HostName, ApiBaseUri and Token and work as they are.
 
         A GitHub App instead of a token: ClientId (or AppId), PrivateKey (PEM text or a
@@ -54,7 +55,8 @@ function Resolve-GitHubOidcContext {
         $result.HostName = $value.Trim()
     } elseif ($value -is [GitHubOidc.Native.GitHubOidcContext]) {
         foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri', 'Token', 'TokenSource', 'TimeoutSec', 'MaxRetries', 'MaxRetryWaitSec',
-            'ClientId', 'AppId', 'PrivateKey', 'PrivateKeySecret', 'PrivateKeyPath', 'InstallationId') {
+            'ClientId', 'AppId', 'PrivateKey', 'PrivateKeySecret', 'PrivateKeyPath', 'InstallationId',
+            'PointsPerMinute', 'Proxy', 'NoProxy', 'CaCertificatePath', 'AllowInsecureHttp') {
             $result.$name = $value.$name
         }
     } else {
@@ -62,9 +64,10 @@ function Resolve-GitHubOidcContext {
         # properties live on the wrapper, not on the base object).
         $source = if ($value -is [System.Collections.IDictionary]) { $value } else { $Context }
         $names = 'HostName', 'ApiBaseUri', 'IssuerUri', 'TimeoutSec', 'MaxRetryWaitSec', 'MaxRetries', 'Token',
-        'ClientId', 'AppId', 'PrivateKey', 'PrivateKeyPath', 'InstallationId'
+        'ClientId', 'AppId', 'PrivateKey', 'PrivateKeyPath', 'InstallationId',
+        'PointsPerMinute', 'Proxy', 'NoProxy', 'CaCertificatePath', 'AllowInsecureHttp'
         $members = Get-GitHubOidcContextMember -InputObject $source -Name $names
-        foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri') {
+        foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri', 'Proxy', 'NoProxy') {
             $item = $members[$name]
             if ($null -ne $item -and "$item" -ne '') {
                 $result.$name = "$item"
@@ -80,13 +83,27 @@ function Resolve-GitHubOidcContext {
                 $result.$name = $number
             }
         }
-        $item = $members['MaxRetries']
-        if ($null -ne $item -and "$item" -ne '') {
-            $number = $item -as [int]
-            if ($null -eq $number) {
-                return Get-GitHubOidcContextError "The context's MaxRetries must be a whole number."
+        foreach ($name in 'MaxRetries', 'PointsPerMinute') {
+            $item = $members[$name]
+            if ($null -ne $item -and "$item" -ne '') {
+                $number = $item -as [int]
+                if ($null -eq $number) {
+                    return Get-GitHubOidcContextError "The context's $name must be a whole number."
+                }
+                $result.$name = $number
             }
-            $result.MaxRetries = $number
+        }
+        $item = $members['AllowInsecureHttp']
+        if ($null -ne $item -and "$item" -ne '') {
+            if ($item -isnot [bool] -and $item -isnot [System.Management.Automation.SwitchParameter]) {
+                return Get-GitHubOidcContextError "The context's AllowInsecureHttp must be `$true or `$false."
+            }
+            $result.AllowInsecureHttp = [bool] $item
+        }
+        $item = $members['CaCertificatePath']
+        if ($null -ne $item -and "$item" -ne '') {
+            # The native library does not know PowerShell's current location: pass a full path.
+            $result.CaCertificatePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath("$item")
         }
 
         $token = $members['Token']

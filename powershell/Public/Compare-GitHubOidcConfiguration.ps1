@@ -25,6 +25,12 @@ function Compare-GitHubOidcConfiguration {
         .PARAMETER IncludeArchived
         Compare archived repositories too.
 
+        .PARAMETER MaxRateLimitWait
+        The longest the run waits when GitHub rate-limits it: a TimeSpan or seconds (default 5
+        minutes). While GitHub's limit holds, the whole run pauses and sends nothing; a longer
+        wait (a primary limit that resets in an hour) stops the run at once, and every
+        repository not yet read is a GitHubOidc.RateLimited error that names the reset time.
+
         .PARAMETER Context
         Where to connect and with which token. Omitted: GH_HOST if set, else github.com. A string
         is a host name. An object or hashtable may carry HostName, ApiBaseUri, IssuerUri, Token
@@ -69,6 +75,10 @@ function Compare-GitHubOidcConfiguration {
         [Parameter()]
         [switch] $IncludeArchived,
 
+        # The longest the run waits for GitHub's rate limits: a TimeSpan or seconds (default 5 minutes).
+        [Parameter()]
+        [object] $MaxRateLimitWait,
+
         # Where to connect and with which token: a host name, or an object with HostName, ApiBaseUri, Token, ...
         [Parameter()]
         [object] $Context
@@ -81,7 +91,7 @@ function Compare-GitHubOidcConfiguration {
     end {
         $file = Read-GitHubOidcConfigurationFile -Path $Path -Cmdlet $PSCmdlet
         $plan = Get-GitHubOidcConfigurationPlan -File $file -IncludeArchived:$IncludeArchived -State $state -Cmdlet $PSCmdlet `
-            -Activity 'Comparing OIDC settings'
+            -Activity 'Comparing OIDC settings' -MaxRateLimitWait $MaxRateLimitWait
         foreach ($difference in @($plan['differences'])) {
             ConvertTo-GitHubOidcConfigurationDifference -Answer $difference
         }

@@ -42,6 +42,12 @@ function Export-GitHubOidcConfiguration {
         .PARAMETER PassThru
         Return the written file.
 
+        .PARAMETER MaxRateLimitWait
+        The longest the run waits when GitHub rate-limits it: a TimeSpan or seconds (default 5
+        minutes). While GitHub's limit holds, the whole run pauses and sends nothing; a longer
+        wait (a primary limit that resets in an hour) stops the run at once, and every
+        repository not yet read is a GitHubOidc.RateLimited error that names the reset time.
+
         .PARAMETER Context
         Where to connect and with which token. Omitted: GH_HOST if set, else github.com. A string
         is a host name. An object or hashtable may carry HostName, ApiBaseUri, IssuerUri, Token
@@ -100,6 +106,10 @@ function Export-GitHubOidcConfiguration {
         [Parameter()]
         [switch] $PassThru,
 
+        # The longest the run waits for GitHub's rate limits: a TimeSpan or seconds (default 5 minutes).
+        [Parameter()]
+        [object] $MaxRateLimitWait,
+
         # Where to connect and with which token: a host name, or an object with HostName, ApiBaseUri, Token, ...
         [Parameter()]
         [object] $Context
@@ -119,7 +129,7 @@ function Export-GitHubOidcConfiguration {
         $options = [GitHubOidc.Native.InventoryOptions]@{ Owner = $Owner; IncludeArchived = $IncludeArchived.IsPresent }
         $request = [GitHubOidc.Native.ConfigExportRequest]@{ IncludeArchived = $IncludeArchived.IsPresent; Format = $format }
         $answer = Invoke-GitHubOidcInventory -Options $options -State $state -Cmdlet $PSCmdlet -Activity 'Exporting OIDC settings' `
-            -Then $request -ThenTarget $Owner
+            -Then $request -ThenTarget $Owner -MaxRateLimitWait $MaxRateLimitWait
         if ($PSCmdlet.ShouldProcess($file, "Write the desired state of $Owner ($($answer['repositories']) repositories)")) {
             [System.IO.File]::WriteAllText($file, $answer['text'], [System.Text.UTF8Encoding]::new($false))
             Write-Verbose "GitHubOidc: wrote $file ($($answer['repositories']) repository entries)."

@@ -25,10 +25,17 @@ function Get-GitHubOidcRepository {
         listed). A -Repository name without wildcards that matches no repository is a
         GitHubOidc.NotFound error. Archived repositories are skipped unless -IncludeArchived, or named exactly in -Repository.
 
-        Rate limits: when GitHub answers 429 or a secondary rate limit, the whole run pauses
-        until the time GitHub names, then goes on; when x-ratelimit-remaining runs low, requests
-        are spaced so the budget lasts until the reset. Write-Progress shows the repositories
-        done and the rate-limit state. Ctrl+C stops the run at once: no request is sent after it.
+        Rate limits: requests keep under GitHub's secondary limit of 900 points a minute per
+        token (a GET costs 1 point, a write 5; shared by every command of the session that uses
+        the token; the context's PointsPerMinute changes it, 0 turns it off). When GitHub still
+        answers 429 or a secondary rate limit, the whole run pauses, sending nothing, for the
+        retry-after GitHub names (one minute when it names none), then reads the refused
+        repositories again; when x-ratelimit-remaining runs low, requests are spaced so the
+        budget lasts until the reset. A wait longer than -MaxRateLimitWait (default 5 minutes)
+        stops the run at once: every repository not yet read is a GitHubOidc.RateLimited error
+        naming the reset. Write-Progress shows the repositories done and the rate-limit state
+        ("Rate limited by GitHub; resuming at 14:03:10"). Ctrl+C stops the run within a second,
+        also during a pause: no request is sent after it.
 
         .PARAMETER Owner
         The organization (or user) whose repositories to inventory. Aliases: Organization, User, Org.
@@ -41,6 +48,12 @@ function Get-GitHubOidcRepository {
 
         .PARAMETER ThrottleLimit
         Requests in flight at most: 1 to 32 (default 8).
+
+        .PARAMETER MaxRateLimitWait
+        The longest the run waits when GitHub rate-limits it: a TimeSpan or seconds (default 5
+        minutes). While GitHub's limit holds, the whole run pauses and sends nothing; a longer
+        wait (a primary limit that resets in an hour) stops the run at once, and every
+        repository not yet read is a GitHubOidc.RateLimited error that names the reset time.
 
         .PARAMETER Context
         Where to connect and with which token (see Get-GitHubOidcSubjectClaim). Omitted: GH_HOST
@@ -110,6 +123,10 @@ function Get-GitHubOidcRepository {
         [Parameter()]
         [int] $ThrottleLimit,
 
+        # The longest the run waits for GitHub's rate limits: a TimeSpan or seconds (default 5 minutes).
+        [Parameter()]
+        [object] $MaxRateLimitWait,
+
         # Where to connect and with which token: a host name, or an object with HostName, ApiBaseUri, Token, ...
         [Parameter()]
         [object] $Context
@@ -130,6 +147,7 @@ function Get-GitHubOidcRepository {
             $options.ThrottleLimit = [uint32] [math]::Max(0, $ThrottleLimit)
         }
         # Streams each state as it arrives; the job is closed in a finally block (Ctrl+C cancels it).
-        Invoke-GitHubOidcInventory -Options $options -State $state -Cmdlet $PSCmdlet -Activity 'Inventory' -Stream
+        Invoke-GitHubOidcInventory -Options $options -State $state -Cmdlet $PSCmdlet -Activity 'Inventory' -Stream `
+            -MaxRateLimitWait $MaxRateLimitWait
     }
 }

@@ -30,6 +30,12 @@ function Sync-GitHubOidcConfiguration {
         The least time between two writes: a TimeSpan, or seconds (default: 1 second, what GitHub
         asks for between mutating requests).
 
+        .PARAMETER MaxRateLimitWait
+        The longest the run waits when GitHub rate-limits it: a TimeSpan or seconds (default 5
+        minutes). While GitHub's limit holds, the whole run pauses and sends nothing; a longer
+        wait (a primary limit that resets in an hour) stops the run at once, and every
+        repository not yet read is a GitHubOidc.RateLimited error that names the reset time.
+
         .PARAMETER Context
         Where to connect and with which token. Omitted: GH_HOST if set, else github.com. A string
         is a host name. An object or hashtable may carry HostName, ApiBaseUri, IssuerUri, Token
@@ -82,6 +88,10 @@ function Sync-GitHubOidcConfiguration {
         [ValidateNotNull()]
         [object] $WriteInterval,
 
+        # The longest the run waits for GitHub's rate limits: a TimeSpan or seconds (default 5 minutes).
+        [Parameter()]
+        [object] $MaxRateLimitWait,
+
         # Where to connect and with which token: a host name, or an object with HostName, ApiBaseUri, Token, ...
         [Parameter()]
         [object] $Context
@@ -98,7 +108,7 @@ function Sync-GitHubOidcConfiguration {
     end {
         $file = Read-GitHubOidcConfigurationFile -Path $Path -Cmdlet $PSCmdlet
         $plan = Get-GitHubOidcConfigurationPlan -File $file -IncludeArchived:$IncludeArchived -State $state -Cmdlet $PSCmdlet `
-            -Activity 'Synchronising OIDC settings'
+            -Activity 'Synchronising OIDC settings' -MaxRateLimitWait $MaxRateLimitWait
         if ($null -eq $interval) { $interval = [TimeSpan]::FromMilliseconds([double]$plan['write_interval_ms']) }
 
         $lastWrite = $null
