@@ -299,7 +299,11 @@ Describe 'GitHub App authentication' {
         $app = Register-FakeApp
         # Installations are registered by login; the generated organization gets one too.
         $null = Invoke-RestMethod -Method Post -Uri "$script:base/_fake/orgs" -ContentType 'application/json' `
-            -Body (@{ org = 'octo-fleet'; count = 230; seed = 5; own_template_every = 7 } | ConvertTo-Json)
+            -Body (@{ org = 'octo-fleet'; id = 4242; count = 250; seed = 5; own_template_every = 7; opted_in_every = 5 } | ConvertTo-Json)
+        # github.com's next links name the organization by ID (/organizations/{id}/repos?page=N):
+        # the run acts for octo-fleet on every page whatever the URL looks like.
+        $null = Invoke-RestMethod -Method Put -Uri "$script:base/_fake/shapes" -ContentType 'application/json' `
+            -Body (@{ link_ids = $true; inherited_keys_listed = $true } | ConvertTo-Json)
         $fleetApp = [ordered]@{
             app_id = $app.AppId; client_id = $app.ClientId; public_key_pem = $script:publicPem
             installations = @{ 'octo-fleet' = 9100 }; token_lifetime_secs = 3600; token_shape = 'jwt'
@@ -309,14 +313,16 @@ Describe 'GitHub App authentication' {
 
         $states = @(Get-GitHubOidcRepository -Owner octo-fleet -ThrottleLimit 8 -Context $context -ErrorVariable failures *>&1)
         @($states | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -HaveCount 0
-        @($states | Where-Object Repository).Count | Should -Be 230
+        @($states | Where-Object Repository).Count | Should -Be 250
         $failures | Should -HaveCount 0
+        $pages = @(Get-FakeRequests -Fake $script:fake -Method GET | Where-Object { $_.path -like '*/repos' })
+        $pages.path | Should -Be @('/orgs/octo-fleet/repos', '/organizations/4242/repos', '/organizations/4242/repos') -Because 'pages 2 and 3 come from GitHub''s ID-form links'
 
         $tokens = @(Get-TokenRequest)
         $tokens.Count | Should -Be 1 -Because 'a run over many repositories makes one token request'
         $tokens[0].path | Should -Be '/app/installations/9100/access_tokens'
         $api = @(Get-FakeRequests -Fake $script:fake -Method GET | Where-Object { ($_.path -like '/repos/*' -or $_.path -like '/orgs/octo-fleet/*') -and $_.path -notlike '*/installation' })
-        $api.Count | Should -BeGreaterThan 230
+        $api.Count | Should -BeGreaterThan 250
         @($api | Where-Object { $_.headers.authorization -ne 'Bearer [REDACTED] installation token #1' }) | Should -HaveCount 0
 
         # The same App drives a sync: the token is reused, and the write is on the log.

@@ -156,6 +156,35 @@ Describe 'Desired state' {
         @(Compare-GitHubOidcConfiguration -Path $script:json -Context $script:context).Count | Should -Be 0
     }
 
+    It 'writes nothing to the repositories that follow the organization after its template changed (<Shape>)' -ForEach @(
+        @{ Shape = 'the GET of a follower lists no keys'; Listed = $false }
+        @{ Shape = 'the GET of a follower lists the organization''s keys'; Listed = $true }
+    ) {
+        $shapes = @{ inherited_keys_listed = $Listed } | ConvertTo-Json
+        $null = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/shapes" -Method Put -Body $shapes -ContentType 'application/json'
+        Export-GitHubOidcConfiguration -Owner fleet-org -Path $script:json -Context $script:context -ErrorAction Stop
+        $doc = Read-Json $script:json
+        $follower = $script:names[4]
+        $doc.Repositories[$follower].Source | Should -Be 'Organization'
+        $doc.Repositories[$follower].Keys | Should -Not -Contain 'IncludeClaimKeys'
+        $states = @(Get-GitHubOidcRepository -Owner fleet-org -Repository $follower -Context $script:context)
+        $states[0].Source | Should -Be 'Organization'
+        $states[0].OwnClaimKeys | Should -BeNullOrEmpty
+
+        # Someone changes the organization's template; the file is unchanged.
+        Set-GitHubOidcSubjectClaim -Owner fleet-org -IncludeClaimKeys repo, environment -Context $script:context -Confirm:$false
+        Clear-FakeRequests -Fake $script:fake
+        $results = @(Sync-GitHubOidcConfiguration -Path $script:json -Context $script:context -Confirm:$false -WriteInterval 0)
+        $puts = @(Get-Put)
+        $puts.path | Should -Be @('/orgs/fleet-org/actions/oidc/customization/sub') -Because 'only the organization goes back to the file''s keys'
+        $puts[0].body.include_claim_keys | Should -Be @('repository_owner_id', 'context', 'job_workflow_ref')
+        $results.Count | Should -Be 1
+        $state = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/state"
+        $repo = $state.repos | Where-Object name -EQ $follower
+        $repo.use_default | Should -BeFalse
+        $repo.include_claim_keys | Should -BeNullOrEmpty -Because 'the follower still follows the organization'
+    }
+
     It 'paces by -WriteInterval' {
         $doc = @{ Owner = 'fleet-org'; Repositories = @{ $script:names[0] = @{ Source = 'Organization' }; $script:names[1] = @{ Source = 'Organization' } } }
         Write-Json $script:json $doc
