@@ -78,8 +78,10 @@
 
 .PARAMETER InstallTools
     Install what -Test needs and this machine lacks from the system's package manager: on Linux
-    with apt-get, a C compiler (gcc) and valgrind (with sudo -n when not root). Nothing to do
-    elsewhere. The CI workflow runs it before -Test, which fails under CI on Linux without them.
+    with apt-get, a C compiler (gcc), valgrind and python3-yaml (the YAML parser of
+    tests/Workflows.Tests.ps1, when no python on PATH imports yaml), with sudo -n when not root.
+    Nothing to do elsewhere. The CI workflow runs it before -Test, which fails under CI on Linux
+    without them.
 
 .PARAMETER Fuzz
     Run every fuzz target in fuzz/ (libFuzzer, built with the nightly toolchain and
@@ -148,6 +150,8 @@ $Root = $PSScriptRoot
 # Get-ChildPwshCommand and Invoke-Pwsh: child pwsh processes, started the way this one runs (shared with tests/common.ps1).
 . (Join-Path $Root 'tools/ChildPwsh.ps1')
 . (Join-Path $Root 'tools/MamlHelp.ps1')
+# Get-YamlPython: the python with PyYAML that tests/Workflows.Tests.ps1 uses (-InstallTools installs one).
+. (Join-Path $Root 'tools/YamlPython.ps1')
 # The one Pester version the tests need (every tests/*.Tests.ps1 #Requires the same; Module.Tests checks it).
 $PesterVersion = '5.5.0'
 $Output = Join-Path $Root 'output/GitHubOidc'
@@ -558,8 +562,10 @@ function Invoke-MemoryTest {
 }
 
 function Install-TestTool {
-    # -InstallTools: the C compiler and valgrind the C ABI test and the memory check need, from
-    # apt-get when missing (Linux only: elsewhere the memory check is skipped).
+    # -InstallTools: the C compiler and valgrind the C ABI test and the memory check need, and the
+    # YAML parser of the workflow tests (Debian's python3-yaml, for /usr/bin/python3), from
+    # apt-get when missing (Linux only: elsewhere the memory check is skipped, and the workflows
+    # are parsed on the Linux leg).
     if (-not $IsLinux) {
         Write-Host 'Not Linux: nothing to install (the memory check runs on Linux only).' -ForegroundColor Green
         return
@@ -567,8 +573,9 @@ function Install-TestTool {
     $packages = @()
     if (-not (Get-CCompiler)) { $packages += 'gcc' }
     if (-not (Get-Command valgrind -CommandType Application -ErrorAction SilentlyContinue)) { $packages += 'valgrind' }
+    if (-not (Get-YamlPython)) { $packages += 'python3-yaml' }
     if (-not $packages) {
-        Write-Host 'A C compiler and valgrind are installed.' -ForegroundColor Green
+        Write-Host 'A C compiler, valgrind and a python with PyYAML are installed.' -ForegroundColor Green
         return
     }
     if (-not (Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue)) {
