@@ -23,7 +23,11 @@
     PSScriptAnalyzer (when installed; on powershell/ and the built module), the package (when PSResourceGet is
     installed: output/GitHubOidc.<version>.nupkg, which tests/Package.Tests.ps1 installs) and the
     Pester tests in a fresh pwsh -NoProfile against the built module and the fake GitHub server.
-    It ends with the line "N passed, M failed".
+    It ends with the line "N passed, M failed, K skipped": cargo's ignored tests, Pester's skipped
+    (and not run) tests and the steps skipped for a missing tool count as skipped. Under CI (CI set)
+    a skip is a failure unless it is for a platform reason that cannot hold on Linux CI: a step
+    skipped on Windows or macOS, or a Pester test skipped with
+    Set-ItResult -Skipped -Because 'platform: ...' (tests/README.md).
 
     The version is Cargo.toml's [workspace.package] version: build.ps1 writes it into the built
     manifest (ModuleVersion, and Prerelease for x.y.z-label) and the assembly, and this version's
@@ -63,7 +67,7 @@
 
 .PARAMETER InstallTest
     Run only the install test (tests/Package.Tests.ps1) against the package at -PackagePath,
-    building nothing but the fake GitHub server. Ends with the line "N passed, M failed".
+    building nothing but the fake GitHub server. Ends with the line "N passed, M failed, K skipped".
 
 .PARAMETER PackagePath
     The .nupkg, or a folder holding exactly one, for -InstallTest, -Publish and -Test (default: the
@@ -78,8 +82,10 @@
 
 .PARAMETER InstallTools
     Install what -Test needs and this machine lacks from the system's package manager: on Linux
-    with apt-get, a C compiler (gcc) and valgrind (with sudo -n when not root). Nothing to do
-    elsewhere. The CI workflow runs it before -Test, which fails under CI on Linux without them.
+    with apt-get, a C compiler (gcc), valgrind and python3-yaml (the YAML parser of
+    tests/Workflows.Tests.ps1, when no python on PATH imports yaml), with sudo -n when not root.
+    Nothing to do elsewhere. The CI workflow runs it before -Test, which fails under CI on Linux
+    without them.
 
 .PARAMETER Fuzz
     Run every fuzz target in fuzz/ (libFuzzer, built with the nightly toolchain and
@@ -148,6 +154,8 @@ $Root = $PSScriptRoot
 # Get-ChildPwshCommand and Invoke-Pwsh: child pwsh processes, started the way this one runs (shared with tests/common.ps1).
 . (Join-Path $Root 'tools/ChildPwsh.ps1')
 . (Join-Path $Root 'tools/MamlHelp.ps1')
+# Get-YamlPython: the python with PyYAML that tests/Workflows.Tests.ps1 uses (-InstallTools installs one).
+. (Join-Path $Root 'tools/YamlPython.ps1')
 # The one Pester version the tests need (every tests/*.Tests.ps1 #Requires the same; Module.Tests checks it).
 $PesterVersion = '5.5.0'
 $Output = Join-Path $Root 'output/GitHubOidc'
@@ -367,7 +375,7 @@ function Invoke-Step {
         $script:Results[$Name] = & $Step
     } catch {
         Write-Host "FAILED: ${Name}: $($_.Exception.Message)" -ForegroundColor Red
-        $script:Results[$Name] = @{ Passed = 0; Failed = 1 }
+        $script:Results[$Name] = @{ Passed = 0; Failed = 1; Skipped = 0 }
     }
 }
 
@@ -375,7 +383,7 @@ function Invoke-Check {
     # A native check that passes or fails as a whole.
     param([string] $What, [scriptblock] $Command)
     Invoke-Native $What $Command | Out-Host
-    @{ Passed = 1; Failed = 0 }
+    @{ Passed = 1; Failed = 0; Skipped = 0 }
 }
 
 function Invoke-Tests {
@@ -395,7 +403,7 @@ function Invoke-Tests {
                     git -C $Root --no-pager diff --stat -- bindings | Out-Host
                     throw 'bindings/ differ from what the code generates. Run ./build.ps1 and commit bindings/.'
                 }
-                @{ Passed = 1; Failed = 0 }
+                @{ Passed = 1; Failed = 0; Skipped = 0 }
             }
         }
 
@@ -404,14 +412,20 @@ function Invoke-Tests {
             $env:RUST_BACKTRACE = '1'
             cargo test @CargoProfileArg --workspace --locked 2>&1 | ForEach-Object { "$_" } | Tee-Object -Variable cargoLines | Out-Host
             $cargoExit = $LASTEXITCODE
-            $passed = 0; $failed = 0
+            $passed = 0; $failed = 0; $ignored = 0
             foreach ($line in $cargoLines) {
-                if ($line -match 'test result: \w+\. (\d+) passed; (\d+) failed') {
-                    $passed += [int]$Matches[1]; $failed += [int]$Matches[2]
+                if ($line -match 'test result: \w+\. (\d+) passed; (\d+) failed; (\d+) ignored') {
+                    $passed += [int]$Matches[1]; $failed += [int]$Matches[2]; $ignored += [int]$Matches[3]
                 }
             }
             if ($cargoExit -ne 0 -and $failed -eq 0) { $failed = 1 }
-            @{ Passed = $passed; Failed = $failed }
+            # An #[ignore]d test (or an ignored doc test) is a skip; under CI a failure (platform
+            # differences are #[cfg]: such a test is not compiled, not ignored).
+            if ($strict -and $ignored) {
+                Write-Host "FAILED (CI): cargo test ignored $ignored test(s): under CI every test runs." -ForegroundColor Red
+                $failed += $ignored; $ignored = 0
+            }
+            @{ Passed = $passed; Failed = $failed; Skipped = $ignored }
         }
 
         Invoke-Step 'C ABI' { Invoke-CAbiTest -Strict:$strict }
@@ -421,7 +435,7 @@ function Invoke-Tests {
             if (-not (Get-Module -ListAvailable PSScriptAnalyzer)) {
                 if ($strict) { throw 'PSScriptAnalyzer is not installed.' }
                 Write-Warning 'PSScriptAnalyzer is not installed: skipping the lint step (Install-PSResource PSScriptAnalyzer).'
-                return @{ Passed = 0; Failed = 0 }
+                return @{ Passed = 0; Failed = 0; Skipped = 1 }
             }
             # The project's settings (powershell/PSScriptAnalyzerSettings.psd1): every default rule
             # (PSGallery's among them) plus the style rules (OTBS, 4 spaces, 150 columns). The built
@@ -438,22 +452,22 @@ function Invoke-Tests {
                 Where-Object { -not ($_.ScriptName -eq 'GitHubOidc.psm1' -and $_.ScriptPath -like "$Output*" -and $_.RuleName -in $bodyRules) }
             $findings = @($findings)
             $findings | Format-Table -AutoSize | Out-Host
-            @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0) }
+            @{ Passed = [int]($findings.Count -eq 0); Failed = [int]($findings.Count -ne 0); Skipped = 0 }
         }
 
         Invoke-Step 'package' { Invoke-PackageStep -Strict:$strict }
-        Invoke-Step 'Pester' { Invoke-PesterTests }
+        Invoke-Step 'Pester' { Invoke-PesterTests -Strict:$strict }
     } finally {
         Pop-Location
     }
     Write-Host ''
-    $totalPassed = 0; $totalFailed = 0
+    $totalPassed = 0; $totalFailed = 0; $totalSkipped = 0
     foreach ($name in $script:Results.Keys) {
         $r = $script:Results[$name]
-        Write-Host ('{0,-18} {1,5} passed, {2,3} failed' -f $name, $r.Passed, $r.Failed)
-        $totalPassed += $r.Passed; $totalFailed += $r.Failed
+        Write-Host ('{0,-18} {1,5} passed, {2,3} failed, {3,3} skipped' -f $name, $r.Passed, $r.Failed, $r.Skipped)
+        $totalPassed += $r.Passed; $totalFailed += $r.Failed; $totalSkipped += $r.Skipped
     }
-    Write-Host "$totalPassed passed, $totalFailed failed"
+    Write-Host "$totalPassed passed, $totalFailed failed, $totalSkipped skipped"
     if ($totalFailed -gt 0) { exit 1 }
 }
 
@@ -469,13 +483,13 @@ function Invoke-CAbiTest {
     if ($Strict -and -not $cc -and -not $IsWindows) { throw 'No C compiler (cc, gcc or clang) on PATH for the C ABI test.' }
     if (-not $cc -or $IsWindows) {
         Write-Warning 'No C compiler on PATH (or Windows): skipping the C ABI test.'
-        return @{ Passed = 0; Failed = 0 }
+        return @{ Passed = 0; Failed = 0; Skipped = 1 }
     }
     Write-Host '==> C ABI test' -ForegroundColor Cyan
     $exe = Join-Path $Root 'target/abi_test'
     & $cc -std=c11 -Wall -Werror -I (Join-Path $Root 'bindings') (Join-Path $Root 'tests/c/abi_test.c') `
         -L $Target -lgithub_oidc "-Wl,-rpath,$Target" -o $exe | Out-Host
-    if ($LASTEXITCODE -ne 0) { return @{ Passed = 0; Failed = 1 } }
+    if ($LASTEXITCODE -ne 0) { return @{ Passed = 0; Failed = 1; Skipped = 0 } }
     $server = Start-Process -FilePath (Join-Path $Target 'fake_github') -ArgumentList '--port', '0' `
         -RedirectStandardOutput (Join-Path $Root 'target/abi_fake.out') -PassThru -NoNewWindow
     try {
@@ -492,7 +506,7 @@ function Invoke-CAbiTest {
     } finally {
         Stop-Process -Id $server.Id -ErrorAction SilentlyContinue
     }
-    @{ Passed = [int]$ok; Failed = [int](-not $ok) }
+    @{ Passed = [int]$ok; Failed = [int](-not $ok); Skipped = 0 }
 }
 
 function Start-FakeGitHub {
@@ -519,7 +533,7 @@ function Invoke-MemoryTest {
     # also under CI.
     if (-not $IsLinux) {
         Write-Warning 'Not Linux: skipping the memory check (valgrind).'
-        return @{ Passed = 0; Failed = 0 }
+        return @{ Passed = 0; Failed = 0; Skipped = 1 }
     }
     $cc = Get-CCompiler
     $valgrind = Get-Command valgrind -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
@@ -527,14 +541,14 @@ function Invoke-MemoryTest {
         # Under CI (.ci/run, and the workflow with -InstallTools, install valgrind) a missing tool is a failure.
         if ($Strict) { throw 'The memory check needs valgrind and a C compiler on PATH (apt-get install valgrind).' }
         Write-Warning 'valgrind or a C compiler is not on PATH: skipping the memory check (apt-get install valgrind).'
-        return @{ Passed = 0; Failed = 0 }
+        return @{ Passed = 0; Failed = 0; Skipped = 1 }
     }
     $step = [System.Diagnostics.Stopwatch]::StartNew()
     Write-Host "==> valgrind: C ABI test and $Calls offline calls" -ForegroundColor Cyan
     $exe = Join-Path $Root 'target/abi_test_memcheck'
     & $cc -std=c11 -g -Wall -Werror -I (Join-Path $Root 'bindings') (Join-Path $Root 'tests/c/abi_test.c') `
         -L $Target -lgithub_oidc "-Wl,-rpath,$Target" -o $exe | Out-Host
-    if ($LASTEXITCODE -ne 0) { return @{ Passed = 0; Failed = 1 } }
+    if ($LASTEXITCODE -ne 0) { return @{ Passed = 0; Failed = 1; Skipped = 0 } }
     [string[]] $memcheck = @(
         '--quiet', '--leak-check=full', '--errors-for-leak-kinds=definite', '--show-leak-kinds=definite',
         '--error-exitcode=1', "--suppressions=$(Join-Path $Root 'tests/c/valgrind.supp')"
@@ -554,12 +568,14 @@ function Invoke-MemoryTest {
     if ($LASTEXITCODE -eq 0) { $passed++ } else { $failed++; Write-Host "FAIL valgrind: $Calls offline calls" -ForegroundColor Red }
     Write-Host ('valgrind: {0} calls in {1:N0} s' -f $Calls, $watch.Elapsed.TotalSeconds)
     Write-Host ('valgrind: the memory check took {0:N0} s' -f $step.Elapsed.TotalSeconds)
-    @{ Passed = $passed; Failed = $failed }
+    @{ Passed = $passed; Failed = $failed; Skipped = 0 }
 }
 
 function Install-TestTool {
-    # -InstallTools: the C compiler and valgrind the C ABI test and the memory check need, from
-    # apt-get when missing (Linux only: elsewhere the memory check is skipped).
+    # -InstallTools: the C compiler and valgrind the C ABI test and the memory check need, and the
+    # YAML parser of the workflow tests (Debian's python3-yaml, for /usr/bin/python3), from
+    # apt-get when missing (Linux only: elsewhere the memory check is skipped, and the workflows
+    # are parsed on the Linux leg).
     if (-not $IsLinux) {
         Write-Host 'Not Linux: nothing to install (the memory check runs on Linux only).' -ForegroundColor Green
         return
@@ -567,8 +583,9 @@ function Install-TestTool {
     $packages = @()
     if (-not (Get-CCompiler)) { $packages += 'gcc' }
     if (-not (Get-Command valgrind -CommandType Application -ErrorAction SilentlyContinue)) { $packages += 'valgrind' }
+    if (-not (Get-YamlPython)) { $packages += 'python3-yaml' }
     if (-not $packages) {
-        Write-Host 'A C compiler and valgrind are installed.' -ForegroundColor Green
+        Write-Host 'A C compiler, valgrind and a python with PyYAML are installed.' -ForegroundColor Green
         return
     }
     if (-not (Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue)) {
@@ -640,7 +657,10 @@ function Invoke-Fuzz {
 }
 
 function Invoke-PesterTests {
-    param([string] $Path = (Join-Path $Root 'tests'))
+    # The Pester tests in a fresh pwsh. A skipped test (or one not run) counts as skipped; with
+    # -Strict (under CI) as a failure, unless its reason starts with "platform:" (Set-ItResult
+    # -Skipped -Because 'platform: ...': a reason that cannot hold on Linux CI). See tests/README.md.
+    param([string] $Path = (Join-Path $Root 'tests'), [switch] $Strict)
     if (-not (Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]$PesterVersion -and $_.Version.Major -eq 5 })) {
         throw "build.ps1: Pester $PesterVersion or a newer 5.x is needed for the tests: Install-PSResource Pester -Version '[$PesterVersion,6.0)'."
     }
@@ -657,12 +677,32 @@ Import-Module Pester -MinimumVersion $PesterVersion -MaximumVersion 5.99.99
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
 `$r = Invoke-Pester -Configuration `$c
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$resultFile'
+# Each skipped test with its reason: Set-ItResult -Skipped -Because's text ('is skipped, because ...'), or -Skip.
+`$skipped = @(foreach (`$t in @(`$r.Skipped) + @(`$r.NotRun)) {
+    `$reason = if (`$t.Result -eq 'NotRun') { 'not run' } elseif (`$t.ErrorRecord) { "`$(`$t.ErrorRecord[0].Exception.Message)" } else { '-Skip' }
+    @{ Name = `$t.ExpandedPath; Reason = `$reason }
+})
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$skipped } |
+    ConvertTo-Json -Depth 3 | Set-Content '$resultFile'
 "@
     Invoke-Pwsh -NoProfile -NonInteractive -Command $script | Out-Host
-    if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1 } }
+    if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1; Skipped = 0 } }
     $r = Get-Content $resultFile -Raw | ConvertFrom-Json
-    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed }
+    $skipped = @($r.Skipped | Where-Object { $_ })
+    $platform = @($skipped | Where-Object { $_.Reason -match '\bbecause platform:' })
+    $other = @($skipped | Where-Object { $_.Reason -notmatch '\bbecause platform:' })
+    foreach ($test in $platform) { Write-Host "skipped: $($test.Name) ($($test.Reason))" -ForegroundColor Yellow }
+    foreach ($test in $other) {
+        if ($Strict) {
+            Write-Host "FAILED (CI): skipped: $($test.Name) ($($test.Reason)): under CI a test skips only for a platform reason." -ForegroundColor Red
+        } else {
+            Write-Host "skipped: $($test.Name) ($($test.Reason))" -ForegroundColor Yellow
+        }
+    }
+    if ($Strict) {
+        return @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed + $other.Count; Skipped = $platform.Count }
+    }
+    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = $skipped.Count }
 }
 
 # --- Child pwsh, version, package, release -------------------------------------------------
@@ -881,11 +921,11 @@ function Invoke-PackageStep {
     if (-not (Test-PSResourceGet)) {
         if ($Strict) { throw 'PSResourceGet is not installed.' }
         Write-Warning 'PSResourceGet is not installed: skipping the package and its install test.'
-        return @{ Passed = 0; Failed = 0 }
+        return @{ Passed = 0; Failed = 0; Skipped = 1 }
     }
     Write-Host '==> package' -ForegroundColor Cyan
     $env:GITHUBOIDC_PACKAGE = if ($PackagePath) { Resolve-PackagePath } elseif ($script:PackageFile) { $script:PackageFile } else { New-ModulePackage }
-    @{ Passed = 1; Failed = 0 }
+    @{ Passed = 1; Failed = 0; Skipped = 0 }
 }
 
 function Invoke-InstallTest {
@@ -899,12 +939,12 @@ function Invoke-InstallTest {
             Pop-Location
         }
         $env:GITHUBOIDC_FAKE_SERVER = Join-Path $Target $(if ($IsWindows) { 'fake_github.exe' } else { 'fake_github' })
-        Invoke-PesterTests -Path (Join-Path $Root 'tests/Package.Tests.ps1')
+        Invoke-PesterTests -Path (Join-Path $Root 'tests/Package.Tests.ps1') -Strict:([bool]$env:CI)
     } catch {
         Write-Host "FAILED: $($_.Exception.Message)" -ForegroundColor Red
-        @{ Passed = 0; Failed = 1 }
+        @{ Passed = 0; Failed = 1; Skipped = 0 }
     }
-    Write-Host "$($result.Passed) passed, $($result.Failed) failed"
+    Write-Host "$($result.Passed) passed, $($result.Failed) failed, $($result.Skipped) skipped"
     if ($result.Failed -gt 0) { exit 1 }
 }
 
