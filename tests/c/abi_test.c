@@ -2,9 +2,10 @@
  * calls the native library, using only what the header says. Run by ./build.ps1 -Test with the fake server's base URL:
  *     abi_test http://127.0.0.1:PORT
  * Prints one line per check and exits non-zero when any check fails. Besides the exports, it
- * talks to the fake's control API (POST /_fake/orgs, PUT /_fake/latency, GET /_fake/concurrency)
- * over a plain socket to generate an organization for the fleet jobs (POSIX only: the C ABI test
- * does not run on Windows).
+ * talks to the fake's control API (POST /_fake/orgs, PUT /_fake/latency, GET /_fake/concurrency,
+ * POST /_fake/tokens, POST|DELETE /_fake/faults) over a plain socket to generate an organization
+ * for the fleet jobs and to make it echo a token (POSIX only: the C ABI test does not run on
+ * Windows).
  *     abi_test --loop N
  * calls offline exports N times in all (valid and invalid requests, no server) and checks every
  * status: the memory step of ./build.ps1 -Test runs both modes under valgrind. */
@@ -358,6 +359,61 @@ static void run_generated_fleet(const char *base) {
     check(call(ghoidc_fleet_close, request) == GhoidcStatus_Ok, "ghoidc_fleet_close frees a failed job");
 }
 
+/* A fleet job whose token no shape rule knows (a legacy 40-hex token, a GHES token of its own
+ * format, both built at run time): the fake echoes the Authorization header in a repository's
+ * error ({{header:authorization}}), and no answer of ghoidc_fleet_next, ghoidc_config_export or
+ * ghoidc_config_compare holds the token, though none of their requests carries it, while the
+ * failure says [REDACTED]. */
+static void run_fleet_redaction(const char *base) {
+    char hex[41], custom[32], body[4096], request[2048], what[256];
+    for (int i = 0; i < 40; i++) hex[i] = "0123456789abcdef"[(i * 7 + 3) % 16];
+    hex[40] = '\0';
+    snprintf(custom, sizeof custom, "corp%s%s", "~Zq9x7svc", ":mK2Lp!4");
+    const char *tokens[] = {hex, custom};
+    const char *names[] = {"a legacy 40-hex token", "a custom GHES token"};
+    for (int t = 0; t < 2; t++) {
+        const char *token = tokens[t];
+        snprintf(request, sizeof request, "{\"token\":\"%s\",\"permission\":\"write\"}", token);
+        int status = fake_control(base, "POST", "/_fake/tokens", request, body, sizeof body);
+        snprintf(what, sizeof what, "POST /_fake/tokens accepts %s", names[t]);
+        check(status == 204, what);
+        status = fake_control(base, "POST", "/_fake/faults",
+                              "[{\"status\":422,\"path_prefix\":\"/repos/octo-org/octo-repo/\",\"times\":50,"
+                              "\"body\":\"{\\\"message\\\": \\\"Validation Failed for {{header:authorization}}\\\"}\"}]",
+                              body, sizeof body);
+        check(status == 204, "POST /_fake/faults echoes the Authorization header in octo-repo's error");
+        snprintf(request, sizeof request,
+                 "{\"context\":{\"api_base_uri\":\"%s\",\"token\":\"%s\",\"max_retries\":0},\"options\":{\"owner\":\"octo-org\"}}",
+                 base, token);
+        unsigned long long job = call(ghoidc_fleet_start, request) == GhoidcStatus_Ok ? number_after(answer, "job") : 0;
+        snprintf(what, sizeof what, "ghoidc_fleet_start with %s", names[t]);
+        check(job != 0 && strstr(answer, token) == NULL, what);
+        int done = 0, leaked = 0, redacted = 0, failed = 0;
+        for (int i = 0; i < 100 && !done; i++) {
+            snprintf(request, sizeof request, "{\"job\":%llu,\"wait_ms\":500}", job);
+            if (call(ghoidc_fleet_next, request) != GhoidcStatus_Ok) break;
+            leaked += strstr(answer, token) != NULL;
+            redacted += occurrences(answer, "Validation Failed for Bearer [REDACTED]");
+            failed += occurrences(answer, "\"failure\":");
+            done = strstr(answer, "\"done\":true") != NULL;
+        }
+        snprintf(what, sizeof what, "ghoidc_fleet_next: octo-repo's failure says [REDACTED], never %s", names[t]);
+        check(done && !leaked && failed == 1 && redacted >= 1, what);
+        snprintf(request, sizeof request, "{\"job\":%llu}", job);
+        call(ghoidc_config_export, request);
+        snprintf(what, sizeof what, "ghoidc_config_export never answers %s", names[t]);
+        check(strstr(answer, token) == NULL, what);
+        snprintf(request, sizeof request,
+                 "{\"job\":%llu,\"document\":{\"Owner\":\"octo-org\",\"Repositories\":{\"octo-repo\":{\"Source\":\"Default\"}}}}", job);
+        call(ghoidc_config_compare, request);
+        snprintf(what, sizeof what, "ghoidc_config_compare never answers %s", names[t]);
+        check(strstr(answer, token) == NULL, what);
+        snprintf(request, sizeof request, "{\"job\":%llu}", job);
+        check(call(ghoidc_fleet_close, request) == GhoidcStatus_Ok, "ghoidc_fleet_close frees the job");
+        fake_control(base, "DELETE", "/_fake/faults", NULL, body, sizeof body);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "--loop") == 0) return run_loop(atol(argv[2]));
     if (argc < 2) {
@@ -407,6 +463,14 @@ int main(int argc, char **argv) {
               what);
         snprintf(what, sizeof what, "%s: a body that is not an object is InvalidArgument", ops[i].name);
         check(call(ops[i].fn, "[1,2]") == GhoidcStatus_InvalidArgument, what);
+        /* Also where every field is optional (serde would take [] for {}). */
+        const char *not_objects[] = {"[]", "0", "\"{}\"", "null", "true"};
+        for (size_t j = 0; j < sizeof not_objects / sizeof not_objects[0]; j++) {
+            snprintf(what, sizeof what, "%s: %s is InvalidArgument (not a JSON object)", ops[i].name, not_objects[j]);
+            check(call(ops[i].fn, not_objects[j]) == GhoidcStatus_InvalidArgument &&
+                      strstr(answer, "must be a JSON object") != NULL,
+                  what);
+        }
     }
     check(call(ghoidc_context, "{\"context\":{\"host_nam\":\"github.com\"}}") == GhoidcStatus_InvalidArgument &&
               strstr(answer, "context.host_nam") != NULL,
@@ -495,6 +559,7 @@ int main(int argc, char **argv) {
     }
 
     run_generated_fleet(base);
+    run_fleet_redaction(base);
 
     /* ghoidc_redact removes a token shape and an exact secret (the token is built at run time). */
     {

@@ -365,7 +365,9 @@ fn issue(shared: &Shared, app: &RegisteredApp, installation_id: u64) -> Response
 /// `/_fake/apps…`: `POST /_fake/apps` registers (or replaces) an App; `GET /_fake/apps` lists
 /// the Apps and the tokens issued (with their values, so tests can look for them in output;
 /// the request log never has them); `POST /_fake/apps/{app_id}/revoke` revokes every token of
-/// that App.
+/// that App; `POST /_fake/apps/{app_id}/reinstall` with `{"account", "installation_id"}`
+/// uninstalls the App from that account (its installation's tokens are revoked, its ID is gone)
+/// and installs it again under the new ID.
 pub(crate) fn control(shared: &Shared, method: &Method, path: &str, body: &[u8]) -> Response {
     let segs = segments(path);
     match (method.as_str(), segs.as_slice()) {
@@ -410,6 +412,41 @@ pub(crate) fn control(shared: &Shared, method: &Method, path: &str, body: &[u8])
                 .installation_tokens
                 .values_mut()
                 .filter(|t| t.app_id == id && !t.revoked)
+            {
+                t.revoked = true;
+                revoked += 1;
+            }
+            json_response(StatusCode::OK, &json!({ "revoked": revoked }))
+        }
+        ("POST", ["_fake", "apps", id, "reinstall"]) => {
+            #[derive(Deserialize)]
+            struct Reinstall {
+                account: String,
+                installation_id: u64,
+            }
+            let (Ok(id), Ok(r)) = (id.parse::<u64>(), serde_json::from_slice::<Reinstall>(body)) else {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "reinstall takes the app ID in the path and {\"account\", \"installation_id\"}",
+                    REST_DOCS,
+                );
+            };
+            let mut state = shared.state();
+            let Some(app) = state.apps.iter_mut().find(|a| a.app_id == id) else {
+                return error(StatusCode::NOT_FOUND, "no such app", REST_DOCS);
+            };
+            let account = r.account.to_ascii_lowercase();
+            app.installations
+                .retain(|login, _| login.to_ascii_lowercase() != account);
+            let old: Vec<u64> = app.installations.values().copied().collect();
+            app.installations.insert(r.account, r.installation_id);
+            // Uninstalling revokes the installation's tokens.
+            let mut revoked = 0;
+            for t in state
+                .installation_tokens
+                .values_mut()
+                .filter(|t| t.app_id == id && !t.revoked && !old.contains(&t.installation_id))
+                .filter(|t| t.installation_id != r.installation_id)
             {
                 t.revoked = true;
                 revoked += 1;

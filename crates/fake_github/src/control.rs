@@ -1,5 +1,5 @@
 //! The control API under `/_fake/` (never recorded in the request log): request log, faults,
-//! state, reset, shutdown and the redirect target.
+//! state, extra tokens, reset, shutdown and the redirect target.
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -44,6 +44,21 @@ pub(crate) fn handle(shared: &std::sync::Arc<Shared>, method: &Method, path: &st
             }
             Err(e) => bad_request(&format!("invalid state: {e}")),
         },
+        ("POST", "/_fake/tokens") => {
+            // `{"token": "...", "permission": "read"|"write"}`: accept one more token (any shape).
+            #[derive(serde::Deserialize)]
+            struct AddToken {
+                token: String,
+                permission: crate::state::Permission,
+            }
+            match serde_json::from_slice::<AddToken>(body) {
+                Ok(t) if !t.token.trim().is_empty() => {
+                    shared.state().tokens.insert(t.token, t.permission);
+                    empty(StatusCode::NO_CONTENT)
+                }
+                _ => bad_request("invalid token: {\"token\": \"...\", \"permission\": \"read\"|\"write\"}"),
+            }
+        }
         ("POST", "/_fake/reset") => {
             shared.reset();
             empty(StatusCode::NO_CONTENT)

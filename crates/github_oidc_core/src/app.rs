@@ -141,7 +141,13 @@ pub struct App {
     /// SHA-256 of the key (hex): part of the cache keys, so another key never gets this key's
     /// tokens.
     fingerprint: String,
+    /// The latest installation tokens and JWTs this App (and its clones) used, for redaction
+    /// ([`App::issued`]).
+    issued: Arc<Mutex<Vec<SecretString>>>,
 }
+
+/// How many of the latest tokens and JWTs [`App::issued`] remembers.
+const ISSUED_KEPT: usize = 16;
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -285,6 +291,7 @@ impl App {
             private_key_path: path,
             key,
             fingerprint,
+            issued: Arc::default(),
         }))
     }
 
@@ -320,6 +327,26 @@ impl App {
             installation_id: self.installation_id,
             key_source: self.key_source,
             private_key_path: self.private_key_path.clone(),
+        }
+    }
+
+    /// The secrets to redact from what this App's calls answer: its private key, and the
+    /// latest installation tokens and JWTs it used (at most 16).
+    pub fn issued(&self) -> Vec<SecretString> {
+        let held = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        std::iter::once(self.key.clone())
+            .chain(held.iter().cloned())
+            .collect()
+    }
+
+    /// Remembers a token or JWT this App used (see [`App::issued`]).
+    fn note(&self, secret: &SecretString) {
+        let mut held = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        if !held.iter().any(|h| h.expose_secret() == secret.expose_secret()) {
+            if held.len() >= ISSUED_KEPT {
+                held.remove(0);
+            }
+            held.push(secret.clone());
         }
     }
 
@@ -506,7 +533,48 @@ pub(crate) async fn send(app: &App, req: &Request<'_>, gate: Option<&dyn http::G
         Some(owner) => Some(Target::Org(owner.clone())),
         None => target_of(&api_base(ctx), &req.url),
     };
-    let installation = installation(app, ctx, target).await?;
+    let token = installation_token(app, ctx, target.as_ref(), None).await?;
+    match http::send_with(req, Some(&token), gate).await {
+        Err(e) if e.api().is_some_and(|a| a.status == 401) => {
+            let renewed = installation_token(app, ctx, target.as_ref(), Some(&token)).await?;
+            http::send_with(req, Some(&renewed), gate).await
+        }
+        other => other,
+    }
+}
+
+/// The installation token for the target's owner (cached, or exchanged; with `not`, never that
+/// token). When the exchange for a cached installation ID answers 404 or 401 (the App was
+/// uninstalled and installed again under a new ID), the cached ID is dropped, looked up again
+/// once, and the exchange retried with the new one.
+async fn installation_token(
+    app: &App,
+    ctx: &Context,
+    target: Option<&Target>,
+    not: Option<&SecretString>,
+) -> Result<SecretString> {
+    let (installation_id, cached) = installation(app, ctx, target).await?;
+    let token = match token_of(app, ctx, installation_id, not).await {
+        Err(e) if cached && gone(&e) => {
+            if let Some(target) = target {
+                forget_installation(app, ctx, target, installation_id).await;
+            }
+            let (fresh, _) = installation(app, ctx, target).await?;
+            token_of(app, ctx, fresh, None).await?
+        }
+        other => other?,
+    };
+    app.note(&token);
+    Ok(token)
+}
+
+/// The cached token of one installation, or a new one from [`exchange`].
+async fn token_of(
+    app: &App,
+    ctx: &Context,
+    installation: u64,
+    not: Option<&SecretString>,
+) -> Result<SecretString> {
     let key = TokenKey {
         api: api_base(ctx),
         issuer: app.issuer(),
@@ -514,23 +582,44 @@ pub(crate) async fn send(app: &App, req: &Request<'_>, gate: Option<&dyn http::G
         installation,
     };
     let entry = slot(&TOKENS, key);
-    let token = token_from(&entry, Instant::now, None, || exchange(app, ctx, installation)).await?;
-    match http::send_with(req, Some(&token), gate).await {
-        Err(e) if e.api().is_some_and(|a| a.status == 401) => {
-            let renewed = token_from(&entry, Instant::now, Some(&token), || {
-                exchange(app, ctx, installation)
-            })
-            .await?;
-            http::send_with(req, Some(&renewed), gate).await
+    token_from(&entry, Instant::now, not, || exchange(app, ctx, installation)).await
+}
+
+/// Whether a token exchange says the installation is not (or no longer) this App's.
+fn gone(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::AppAuthentication {
+            status: Some(404 | 401),
+            ..
         }
-        other => other,
+    ) || e.api().is_some_and(|a| matches!(a.status, 404 | 401))
+}
+
+fn owner_key(app: &App, ctx: &Context, target: &Target) -> OwnerKey {
+    OwnerKey {
+        api: api_base(ctx),
+        issuer: app.issuer(),
+        fingerprint: app.fingerprint.clone(),
+        owner: target.owner().to_ascii_lowercase(),
     }
 }
 
-/// The installation to act as: given, else looked up (once per owner) for the target.
-async fn installation(app: &App, ctx: &Context, target: Option<Target>) -> Result<u64> {
+/// Drops the cached installation of the target's owner, when it still is `stale` (a
+/// concurrent caller may have looked it up again already).
+async fn forget_installation(app: &App, ctx: &Context, target: &Target, stale: u64) {
+    let entry = slot(&INSTALLATIONS, owner_key(app, ctx, target));
+    let mut cached = entry.lock().await;
+    if *cached == Some(stale) {
+        *cached = None;
+    }
+}
+
+/// The installation to act as: given, else looked up (once per owner) for the target; and
+/// whether it came from the lookup cache (and so may be stale).
+async fn installation(app: &App, ctx: &Context, target: Option<&Target>) -> Result<(u64, bool)> {
     if let Some(id) = app.installation_id {
-        return Ok(id);
+        return Ok((id, false));
     }
     let Some(target) = target else {
         return Err(Error::invalid(format!(
@@ -538,20 +627,14 @@ async fn installation(app: &App, ctx: &Context, target: Option<Target>) -> Resul
             app.who()
         )));
     };
-    let key = OwnerKey {
-        api: api_base(ctx),
-        issuer: app.issuer(),
-        fingerprint: app.fingerprint.clone(),
-        owner: target.owner().to_ascii_lowercase(),
-    };
-    let entry = slot(&INSTALLATIONS, key);
+    let entry = slot(&INSTALLATIONS, owner_key(app, ctx, target));
     let mut cached = entry.lock().await;
     if let Some(id) = *cached {
-        return Ok(id);
+        return Ok((id, true));
     }
-    let id = lookup(app, ctx, &target).await?;
+    let id = lookup(app, ctx, target).await?;
     *cached = Some(id);
-    Ok(id)
+    Ok((id, false))
 }
 
 #[derive(Deserialize)]
@@ -568,6 +651,7 @@ struct TokenBody {
 /// Sends one request with the App JWT; a 401 becomes [`Error::AppAuthentication`].
 async fn with_jwt(app: &App, ctx: &Context, endpoint: &Endpoint, args: &[&str]) -> Result<Response> {
     let jwt = app.jwt(SystemTime::now())?;
+    app.note(&jwt);
     let url = endpoint.url(ctx, args)?;
     let req = Request {
         method: endpoint.method.clone(),

@@ -391,6 +391,17 @@ impl Context {
         self.app.as_ref()
     }
 
+    /// Every secret this context authenticates with, for callers that redact answers: its
+    /// token, and for a GitHub App its private key and the installation tokens and JWTs
+    /// obtained for it so far (see [`crate::app::App::issued`]).
+    pub fn secrets(&self) -> Vec<SecretString> {
+        let mut out: Vec<SecretString> = self.token.iter().cloned().collect();
+        if let Some(app) = &self.app {
+            out.extend(app.issued());
+        }
+        out
+    }
+
     /// The token, if the context has one (an App context has none: see [`crate::app`]).
     pub(crate) fn token(&self) -> Option<&SecretString> {
         self.token.as_ref()

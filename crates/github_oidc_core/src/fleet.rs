@@ -641,6 +641,9 @@ struct RunShared {
     max_in_flight: AtomicU64,
     outbox: Mutex<Outbox>,
     ready: Condvar,
+    /// Repositories listed and not reported yet, by listing index (owner, name): should the run
+    /// end without finishing, each becomes a failure ([`RunShared::abandon`]).
+    unreported: Mutex<std::collections::BTreeMap<usize, (String, String)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -719,6 +722,36 @@ impl RunShared {
                 out.error = Some(e);
             }
         }
+        out.finished = true;
+        drop(out);
+        self.ready.notify_all();
+    }
+
+    /// Ends a run whose task stopped without finishing (it panicked, or was dropped): every
+    /// repository listed and not reported becomes a failure item, and the run fails as a whole
+    /// with `why` (so its partial inventory is never used). Nothing when the run finished.
+    fn abandon(&self, why: &str) {
+        let mut out = lock(&self.outbox);
+        if out.finished {
+            return;
+        }
+        let message = format!("The inventory stopped before it completed: {why}.");
+        for (_, (owner, repository)) in std::mem::take(&mut *lock(&self.unreported)) {
+            let error = Error::Internal(format!(
+                "The inventory stopped before {owner}/{repository} was read: {why}."
+            ));
+            self.failed.fetch_add(1, Ordering::SeqCst);
+            out.items.push_back(FleetItem {
+                state: None,
+                failure: Some(RepositoryFailure {
+                    owner,
+                    repository,
+                    error: error.to_object(),
+                }),
+            });
+        }
+        out.failure = Some(message.clone());
+        out.error = Some(Error::Internal(message));
         out.finished = true;
         drop(out);
         self.ready.notify_all();
@@ -871,6 +904,8 @@ impl Gate for RunShared {
 pub struct FleetRun {
     shared: Arc<RunShared>,
     task: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The run's context (its secrets are redacted from what callers pass on).
+    context: Context,
 }
 
 impl std::fmt::Debug for FleetRun {
@@ -927,20 +962,48 @@ impl FleetRun {
             max_in_flight: AtomicU64::new(0),
             outbox: Mutex::new(Outbox::default()),
             ready: Condvar::new(),
+            unreported: Mutex::default(),
         });
         let run_shared = Arc::clone(&shared);
+        let context = ctx.clone();
         let task = http::spawn(async move {
             let cancel = run_shared.cancel.clone();
+            let work =
+                std::panic::AssertUnwindSafe(inventory(Arc::clone(&run_shared), ctx, options, patterns));
             let result = tokio::select! {
-                r = inventory(Arc::clone(&run_shared), ctx, options, patterns) => r,
-                _ = cancel.cancelled() => Err(Error::invalid("The inventory was cancelled.")),
+                r = futures_util::FutureExt::catch_unwind(work) => r,
+                _ = cancel.cancelled() => Ok(Err(Error::invalid("The inventory was cancelled."))),
             };
-            run_shared.finish(result);
+            match result {
+                Ok(result) => run_shared.finish(result),
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".into());
+                    run_shared.abandon(&format!("the native library panicked: {what}"));
+                }
+            }
         });
         Ok(FleetRun {
             shared,
             task: Mutex::new(Some(task)),
+            context,
         })
+    }
+
+    /// The context the run acts with.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Ends the run when its task ended without finishing it (see [`RunShared::abandon`]).
+    fn check_task(&self) {
+        let ended = lock(&self.task).as_ref().is_some_and(|t| t.is_finished());
+        if ended {
+            self.shared.abandon("its task ended unexpectedly");
+        }
     }
 
     /// Waits at most `wait` (capped at [`MAX_WAIT`]) for at least one item, then hands out up
@@ -949,22 +1012,30 @@ impl FleetRun {
     pub fn next(&self, wait: Duration, max_items: usize) -> Batch {
         let wait = wait.min(MAX_WAIT);
         let deadline = Instant::now() + wait;
+        self.check_task();
         let mut out = lock(&self.shared.outbox);
         while out.items.is_empty() && !out.finished {
             let now = Instant::now();
             if now >= deadline {
                 break;
             }
+            drop(out);
+            self.check_task();
+            out = lock(&self.shared.outbox);
+            if !out.items.is_empty() || out.finished {
+                break;
+            }
             out = self
                 .shared
                 .ready
-                .wait_timeout(out, deadline - now)
+                .wait_timeout(out, (deadline - now).min(Duration::from_millis(100)))
                 .map(|(g, _)| g)
                 .unwrap_or_else(|e| e.into_inner().0);
         }
         let n = max_items.max(1).min(out.items.len());
         let items: Vec<FleetItem> = out.items.drain(..n).collect();
-        let done = out.finished && out.items.is_empty();
+        // A failed run hands out its last items before its error (which replaces the answer).
+        let done = out.finished && out.items.is_empty() && (items.is_empty() || out.error.is_none());
         let error = if done { out.error.take() } else { None };
         drop(out);
         Batch {
@@ -994,12 +1065,14 @@ impl FleetRun {
 
     /// Whether the run is over.
     pub fn finished(&self) -> bool {
+        self.check_task();
         lock(&self.shared.outbox).finished
     }
 
     /// Calls `f` with the final inventory of a run that completed; an error when the run is
     /// still going or failed.
     pub fn with_inventory<R>(&self, f: impl FnOnce(&Inventory) -> R) -> Result<R> {
+        self.check_task();
         let out = lock(&self.shared.outbox);
         match (&out.inventory, &out.failure, out.finished) {
             (Some(inv), _, _) => Ok(f(inv)),
@@ -1163,6 +1236,7 @@ async fn list(
                 continue;
             }
             shared.listed.fetch_add(1, Ordering::SeqCst);
+            lock(&shared.unreported).insert(index, (repo.owner.login.clone(), repo.name.clone()));
             if tx.send((index, repo)).is_err() {
                 return Ok(names);
             }
@@ -1193,6 +1267,8 @@ async fn read_one(
 ) -> (usize, std::result::Result<RepositoryState, RepositoryFailure>) {
     let owner = listed.owner.login.clone();
     let name = listed.name.clone();
+    #[cfg(test)]
+    tests::maybe_panic(&owner, index);
     let answer = gated_get(
         &shared,
         &sem,
@@ -1260,7 +1336,7 @@ async fn inventory(
                     )),
                     None => open = false,
                 },
-                Some((i, result)) = reads.next(), if !reads.is_empty() => match result {
+                Some((i, result)) = reads.next(), if !reads.is_empty() => match { lock(&shared.unreported).remove(&i); result } {
                     Ok(state) => {
                         shared.completed.fetch_add(1, Ordering::SeqCst);
                         shared.push(FleetItem { state: Some(state.clone()), failure: None });
@@ -1501,5 +1577,150 @@ mod tests {
                 Source::Organization
             )
         );
+    }
+
+    /// The owner whose run's task panics (test-only hook): reading its repository at listing
+    /// index [`PANIC_AT`] panics.
+    const PANIC_OWNER: &str = "panics-in-tests";
+    const PANIC_AT: usize = 3;
+
+    pub(super) fn maybe_panic(owner: &str, index: usize) {
+        if owner.eq_ignore_ascii_case(PANIC_OWNER) && index == PANIC_AT {
+            panic!("a test-only panic at repository {index}");
+        }
+    }
+
+    /// A run on the fake with `count` repositories for `owner`, one request at a time.
+    fn fake_run(owner: &str, count: u64) -> (fake_github::BlockingServer, Vec<String>, FleetRun) {
+        let s = fake_github::spawn_blocking_server(None).unwrap();
+        let control = |method: reqwest::Method, path: &str, body: serde_json::Value| {
+            let url = s.url(path);
+            http::block_on(async move {
+                let resp = reqwest::Client::new()
+                    .request(method, url)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(resp.status().is_success());
+                resp.json::<serde_json::Value>().await.unwrap_or_default()
+            })
+        };
+        let answer = control(
+            reqwest::Method::POST,
+            "/_fake/orgs",
+            serde_json::json!({"org": owner, "count": count, "seed": 1}),
+        );
+        // Slow reads, so that the run is still going when a test ends its task.
+        control(
+            reqwest::Method::PUT,
+            "/_fake/latency",
+            serde_json::json!({"ms": 50, "path_prefix": "/repos/"}),
+        );
+        let names = answer["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect();
+        let ctx = Context::resolve(&crate::ContextOptions {
+            host_name: Some("github.com".into()),
+            api_base_uri: Some(s.base_url.clone()),
+            issuer_uri: Some(s.base_url.clone()),
+            token: Some("test-admin-token".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let options = InventoryOptions {
+            owner: owner.into(),
+            throttle_limit: Some(1),
+            ..Default::default()
+        };
+        let run = FleetRun::start(ctx, options).unwrap();
+        (s, names, run)
+    }
+
+    /// Every batch until `done` (or the run's error), within 20 seconds.
+    fn drain(run: &FleetRun) -> (Vec<FleetItem>, Option<Error>) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut items = Vec::new();
+        loop {
+            assert!(Instant::now() < deadline, "the run never ended: {items:?}");
+            let b = run.next(MAX_WAIT, 1000);
+            items.extend(b.items);
+            if b.done {
+                return (items, b.error);
+            }
+        }
+    }
+
+    /// Each listed repository exactly once: as a state, or as a failure whose error says the run
+    /// stopped.
+    fn assert_every_repository_once(names: &[String], items: &[FleetItem], failed_with: &str) {
+        let mut seen: Vec<String> = items
+            .iter()
+            .map(|i| match (&i.state, &i.failure) {
+                (Some(s), None) => s.repository.clone(),
+                (None, Some(f)) => {
+                    assert_eq!(f.error.kind, "Internal", "{f:?}");
+                    assert!(f.error.message.contains(failed_with), "{f:?}");
+                    assert!(f.error.message.contains(&f.repository), "{f:?}");
+                    f.repository.clone()
+                }
+                other => panic!("not one of state and failure: {other:?}"),
+            })
+            .collect();
+        seen.sort();
+        let mut want = names.to_vec();
+        want.sort();
+        assert_eq!(seen, want, "every repository reported once");
+    }
+
+    #[test]
+    fn a_panicking_run_reports_every_unread_repository_and_ends() {
+        let (_s, names, run) = fake_run(PANIC_OWNER, 8);
+        let (items, error) = drain(&run);
+        let error = error.expect("the run fails as a whole");
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.to_string().contains("test-only panic"), "{error}");
+        assert!(
+            items.iter().filter(|i| i.failure.is_some()).count() >= 1,
+            "the panicking repository is a failure: {items:?}"
+        );
+        assert_every_repository_once(&names, &items, "stopped before");
+        assert!(run.finished());
+        assert!(run.with_inventory(|_| ()).is_err(), "no partial inventory");
+        // Once over, it stays over: no more items, no endless empty batches.
+        let again = run.next(Duration::from_millis(10), 10);
+        assert!(again.done && again.items.is_empty() && again.error.is_none());
+    }
+
+    #[test]
+    fn a_task_that_ends_without_finishing_ends_the_run() {
+        let (_s, names, run) = fake_run("ends-early", 40);
+        // Let a few repositories be read, then end the task as a dropped runtime would.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut items = Vec::new();
+        while items.len() < 2 {
+            assert!(Instant::now() < deadline);
+            items.extend(run.next(MAX_WAIT, 2).items);
+        }
+        lock(&run.task).as_ref().unwrap().abort();
+        let (rest, error) = drain(&run);
+        items.extend(rest);
+        let error = error.expect("the run fails as a whole");
+        assert!(error.to_string().contains("ended unexpectedly"), "{error}");
+        // The listing may not have finished: every repository it listed is reported.
+        let listed: Vec<String> = items
+            .iter()
+            .map(|i| {
+                i.state.as_ref().map_or_else(
+                    || i.failure.as_ref().unwrap().repository.clone(),
+                    |s| s.repository.clone(),
+                )
+            })
+            .collect();
+        assert!(listed.len() >= 2 && listed.len() <= names.len());
+        assert_every_repository_once(&listed, &items, "stopped before");
     }
 }

@@ -49,6 +49,8 @@ pub mod write;
 
 pub use context::{Context, ContextOptions};
 pub use error::{Error, ErrorKind, Result};
+/// The secret types of [`Context::secrets`], for callers that redact them.
+pub use secrecy::{ExposeSecret, SecretString};
 
 /// The crate version, reported in the `User-Agent` header and by the module.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

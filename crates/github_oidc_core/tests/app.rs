@@ -279,3 +279,120 @@ fn describe_shows_the_app_but_no_secret() {
     assert_no_secret(&d.to_string());
     assert_no_secret(&format!("{c:?}"));
 }
+
+/// A `/_fake/…` control request; its JSON answer.
+fn control(
+    server: &BlockingServer,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let url = server.url(path);
+    github_oidc_core::http::block_on(async move {
+        let resp = reqwest::Client::new()
+            .request(method, url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        resp.json::<serde_json::Value>().await.unwrap_or_default()
+    })
+}
+
+#[test]
+fn a_reinstalled_app_is_looked_up_again_once() {
+    let s = setup(3600, TokenShape::Opaque);
+    let c = s.ctx(|_| {});
+    template::get_org(&c, "custom-org").unwrap();
+    // Uninstalled and installed again: the cached installation 7002 is gone, its token revoked.
+    let answer = control(
+        &s.server,
+        reqwest::Method::POST,
+        &format!("/_fake/apps/{}/reinstall", s.app_id),
+        serde_json::json!({"account": "custom-org", "installation_id": 7102}),
+    );
+    assert_eq!(answer["revoked"], 1);
+    s.server.clear_requests();
+    template::get_org(&c, "custom-org").unwrap();
+    let shown: Vec<String> = s
+        .server
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "GET /orgs/custom-org/actions/oidc/customization/sub",
+            "POST /app/installations/7002/access_tokens",
+            "GET /orgs/custom-org/installation",
+            "POST /app/installations/7102/access_tokens",
+            "GET /orgs/custom-org/actions/oidc/customization/sub",
+        ],
+        "the revoked token, the stale installation (404), one lookup, the new installation"
+    );
+    // The new installation is cached: nothing is looked up again.
+    s.server.clear_requests();
+    template::get_org(&c, "custom-org").unwrap();
+    assert_eq!(s.server.requests().len(), 1);
+
+    // The tokens the App used count as the context's secrets (for redaction), as does its key.
+    let issued = control(
+        &s.server,
+        reqwest::Method::GET,
+        "/_fake/apps",
+        serde_json::Value::Null,
+    );
+    let secrets: Vec<String> = c
+        .secrets()
+        .iter()
+        .map(|s| github_oidc_core::ExposeSecret::expose_secret(s).to_string())
+        .collect();
+    let values: Vec<&str> = issued["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["app_id"] == s.app_id)
+        .map(|t| t["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values.len(), 2);
+    for v in values {
+        assert!(
+            secrets.iter().any(|s| s == v),
+            "an issued token is not among the secrets"
+        );
+    }
+    assert!(secrets.iter().any(|s| s.contains("PRIVATE KEY")));
+}
+
+#[test]
+fn a_gone_installation_is_looked_up_again_only_when_it_was_looked_up() {
+    let s = setup(3600, TokenShape::Opaque);
+    // Given by the context: its 404 is the error, nothing is looked up.
+    let given = s.ctx(|o| o.installation_id = Some(7999));
+    let e = template::get_org(&given, "custom-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert!(e.to_string().contains("has no installation 7999"), "{e}");
+    assert_eq!(s.count("GET", "/installation"), 0);
+    // Looked up, then uninstalled for good: one lookup again, whose 404 is the error.
+    let c = s.ctx(|_| {});
+    template::get_org(&c, "octo-org").unwrap();
+    s.server.update_state(|st| {
+        let app = st.apps.iter_mut().find(|a| a.app_id == s.app_id).unwrap();
+        app.installations.remove("octo-org");
+        for t in st.installation_tokens.values_mut() {
+            t.revoked = true;
+        }
+    });
+    s.server.clear_requests();
+    let e = template::get_org(&c, "octo-org").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert!(e.to_string().contains("is not installed on octo-org"), "{e}");
+    assert_eq!(s.token_requests(), 1, "the stale installation once");
+    assert_eq!(
+        s.count("GET", "/orgs/octo-org/installation"),
+        1,
+        "one lookup again"
+    );
+}

@@ -5,7 +5,8 @@
 //! second), and the run's own failure once every item was handed out; `close` cancels a
 //! running job (no request is sent after it, in-flight requests are dropped) and frees it.
 //! A completed job keeps its final [`Inventory`] until it is closed: [`with_inventory`] lets
-//! other exports (desired state) compute from it.
+//! other exports (desired state) compute from it. Every export that names a job redacts the
+//! secrets of the job's context from its answer (a GitHub error echoed in a failure item).
 
 use crate::contract::{
     EmptyAnswer, FleetCloseRequest, FleetNextAnswer, FleetNextRequest, FleetStartAnswer, FleetStartRequest,
@@ -29,17 +30,22 @@ fn jobs() -> std::sync::MutexGuard<'static, HashMap<u64, Arc<FleetRun>>> {
     JOBS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The job `id`; the secrets of its context are redacted from the call's answer
+/// ([`crate::note_context`]).
 fn job(id: u64) -> Result<Arc<FleetRun>> {
-    jobs().get(&id).cloned().ok_or_else(|| {
+    let run = jobs().get(&id).cloned().ok_or_else(|| {
         Error::invalid(format!(
             "There is no job {id}: it was never started, or it was closed."
         ))
-    })
+    })?;
+    crate::note_context(run.context());
+    Ok(run)
 }
 
 /// `ghoidc_fleet_start`.
 pub fn fleet_start(r: FleetStartRequest) -> Result<FleetStartAnswer> {
     let ctx = Context::resolve(&r.context.unwrap_or_default())?;
+    crate::note_context(&ctx);
     let run = FleetRun::start(ctx, r.options)?;
     let id = NEXT_ID.fetch_add(1, Ordering::SeqCst);
     jobs().insert(id, Arc::new(run));

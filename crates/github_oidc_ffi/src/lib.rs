@@ -88,6 +88,21 @@ pub fn parse_request<R: DeserializeOwned>(bytes: &[u8]) -> github_oidc_core::Res
             "The request is not valid UTF-8.",
         ));
     }
+    // Serde would take an array for a struct (`[]` as `{}` when every field is optional):
+    // only an object is a request, whatever the export.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let what = match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(serde_json::Value::Array(_)) => "an array",
+            Ok(serde_json::Value::Number(_)) => "a number",
+            Ok(serde_json::Value::String(_)) => "a string",
+            Ok(serde_json::Value::Bool(_)) => "a boolean",
+            Ok(serde_json::Value::Null) => "null",
+            _ => return Err(github_oidc_core::Error::invalid("The request is not valid JSON.")),
+        };
+        return Err(github_oidc_core::Error::invalid(format!(
+            "The request must be a JSON object, not {what}."
+        )));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let invalid = |what: String, e: serde_json::Error| {
         github_oidc_core::Error::invalid(format!(
@@ -132,58 +147,83 @@ fn quiet_panics_in_run() {
     });
 }
 
+thread_local! {
+    /// The contexts the current call used (its request's, or a fleet job's): their secrets are
+    /// redacted from the call's answer, whatever its status (see [`note_context`]).
+    static CONTEXTS: RefCell<Vec<github_oidc_core::Context>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records that the current call acts with `ctx`, so that its token (and, for a GitHub App,
+/// the installation tokens and JWTs obtained for it, and its key) are redacted from the
+/// answer, also when the context came from a job started by an earlier call.
+pub(crate) fn note_context(ctx: &github_oidc_core::Context) {
+    CONTEXTS.with(|c| c.borrow_mut().push(ctx.clone()));
+}
+
 /// Runs an operation on a typed request, stores its JSON answer and returns its status.
-/// A panic anywhere (parsing, operation, serialising) becomes [`GhoidcStatus::Internal`]:
-/// the operation is still answered, and nothing is printed.
+/// A panic anywhere (parsing, operation, serialising, redacting) becomes
+/// [`GhoidcStatus::Internal`]: the operation is still answered, and nothing is printed.
 pub fn run<R: DeserializeOwned, A: Serialize>(
     request: FFISlice<u8>,
     op: fn(R) -> github_oidc_core::Result<A>,
 ) -> GhoidcStatus {
     quiet_panics_in_run();
     let was_in_run = IN_RUN.with(|f| f.replace(true));
+    CONTEXTS.with(|c| c.borrow_mut().clear());
+    let request = request.as_slice();
     let outcome = std::panic::catch_unwind(|| {
-        let answer = parse_request::<R>(request.as_slice()).and_then(op)?;
-        serde_json::to_vec(&answer).map_err(|e| github_oidc_core::Error::Internal(e.to_string()))
+        let answer = parse_request::<R>(request).and_then(op).and_then(|a| {
+            serde_json::to_vec(&a).map_err(|e| github_oidc_core::Error::Internal(e.to_string()))
+        });
+        let (status, body) = match answer {
+            Ok(bytes) => (GhoidcStatus::Ok, bytes),
+            Err(e) => (GhoidcStatus::from(e.kind()), error_bytes(&e)),
+        };
+        (status, redacted(body, request))
     });
+    let (status, body) = outcome.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let e = github_oidc_core::Error::Internal(format!("the native library panicked: {what}"));
+        // The panic's text is redacted like any answer; should that panic too, the answer
+        // says so without the text.
+        let bytes = error_bytes(&e);
+        let body = std::panic::catch_unwind(|| redacted(bytes, request))
+            .unwrap_or_else(|_| error_bytes(&redaction_failed()));
+        (GhoidcStatus::Internal, body)
+    });
+    CONTEXTS.with(|c| c.borrow_mut().clear());
     IN_RUN.with(|f| f.set(was_in_run));
-    let (status, body) = match outcome {
-        Ok(Ok(bytes)) => (GhoidcStatus::Ok, bytes),
-        Ok(Err(e)) => (GhoidcStatus::from(e.kind()), error_bytes(&e)),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            let e = github_oidc_core::Error::Internal(format!("the native library panicked: {what}"));
-            (GhoidcStatus::Internal, error_bytes(&e))
-        }
-    };
-    let body = redacted(body, status, request.as_slice());
     RESULT.with(|r| *r.borrow_mut() = body);
     status
 }
 
 /// The one place answers become text for the caller: every token shape is redacted from the
 /// JSON (GitHub's messages, `errors[]`, documentation URLs, URLs, transport errors, warnings,
-/// echoed input) with [`github_oidc_claims::text::redact`], and an error answer also loses every
-/// exact occurrence of a secret the request carried (any `token`, `secret`, `password` or
-/// `private_key` field, at any depth), whatever its shape. An answer without a secret is
-/// returned as it is; one with a secret has each of its strings (and keys) redacted, not its
-/// text, so a secret next to a JSON escape (`token=…\"`) cannot cut the escape in half and the
-/// answer stays JSON (a fuzzing finding, `fuzz/corpus/redact/escape-after-query-token`). Keys
-/// lose token shapes only: an error answer's keys are the contract's field names, so a request
-/// "secret" such as `kind` cannot take the error object apart (a fuzzing finding,
-/// `fuzz/corpus/redact/secret-named-like-a-key`).
-fn redacted(body: Vec<u8>, status: GhoidcStatus, request: &[u8]) -> Vec<u8> {
+/// echoed input) with [`github_oidc_claims::text::redact`], and every answer (success or
+/// error) also loses every exact occurrence of a secret, whatever its shape (a legacy 40-hex
+/// token, a GHES token of its own format): any `token`, `secret`, `password` or `private_key`
+/// field of the request, at any depth, and the secrets of every context the call used
+/// ([`note_context`]: a fleet job's context for `ghoidc_fleet_next` and the desired-state
+/// exports). An answer without a secret is returned as it is; one with a secret has each of
+/// its strings (and keys) redacted, not its text, so a secret next to a JSON escape
+/// (`token=…\"`) cannot cut the escape in half and the answer stays JSON (a fuzzing finding,
+/// `fuzz/corpus/redact/escape-after-query-token`). Keys lose token shapes only: an error
+/// answer's keys are the contract's field names, so a request "secret" such as `kind` cannot
+/// take the error object apart (a fuzzing finding, `fuzz/corpus/redact/secret-named-like-a-key`).
+/// Runs inside [`run`]'s panic guard.
+fn redacted(body: Vec<u8>, request: &[u8]) -> Vec<u8> {
+    use github_oidc_core::ExposeSecret;
     let Ok(text) = std::str::from_utf8(&body) else {
         return body;
     };
-    let secrets = if status == GhoidcStatus::Ok {
-        Vec::new()
-    } else {
-        request_secrets(request)
-    };
+    let held: Vec<github_oidc_core::SecretString> =
+        CONTEXTS.with(|c| c.borrow().iter().flat_map(|ctx| ctx.secrets()).collect());
+    let mut secrets = request_secrets(request);
+    secrets.extend(held.iter().map(|s| s.expose_secret().to_string()));
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     if let std::borrow::Cow::Borrowed(_) = github_oidc_claims::text::redact_secrets(text, &refs) {
         return body;

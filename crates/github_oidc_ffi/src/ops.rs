@@ -69,11 +69,14 @@ pub type PreviewAnswer = serde_json::Value;
 pub type VerificationAnswer = serde_json::Value;
 
 /// The resolved `context` of a request (absent = github.com, no token).
+/// Its secrets are redacted from the call's answer ([`crate::note_context`]).
 fn ctx(context: &Option<ContextOptions>) -> Result<Context> {
-    match context {
+    let ctx = match context {
         Some(opts) => Context::resolve(opts),
         None => Context::resolve(&ContextOptions::default()),
-    }
+    }?;
+    crate::note_context(&ctx);
+    Ok(ctx)
 }
 
 /// An optional string that is absent when empty.

@@ -104,6 +104,40 @@ fn every_export_refuses_a_body_that_is_not_an_object() {
 }
 
 #[test]
+fn every_export_refuses_json_that_is_not_an_object_even_when_every_field_is_optional() {
+    // Serde takes `[]` for a struct whose fields are all optional: the one check in
+    // `parse_request` refuses it (and every other non-object) for every export.
+    for (body, what) in [
+        (&b"[]"[..], "an array"),
+        (b" \n[ ]", "an array"),
+        (b"[{}]", "an array"),
+        (b"0", "a number"),
+        (b"-1.5", "a number"),
+        (b"\"\"", "a string"),
+        (b"\"{}\"", "a string"),
+        (b"true", "a boolean"),
+        (b"null", "null"),
+    ] {
+        for (name, f) in EXPORTS {
+            let (status, v) = call_bytes(*f, body);
+            assert_eq!(status, GhoidcStatus::InvalidArgument, "{name} {body:?}: {v}");
+            assert_eq!(v["kind"], "InvalidArgument", "{name}");
+            let message = v["message"].as_str().unwrap();
+            assert_eq!(
+                message,
+                format!("The request must be a JSON object, not {what}."),
+                "{name} {body:?}"
+            );
+        }
+    }
+    // An object (and the empty request) still works where every field is optional.
+    let (status, v) = call_bytes(ghoidc_version, b" {} ");
+    assert_eq!(status, GhoidcStatus::Ok, "{v}");
+    let (status, v) = call_bytes(ghoidc_version, b"");
+    assert_eq!(status, GhoidcStatus::Ok, "{v}");
+}
+
+#[test]
 fn every_export_with_a_context_refuses_an_unknown_context_field_with_its_path() {
     for (name, spec) in github_oidc_bindgen_free_schema() {
         let Some(f) = EXPORTS.iter().find(|e| e.0 == name).map(|e| e.1) else {

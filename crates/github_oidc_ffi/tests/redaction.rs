@@ -6,7 +6,8 @@
 
 use fake_github::Fault;
 use github_oidc::{
-    ghoidc_claim_keys, ghoidc_context, ghoidc_get_subject_claim, ghoidc_redact, ghoidc_resolve_subject,
+    ghoidc_claim_keys, ghoidc_config_compare, ghoidc_config_export, ghoidc_context, ghoidc_fleet_close,
+    ghoidc_fleet_next, ghoidc_fleet_start, ghoidc_get_subject_claim, ghoidc_redact, ghoidc_resolve_subject,
     ghoidc_result_copy, ghoidc_result_len, ghoidc_set_subject_claim, GhoidcStatus,
 };
 use interoptopus::patterns::slice::{FFISlice, FFISliceMut};
@@ -188,4 +189,94 @@ fn a_secret_that_spells_a_key_of_the_error_object_leaves_the_object_whole() {
     assert_eq!(v["kind"], "InvalidArgument", "{text}");
     assert_eq!(v["code"], 1, "{text}");
     assert!(v["message"].as_str().unwrap().contains("texts"), "{text}");
+}
+
+/// Tokens no shape rule knows: a legacy 40-hex token (a commit SHA has the same shape, so free
+/// text keeps those) and a GHES token of its own format. Built at run time.
+fn shapeless_tokens() -> Vec<String> {
+    let hex: String = (0..40)
+        .map(|i| char::from(b"0123456789abcdef"[(i * 7 + 3) % 16]))
+        .collect();
+    vec![hex, format!("corp{}svc{}", "~Zq9x7", ":mK2Lp!4")]
+}
+
+/// Every answer of a fleet job (items with a repository failure, and a run that fails as a
+/// whole) and of the desired-state exports on it: the job's token is gone whatever its shape,
+/// though the request that answers (`ghoidc_fleet_next`, `ghoidc_config_*`) never carries it.
+#[test]
+fn a_fleet_jobs_token_of_any_shape_is_redacted_from_every_answer() {
+    for token in shapeless_tokens() {
+        let s = fake_github::spawn_blocking_server(None).unwrap();
+        s.update_state(|st| st.tokens.insert(token.clone(), fake_github::Permission::Write));
+        let echo = r#"{"message": "Validation Failed for {{header:authorization}} ({{credential:authorization}})", "documentation_url": "https://docs.github.com/rest?t={{credential:authorization}}"}"#;
+        s.push_fault(
+            Fault::new(422)
+                .path_prefix("/repos/octo-org/octo-repo/")
+                .times(50)
+                .body(echo),
+        );
+        let context = json!({"api_base_uri": s.base_url, "token": token, "max_retries": 0});
+        let mut texts = Vec::new();
+        let (status, text) = call(
+            ghoidc_fleet_start,
+            &json!({"context": context, "options": {"owner": "octo-org"}}),
+        );
+        assert_eq!(status, GhoidcStatus::Ok, "{text}");
+        let job = serde_json::from_str::<Value>(&text).unwrap()["job"]
+            .as_u64()
+            .unwrap();
+        let mut done = false;
+        for _ in 0..100 {
+            let (status, text) = call(ghoidc_fleet_next, &json!({"job": job, "wait_ms": 500}));
+            assert_eq!(status, GhoidcStatus::Ok, "{text}");
+            done = serde_json::from_str::<Value>(&text).unwrap()["done"] == true;
+            texts.push(text);
+            if done {
+                break;
+            }
+        }
+        assert!(done);
+        let all = texts.join("\n");
+        assert!(all.contains("\"failure\""), "octo-repo failed: {all}");
+        assert!(all.contains("Validation Failed for Bearer [REDACTED]"), "{all}");
+        assert!(!all.contains(&token), "token leaked: {all}");
+        for (f, req) in [
+            (ghoidc_config_export as Export, json!({"job": job})),
+            (
+                ghoidc_config_compare,
+                json!({"job": job, "document": {"Owner": "octo-org", "Repositories": {"octo-repo": {"Source": "Default"}}}}),
+            ),
+        ] {
+            let (_, text) = call(f, &req);
+            assert!(!text.contains(&token), "token leaked: {text}");
+        }
+        call(ghoidc_fleet_close, &json!({"job": job}));
+
+        // A run that fails as a whole: its error, from a request without the token.
+        s.clear_faults();
+        s.push_fault(
+            Fault::new(422)
+                .path_prefix("/orgs/octo-org/")
+                .times(50)
+                .body(echo),
+        );
+        let (_, text) = call(
+            ghoidc_fleet_start,
+            &json!({"context": context, "options": {"owner": "octo-org"}}),
+        );
+        let job = serde_json::from_str::<Value>(&text).unwrap()["job"]
+            .as_u64()
+            .unwrap();
+        let mut last = (GhoidcStatus::Ok, String::new());
+        for _ in 0..100 {
+            last = call(ghoidc_fleet_next, &json!({"job": job, "wait_ms": 500}));
+            if last.0 != GhoidcStatus::Ok {
+                break;
+            }
+        }
+        assert_eq!(last.0, GhoidcStatus::ValidationFailed, "{}", last.1);
+        assert!(!last.1.contains(&token), "token leaked: {}", last.1);
+        assert!(last.1.contains("[REDACTED]"), "{}", last.1);
+        call(ghoidc_fleet_close, &json!({"job": job}));
+    }
 }
