@@ -75,9 +75,12 @@ namespace GitHubOidcTests
         public override void WriteProgress(long sourceId, ProgressRecord record) { }
         public override void WriteVerboseLine(string message) { }
         public override void WriteWarningLine(string message) { }
-        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) => throw new NotSupportedException();
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) => throw new NotSupportedException();
-        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) =>
+            throw new NotSupportedException();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
+            throw new NotSupportedException();
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
+            PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) => throw new NotSupportedException();
     }
 }
 '@
@@ -85,6 +88,7 @@ namespace GitHubOidcTests
 
     function Invoke-Confirmed {
         <#
+        .SYNOPSIS
         Runs $Script (with $ctx = the fake's context) in a runspace whose host answers -Confirm
         with Yes, after sending -OnPrompt (a hashtable: Method, Path, Body) to the fake. Returns
         the prompts shown, the control answers, the output and the error records.
@@ -113,8 +117,11 @@ namespace GitHubOidcTests
         }
     }
 
-    function Get-StateWithKeys {
-        # The fake's state, with custom-org/own-template's keys replaced (JSON for PUT /_fake/state).
+    function Get-ChangedFakeState {
+        <#
+        .SYNOPSIS
+        The fake's state, with custom-org/own-template's keys replaced (JSON for PUT /_fake/state).
+        #>
         param([string[]] $Keys)
         $state = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/state"
         $repo = @($state.repos | Where-Object { $_.owner -eq 'custom-org' -and $_.name -eq 'own-template' })[0]
@@ -123,6 +130,8 @@ namespace GitHubOidcTests
     }
 
     $script:put = '/repos/custom-org/own-template/actions/oidc/customization/sub'
+    # On its own, the immutable flag keeps the repository's current template: the body is computed from it.
+    $script:setImmutable = 'Set-GitHubOidcSubjectClaim -Owner custom-org -Repository own-template -UseImmutableSubject $true -Context $ctx -Confirm'
 }
 
 AfterAll {
@@ -135,12 +144,13 @@ Describe 'What -Confirm shows is what is sent' {
     }
 
     It 'sends nothing and says why when the template the body kept changed after the prompt' {
-        $changed = Get-StateWithKeys -Keys repo, context, environment
-        $run = Invoke-Confirmed -Script 'Set-GitHubOidcSubjectClaim -Owner custom-org -Repository own-template -UseImmutableSubject $true -Context $ctx -Confirm' `
+        $changed = Get-ChangedFakeState -Keys repo, context, environment
+        $run = Invoke-Confirmed -Script $script:setImmutable `
             -OnPrompt @{ Method = 'PUT'; Path = '/_fake/state'; Body = $changed }
 
         $run.Prompts | Should -HaveCount 1
-        $approved = 'PUT {0}{1} {{"use_default":false,"include_claim_keys":["repo","context","job_workflow_ref"],"use_immutable_subject":true}}' -f $script:fake.BaseUrl, $script:put
+        $approvedBody = '{"use_default":false,"include_claim_keys":["repo","context","job_workflow_ref"],"use_immutable_subject":true}'
+        $approved = "PUT $($script:fake.BaseUrl)$($script:put) $approvedBody"
         $run.Prompts[0] | Should -Match ([regex]::Escape("($approved)"))
         $run.ControlStatus | Should -Be @(204) -Because 'the state changed between the prompt and the send'
 
@@ -148,15 +158,16 @@ Describe 'What -Confirm shows is what is sent' {
         @(Get-FakeRequests -Fake $script:fake -Method PUT -PathLike $script:put) | Should -HaveCount 0
         # The state was read again right before the (refused) send: dry run + apply.
         @(Get-FakeRequests -Fake $script:fake -Method GET -PathLike $script:put).Count | Should -Be 2
-        (Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/state").repos |
-            Where-Object name -EQ 'own-template' | ForEach-Object { $_.include_claim_keys } | Should -Be @('repo', 'context', 'environment')
+        $now = (Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/state").repos | Where-Object name -EQ 'own-template'
+        $now.include_claim_keys | Should -Be @('repo', 'context', 'environment') -Because 'the other change is kept, not overwritten'
 
         $run.Errors | Should -HaveCount 1
         $record = $run.Errors[0]
         $record.FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.Conflict,*'
         $record.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $record.TargetObject | Should -Be 'custom-org/own-template'
-        $record.Exception.Message | Should -Match ('^' + [regex]::Escape("Not sent: the current template of repository custom-org/own-template or of organization custom-org changed on GitHub after the request $approved was shown"))
+        $what = 'the current template of repository custom-org/own-template or of organization custom-org'
+        $record.Exception.Message | Should -Match ('^' + [regex]::Escape("Not sent: $what changed on GitHub after the request $approved was shown"))
         $record.Exception.Message | Should -Match ([regex]::Escape('"environment"],"use_immutable_subject":true}') + '.*Nothing was written')
         $record.ErrorDetails.RecommendedAction | Should -BeLike '*Run the command again*'
         "$($record.Exception.Message) $($record.ErrorDetails.RecommendedAction)" | Should -Not -BeLike '*test-admin-token*'
@@ -165,7 +176,7 @@ Describe 'What -Confirm shows is what is sent' {
 
     It 'sends exactly the body the prompt showed when nothing changed' {
         # The host still calls the control API (a read), so the timing is the same as above.
-        $run = Invoke-Confirmed -Script 'Set-GitHubOidcSubjectClaim -Owner custom-org -Repository own-template -UseImmutableSubject $true -Context $ctx -Confirm' `
+        $run = Invoke-Confirmed -Script $script:setImmutable `
             -OnPrompt @{ Method = 'GET'; Path = '/_fake/state' }
 
         $run.Errors | Should -HaveCount 0
@@ -181,8 +192,9 @@ Describe 'What -Confirm shows is what is sent' {
 
     It 'sends the approved body of a write that reads no state, whatever changed' {
         # -IncludeClaimKeys: the body comes from the request alone.
-        $changed = Get-StateWithKeys -Keys repo, context, environment
-        $run = Invoke-Confirmed -Script 'Set-GitHubOidcSubjectClaim -Owner custom-org -Repository own-template -IncludeClaimKeys repo, context -Context $ctx -Confirm' `
+        $changed = Get-ChangedFakeState -Keys repo, context, environment
+        $setKeys = 'Set-GitHubOidcSubjectClaim -Owner custom-org -Repository own-template -IncludeClaimKeys repo, context -Context $ctx -Confirm'
+        $run = Invoke-Confirmed -Script $setKeys `
             -OnPrompt @{ Method = 'PUT'; Path = '/_fake/state'; Body = $changed }
 
         $run.Errors | Should -HaveCount 0

@@ -108,7 +108,10 @@ function New-GitHubOidcErrorRecord {
             'RateLimited' { 'Wait for the rate limit to reset, or allow longer waits with -Context @{ MaxRetries = N; MaxRetryWaitSec = S }.' }
             'ServerError' { 'GitHub had a problem; try again later. Transient failures were already retried.' }
             'Network' { 'Check the host name, the network, and the HTTPS_PROXY / NO_PROXY settings.' }
-            'Conflict' { 'The settings changed on GitHub after the request was shown for approval, and nothing was sent. Run the command again to review the request for the current state.' }
+            'Conflict' {
+                'The settings changed on GitHub after the request was shown for approval, and nothing was sent. ' +
+                'Run the command again to review the request for the current state.'
+            }
         }
     } else {
         $message = $inner.Message
