@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 161937523058916894ul)
+            if (api_version != 6515437814517099197ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (161937523058916894). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (6515437814517099197). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -522,6 +522,8 @@ namespace GitHubOidc.Native
         UnexpectedResponse = 9,
         /// A bug, e.g. a caught panic.
         Internal = 10,
+        /// An approved write not sent: what it was computed from changed since its dry run.
+        Conflict = 11,
     }
 
     ///A pointer to an array of data someone else owns which may not be modified.

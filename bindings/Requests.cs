@@ -35,6 +35,30 @@ namespace GitHubOidc.Native
         /// <summary>Check everything and answer the body, but send no write.</summary>
         [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
+
+        /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
+        [JsonPropertyName("approved")]
+        public ApprovedWrite? Approved { get; set; }
+    }
+
+    /// <summary>A write as its dry run answered it and the user approved it (`-Confirm`, or no prompt needed): sent back with the write, which then sends exactly this request or nothing.</summary>
+    public sealed partial class ApprovedWrite
+    {
+        /// <summary>The dry run's HTTP method.</summary>
+        [JsonPropertyName("method")]
+        public string? Method { get; set; }
+
+        /// <summary>The dry run's URL.</summary>
+        [JsonPropertyName("url")]
+        public string? Url { get; set; }
+
+        /// <summary>The dry run's body, the exact JSON text shown (absent or empty for a DELETE).</summary>
+        [JsonPropertyName("body")]
+        public string? Body { get; set; }
+
+        /// <summary>The dry run's `state`: the fingerprint of the GitHub state the body was computed from (absent or empty when the body depends on nothing GitHub holds).</summary>
+        [JsonPropertyName("state")]
+        public string? State { get; set; }
     }
 
     /// <summary>`ghoidc_claim_keys`: the keys a subject template may use. Sent to ghoidc_claim_keys.</summary>
@@ -427,6 +451,10 @@ namespace GitHubOidc.Native
         /// <summary>Check everything and answer what would be sent, but send no write.</summary>
         [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
+
+        /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
+        [JsonPropertyName("approved")]
+        public ApprovedWrite? Approved { get; set; }
     }
 
     /// <summary>`ghoidc_resolve_subject`: the `sub` a job's token gets. Three modes: `token` (the token's own claims, no request); `owner` + `repository` (live: the repository's effective template); otherwise offline (`claims` with `include_claim_keys`, absent = GitHub's default). Sent to ghoidc_resolve_subject.</summary>
@@ -511,6 +539,10 @@ namespace GitHubOidc.Native
         /// <summary>Check everything and answer the body, but send no write.</summary>
         [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
+
+        /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
+        [JsonPropertyName("approved")]
+        public ApprovedWrite? Approved { get; set; }
     }
 
     /// <summary>`ghoidc_set_subject_claim`: write an organization's (no `repository`) or a repository's template, or with `dry_run` answer the exact body that would be sent, without writing. Sent to ghoidc_set_subject_claim.</summary>
@@ -553,6 +585,10 @@ namespace GitHubOidc.Native
         /// <summary>Check everything and answer the body, but send no write.</summary>
         [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
+
+        /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
+        [JsonPropertyName("approved")]
+        public ApprovedWrite? Approved { get; set; }
     }
 
     /// <summary>`ghoidc_test_trust_policy`: whether a trust policy a relying party already has admits each job's token, and if not, why. Offline: no request. Sent to ghoidc_test_trust_policy.</summary>

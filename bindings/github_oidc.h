@@ -58,7 +58,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 161937523058916894ull
+#define GHOIDC_API_HASH 6515437814517099197ull
 
 
 /**
@@ -110,6 +110,10 @@ typedef enum GhoidcStatus {
    * A bug, e.g. a caught panic.
    */
   GhoidcStatus_Internal = 10,
+  /**
+   * An approved write not sent: what it was computed from changed since its dry run.
+   */
+  GhoidcStatus_Conflict = 11,
 } GhoidcStatus;
 
 /**

@@ -8,8 +8,11 @@ function Get-GitHubOidcWritePlan {
         the write needs and answers the exact request it would send (method, URL, JSON body) with
         its warnings, and sends nothing. The warnings are written (to the calling command), and the
         request is returned as one line ("PUT https://... {...}") for its ShouldProcess, so
-        -WhatIf and -Confirm show the real body. The request is left with DryRun = $false, ready
-        to be sent once approved. Returns nothing when the dry run failed (the error is written).
+        -WhatIf and -Confirm show the real body. The request is left with DryRun = $false and
+        Approved = the dry run's request (method, URL, body and the fingerprint of the state it was
+        computed from), ready to be sent once approved: the native layer then sends exactly that
+        body, or nothing (GitHubOidc.Conflict) when that state changed on GitHub in between.
+        Returns nothing when the dry run failed (the error is written).
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -33,9 +36,14 @@ function Get-GitHubOidcWritePlan {
     )
 
     $Request.DryRun = $true
+    $Request.Approved = $null
     $plan = Invoke-GitHubOidcNative -Request $Request -Cmdlet $Cmdlet -TargetObject $TargetObject -Failures $Failures
     $Request.DryRun = $false
     if ($null -eq $plan) { return }
+    # What is shown is what may be sent: the write sends this request or nothing.
+    $Request.Approved = [GitHubOidc.Native.ApprovedWrite]@{
+        Method = $plan['method']; Url = $plan['url']; Body = $plan['body']; State = $plan['state']
+    }
     foreach ($warning in @($plan['warnings'])) {
         # Write-Warning, not $Cmdlet.WriteWarning: the latter turns -Debug into a prompt.
         if ($warning) { Write-Warning $warning }

@@ -91,6 +91,7 @@ function New-GitHubOidcErrorRecord {
             'Network' { [System.Management.Automation.ErrorCategory]::ConnectionError }
             'InvalidArgument' { [System.Management.Automation.ErrorCategory]::InvalidArgument }
             'UnexpectedResponse' { [System.Management.Automation.ErrorCategory]::InvalidResult }
+            'Conflict' { [System.Management.Automation.ErrorCategory]::InvalidOperation }
             default { [System.Management.Automation.ErrorCategory]::NotSpecified }
         }
         $recommended = switch ($kind) {
@@ -107,6 +108,10 @@ function New-GitHubOidcErrorRecord {
             'RateLimited' { 'Wait for the rate limit to reset, or allow longer waits with -Context @{ MaxRetries = N; MaxRetryWaitSec = S }.' }
             'ServerError' { 'GitHub had a problem; try again later. Transient failures were already retried.' }
             'Network' { 'Check the host name, the network, and the HTTPS_PROXY / NO_PROXY settings.' }
+            'Conflict' {
+                'The settings changed on GitHub after the request was shown for approval, and nothing was sent. ' +
+                'Run the command again to review the request for the current state.'
+            }
         }
     } else {
         $message = $inner.Message

@@ -28,6 +28,13 @@ function Set-GitHubOidcSubjectClaim {
         repo_property_*). An unknown key is an error naming the closest valid keys;
         -AllowUnknownClaimKey sends it anyway. -WhatIf sends nothing at all.
 
+        -WhatIf and -Confirm show the exact request (method, URL, JSON body), and what is sent
+        after the confirmation is exactly that request. -UseImmutableSubject on its own computes the
+        body from the repository's current template (and its organization's): that template is read
+        again right before sending, and when it changed on GitHub after the request was shown,
+        nothing is sent and a GitHubOidc.Conflict error says what changed; run the command again to
+        review the request for the current state.
+
         Objects from Get-GitHubOidcSubjectClaim can be piped in (Owner, Repository, UseDefault and
         IncludeClaimKeys bind by property name), e.g. to copy templates. UseImmutableSubject does
         not bind from the pipeline: GitHub reports it as false for repositories that already use

@@ -11,9 +11,10 @@ function Sync-GitHubOidcConfiguration {
         Each target that differs (the organization's template first, then each repository) is one
         write: a PUT of the whole template, carrying the live value of every property the file does
         not mention, so nothing else changes. Each write is its own ShouldProcess showing the exact
-        request (method, URL, body) from a dry run; -WhatIf sends no write at all. Writes are serial
-        and paced: at least -WriteInterval between two writes (default: GitHub's one second between
-        mutating requests). Ctrl+C stops between writes.
+        request (method, URL, body) from a dry run, and what is sent after the confirmation is
+        exactly that request; -WhatIf sends no write at all. Writes are serial and paced: at least
+        -WriteInterval between two writes (default: GitHub's one second between mutating
+        requests). Ctrl+C stops between writes.
 
         One GitHubOidc.SyncResult per write: Owner, Repository (empty for the organization),
         Properties (what it changes), Status (Applied, Skipped, Failed), Request, and ErrorRecord

@@ -69,6 +69,9 @@ error_kinds! {
     UnexpectedResponse = 9,
     /// A bug: a panic caught at the ABI boundary, or an internal invariant.
     Internal = 10,
+    /// An approved write was not sent: what it was computed from changed on GitHub after it
+    /// was shown for approval (`-WhatIf`/`-Confirm`), so it would no longer be what was approved.
+    Conflict = 11,
 }
 
 /// An error response from GitHub, with everything GitHub said about it.
@@ -144,6 +147,16 @@ pub enum Error {
         /// The request GitHub refused, when one was refused.
         url: Option<String>,
     },
+    /// An approved write was refused before it was sent: the state it was computed from
+    /// changed since the dry run that showed it, or the request computed now differs from
+    /// the approved one. Nothing was written.
+    #[error("{message}")]
+    Conflict {
+        /// What changed and what to do.
+        message: String,
+        /// The URL the write would have gone to.
+        url: String,
+    },
     /// A GitHub App could not act as an installation: GitHub refused its JWT (wrong key or
     /// ID), or it is not installed where the request goes. Kind `Unauthorized`; the message
     /// never holds the key, the JWT or a token.
@@ -210,6 +223,7 @@ impl Error {
             Error::Network { .. } => ErrorKind::Network,
             Error::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::Conflict { .. } => ErrorKind::Conflict,
             Error::AppAuthentication { .. } => ErrorKind::Unauthorized,
             Error::RateLimitStop { .. } => ErrorKind::RateLimited,
         }
@@ -241,7 +255,9 @@ impl Error {
             accepted_permissions: api.and_then(|a| a.accepted_permissions.clone()),
             url: match self {
                 Error::Api(a) => Some(a.url.clone()),
-                Error::Network { url, .. } | Error::UnexpectedResponse { url, .. } => Some(url.clone()),
+                Error::Network { url, .. }
+                | Error::UnexpectedResponse { url, .. }
+                | Error::Conflict { url, .. } => Some(url.clone()),
                 Error::AppAuthentication { url, .. } | Error::RateLimitStop { url, .. } => url.clone(),
                 _ => None,
             },
@@ -262,7 +278,7 @@ crate::contract_struct! {
     /// The error object every export of the C ABI answers when its status is not Ok.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
     pub struct ErrorObject {
-        /// The stable kind: InvalidArgument, NotFound, Unauthorized, Forbidden, ValidationFailed, RateLimited, ServerError, Network, UnexpectedResponse or Internal (the ErrorId suffix GitHubOidc.<kind>).
+        /// The stable kind: InvalidArgument, NotFound, Unauthorized, Forbidden, ValidationFailed, RateLimited, ServerError, Network, UnexpectedResponse, Internal or Conflict (the ErrorId suffix GitHubOidc.<kind>).
         pub kind: String,
         /// The kind's numeric code, equal to the status the export returned.
         pub code: u32,
@@ -301,7 +317,7 @@ mod tests {
 
     #[test]
     fn kinds_names_and_codes_round_trip() {
-        assert_eq!(ErrorKind::ALL.len(), 10);
+        assert_eq!(ErrorKind::ALL.len(), 11);
         for (i, k) in ErrorKind::ALL.iter().enumerate() {
             assert_eq!(k.code(), i as u32 + 1);
             assert_eq!(ErrorKind::from_code(k.code()), Some(*k));
@@ -345,6 +361,14 @@ mod tests {
         .to_json();
         assert_eq!(j["url"], "https://x/y");
         assert!(j.get("status").is_none());
+        let j = Error::Conflict {
+            message: "changed".into(),
+            url: "https://x/y".into(),
+        }
+        .to_json();
+        assert_eq!(j["kind"], "Conflict");
+        assert_eq!(j["code"], 11);
+        assert_eq!(j["url"], "https://x/y");
     }
 
     #[test]

@@ -11,15 +11,16 @@ use crate::context::Context;
 use crate::endpoints;
 use crate::error::Result;
 use crate::models::IssuerPolicyBody;
-use crate::write::{perform, to_body, Written};
+use crate::write::{perform, to_body, Mode, Written};
 
-/// Sets whether tokens of the enterprise use the enterprise-scoped issuer (or, with `dry_run`,
+/// Sets whether tokens of the enterprise use the enterprise-scoped issuer (or, with a dry run,
 /// only plans it). The answer's `issuer` is the issuer the enterprise's tokens carry afterwards.
-pub fn set_enterprise_issuer(
+/// The body depends only on the request (there is no GET to read).
+pub fn set_enterprise_issuer<'a>(
     ctx: &Context,
     enterprise: &str,
     include_enterprise_slug: bool,
-    dry_run: bool,
+    mode: impl Into<Mode<'a>>,
 ) -> Result<Written> {
     endpoints::SET_ENTERPRISE_ISSUER.path(&[enterprise])?;
     ctx.require_cloud("The enterprise OIDC issuer policy")?;
@@ -40,7 +41,8 @@ pub fn set_enterprise_issuer(
         &[enterprise],
         Some(body),
         warnings,
-        dry_run,
+        None,
+        mode.into(),
     )?;
     written.issuer = Some(if include_enterprise_slug { scoped } else { standard });
     Ok(written)

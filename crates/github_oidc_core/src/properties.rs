@@ -12,7 +12,7 @@ use crate::http;
 use crate::keys::PROPERTY_PREFIX;
 use crate::models::{InclusionBody, InclusionResponse};
 use crate::names::segment;
-use crate::write::{perform, to_body, Written};
+use crate::write::{perform, to_body, Mode, Written};
 use serde::Serialize;
 
 /// Where inclusions are defined.
@@ -90,16 +90,16 @@ fn property_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
-/// Adds an inclusion (or, with `dry_run`, only plans it); a name given as
+/// Adds an inclusion (or, with a dry run, only plans it); a name given as
 /// `repo_property_<name>` is accepted too. The answer's `result` is the [`Inclusion`] GitHub
-/// created.
-pub fn add(ctx: &Context, scope: Scope, name: &str, dry_run: bool) -> Result<Written> {
+/// created. The body depends only on the name (no state is read for it).
+pub fn add<'a>(ctx: &Context, scope: Scope, name: &str, mode: impl Into<Mode<'a>>) -> Result<Written> {
     let name = property_name(name)?;
     let (_, add, _, owner) = endpoints_of(ctx, scope)?;
     let body = to_body(&InclusionBody {
         custom_property_name: name,
     })?;
-    let (mut written, response) = perform(ctx, add, &[owner], Some(body), Vec::new(), dry_run)?;
+    let (mut written, response) = perform(ctx, add, &[owner], Some(body), Vec::new(), None, mode.into())?;
     if let Some(r) = response {
         let created = if r.body.is_null() {
             InclusionResponse {
@@ -114,11 +114,11 @@ pub fn add(ctx: &Context, scope: Scope, name: &str, dry_run: bool) -> Result<Wri
     Ok(written)
 }
 
-/// Removes an inclusion (or, with `dry_run`, only plans it); a name given as
-/// `repo_property_<name>` is accepted too.
-pub fn remove(ctx: &Context, scope: Scope, name: &str, dry_run: bool) -> Result<Written> {
+/// Removes an inclusion (or, with a dry run, only plans it); a name given as
+/// `repo_property_<name>` is accepted too. A DELETE has no body and reads no state.
+pub fn remove<'a>(ctx: &Context, scope: Scope, name: &str, mode: impl Into<Mode<'a>>) -> Result<Written> {
     let name = property_name(name)?;
     let (_, _, remove, owner) = endpoints_of(ctx, scope)?;
-    let (written, _) = perform(ctx, remove, &[owner, name], None, Vec::new(), dry_run)?;
+    let (written, _) = perform(ctx, remove, &[owner, name], None, Vec::new(), None, mode.into())?;
     Ok(written)
 }

@@ -9,9 +9,11 @@
 //! custom sub claim template found…": that is reported as `customized: false` with the default
 //! keys, not as an error. A 404 with any other message means the organization is missing.
 //!
-//! Writes take `dry_run`: a dry run makes every check and every read the write makes (key
-//! validation against discovery, the repository's current template, …) and returns the exact
-//! body and the same warnings, but sends no write.
+//! Writes take a [`Mode`] (`true`/`false` for a dry run or not): a dry run makes every check
+//! and every read the write makes (key validation against discovery, the repository's current
+//! template, …) and returns the exact body and the same warnings, but sends no write. A write
+//! whose body keeps the repository's current template reports what it read as its `state`,
+//! so an approved write is refused when that template changed in between ([`crate::write`]).
 
 use crate::context::Context;
 use crate::discovery;
@@ -20,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::http;
 use crate::keys;
 use crate::models::{OrgTemplateBody, OrgTemplateResponse, RepoTemplateBody, RepoTemplateResponse};
-use crate::write::{perform, to_body};
+use crate::write::{perform, to_body, Basis, Mode};
 use github_oidc_claims::subject::DEFAULT_TEMPLATE;
 use serde::{Deserialize, Serialize};
 
@@ -155,7 +157,7 @@ pub fn check_keys(ctx: &Context, keys_in: &[String], allow_unknown: bool) -> Res
 
 /// Writes an organization's template (or, with `dry_run`, only plans it).
 /// `use_default: Some(true)` resets it to `repo,context`.
-pub fn set_org(ctx: &Context, org: &str, update: &Update, dry_run: bool) -> Result<Written> {
+pub fn set_org<'a>(ctx: &Context, org: &str, update: &Update, mode: impl Into<Mode<'a>>) -> Result<Written> {
     endpoints::SET_ORG_TEMPLATE.path(&[org])?;
     ctx.require_token()?;
     let mut warnings = Vec::new();
@@ -179,20 +181,29 @@ pub fn set_org(ctx: &Context, org: &str, update: &Update, dry_run: bool) -> Resu
         include_claim_keys: keys.as_deref(),
         use_immutable_subject: update.use_immutable_subject,
     })?;
+    // The body depends only on the request: nothing GitHub holds is read for it.
     let (written, _) = perform(
         ctx,
         &endpoints::SET_ORG_TEMPLATE,
         &[org],
         Some(body),
         warnings,
-        dry_run,
+        None,
+        mode.into(),
     )?;
     Ok(written)
 }
 
-/// Writes a repository's template (or, with `dry_run`, only plans it). Fields left `None`
-/// keep their current value (read first, in a dry run too).
-pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update, dry_run: bool) -> Result<Written> {
+/// Writes a repository's template (or, with a dry run, only plans it). Fields left `None`
+/// keep their current value (read first, in a dry run too, and again before an approved write:
+/// what was read is the write's [`Basis`]).
+pub fn set_repo<'a>(
+    ctx: &Context,
+    owner: &str,
+    repo: &str,
+    update: &Update,
+    mode: impl Into<Mode<'a>>,
+) -> Result<Written> {
     endpoints::SET_REPO_TEMPLATE.path(&[owner, repo])?;
     ctx.require_token()?;
     if update.use_default.is_none()
@@ -204,6 +215,7 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update, dry_run
         ));
     }
     let mut warnings = Vec::new();
+    let mut basis = None;
     let (use_default, keys) = match (update.use_default, &update.include_claim_keys) {
         (Some(true), Some(_)) => {
             warnings.push("IncludeClaimKeys is ignored with -UseDefault: GitHub ignores the keys when use_default is true.".to_string());
@@ -219,24 +231,34 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update, dry_run
             let keys = if use_default {
                 None
             } else {
-                current.include_claim_keys
+                current.include_claim_keys.clone()
             };
+            let mut what = format!("the current template of repository {owner}/{repo}");
+            let mut org_keys = None;
             // A repository that follows its organization's template may be reported with the
             // organization's keys; writing them back would freeze a copy. Keys equal to the
             // organization's are therefore not sent, so the repository keeps following it.
             let keys = match keys {
-                Some(k) => match get_org(ctx, owner) {
-                    Ok(org) if org.customized && org.include_claim_keys.as_ref() == Some(&k) => {
+                Some(k) => {
+                    what.push_str(&format!(" or of organization {owner}"));
+                    let org = get_org(ctx, owner).ok().filter(|o| o.customized);
+                    org_keys = org.and_then(|o| o.include_claim_keys);
+                    if org_keys.as_ref() == Some(&k) {
                         warnings.push(format!(
                             "The repository's keys equal the organization's template ({}): it is kept following the organization's template.",
                             k.join(", ")
                         ));
                         None
+                    } else {
+                        Some(k)
                     }
-                    _ => Some(k),
-                },
+                }
                 None => None,
             };
+            basis = Some(Basis {
+                what,
+                state: serde_json::json!({"repository": current, "organization_keys": org_keys}),
+            });
             (use_default, keys)
         }
     };
@@ -254,7 +276,8 @@ pub fn set_repo(ctx: &Context, owner: &str, repo: &str, update: &Update, dry_run
         &[owner, repo],
         Some(body),
         warnings,
-        dry_run,
+        basis.as_ref(),
+        mode.into(),
     )?;
     Ok(written)
 }

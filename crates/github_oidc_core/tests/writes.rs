@@ -1,6 +1,8 @@
 //! Every write against the fake server, as a dry run and for real: a dry run makes the same
 //! checks and reads and answers the same body and warnings, but the request log shows no
-//! PUT/POST/DELETE; the real call then sends exactly the body the dry run announced.
+//! PUT/POST/DELETE; the real call then sends exactly the body the dry run announced. A write
+//! that carries its dry run's approval sends that body, or nothing (`Conflict`) when the state
+//! it was computed from changed in between.
 
 mod common;
 
@@ -8,6 +10,7 @@ use common::{keys, server};
 use fake_github::{BlockingServer, Fault};
 use github_oidc_core::properties::{self, Scope};
 use github_oidc_core::template::{self, Update, Written};
+use github_oidc_core::write::{ApprovedWrite, Mode};
 use github_oidc_core::{issuer, Context, ErrorKind, Result};
 
 fn ctx(server: &BlockingServer) -> Context {
@@ -261,4 +264,218 @@ fn request_timeout_is_retried() {
     s.push_fault(Fault::new(408).times(1));
     template::get_org(&c, "custom-org").expect("a 408 is transient and retried");
     assert_eq!(s.requests().len(), 2);
+}
+
+/// The approval of a dry run: what `-Confirm` showed.
+fn approval(plan: &Written) -> ApprovedWrite {
+    ApprovedWrite {
+        method: plan.method.clone(),
+        url: plan.url.clone(),
+        body: plan.body_text().unwrap(),
+        state: plan.state.clone(),
+    }
+}
+
+/// Sets the repository's keys on the fake, as someone else would between the prompt and the send.
+fn change_keys(s: &BlockingServer, owner: &str, name: &str, keys_to: &[&str]) {
+    s.update_state(|st| {
+        let r = st
+            .repos
+            .iter_mut()
+            .find(|r| r.owner == owner && r.name == name)
+            .expect("seeded repository");
+        r.use_default = false;
+        r.include_claim_keys = Some(keys(keys_to));
+    });
+}
+
+#[test]
+fn an_approved_write_is_refused_when_the_template_it_kept_changed() {
+    let s = server();
+    let c = ctx(&s);
+    let update = Update {
+        use_immutable_subject: Some(true),
+        ..Default::default()
+    };
+    let plan = template::set_repo(&c, "custom-org", "own-template", &update, true).unwrap();
+    assert!(
+        plan.state.as_deref().is_some_and(|f| f.starts_with("sha256:")),
+        "{plan:?}"
+    );
+    let approved = approval(&plan);
+
+    change_keys(
+        &s,
+        "custom-org",
+        "own-template",
+        &["repo", "context", "environment"],
+    );
+    s.clear_requests();
+    let e = template::set_repo(
+        &c,
+        "custom-org",
+        "own-template",
+        &update,
+        Mode::Approved(&approved),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    let m = e.to_string();
+    assert!(
+        m.contains("the current template of repository custom-org/own-template"),
+        "{m}"
+    );
+    assert!(
+        m.contains(r#""job_workflow_ref"],"use_immutable_subject":true}"#),
+        "names the approved body: {m}"
+    );
+    assert!(
+        m.contains(r#""environment"],"use_immutable_subject":true}"#),
+        "and the body for the current state: {m}"
+    );
+    assert!(writes(&s).is_empty(), "nothing is sent: {:?}", s.requests());
+    assert!(
+        s.requests().iter().any(|r| r.method == "GET"
+            && r.path == "/repos/custom-org/own-template/actions/oidc/customization/sub"),
+        "the state is read again before sending"
+    );
+    let t = template::get_repo(&c, "custom-org", "own-template").unwrap();
+    assert_eq!(
+        t.include_claim_keys,
+        Some(keys(&["repo", "context", "environment"]))
+    );
+}
+
+#[test]
+fn an_approved_write_is_refused_when_the_organization_template_it_compared_changed() {
+    let s = server();
+    let c = ctx(&s);
+    let update = Update {
+        use_immutable_subject: Some(true),
+        ..Default::default()
+    };
+    let plan = template::set_repo(&c, "custom-org", "own-template", &update, true).unwrap();
+    let approved = approval(&plan);
+    // The organization's template now equals the repository's keys: the body would differ.
+    s.update_state(|st| {
+        let org = st.orgs.iter_mut().find(|o| o.login == "custom-org").unwrap();
+        org.template = Some(keys(&["repo", "context", "job_workflow_ref"]));
+    });
+    s.clear_requests();
+    let e = template::set_repo(
+        &c,
+        "custom-org",
+        "own-template",
+        &update,
+        Mode::Approved(&approved),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(e.to_string().contains("or of organization custom-org"), "{e}");
+    assert!(writes(&s).is_empty(), "{:?}", s.requests());
+}
+
+#[test]
+fn an_approved_write_sends_exactly_the_approved_body_when_nothing_changed() {
+    let s = server();
+    let c = ctx(&s);
+    let update = Update {
+        use_immutable_subject: Some(true),
+        ..Default::default()
+    };
+    let plan = template::set_repo(&c, "custom-org", "own-template", &update, true).unwrap();
+    let approved = approval(&plan);
+    s.clear_requests();
+    let done = template::set_repo(
+        &c,
+        "custom-org",
+        "own-template",
+        &update,
+        Mode::Approved(&approved),
+    )
+    .unwrap();
+    assert!(done.applied);
+    let sent = writes(&s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].body, plan.sent);
+    assert_eq!(
+        serde_json::to_string(sent[0].body.as_ref().unwrap()).unwrap(),
+        approved.body.unwrap()
+    );
+}
+
+#[test]
+fn a_write_computed_from_the_request_alone_sends_the_approved_body_whatever_changed() {
+    let s = server();
+    let c = ctx(&s);
+    let update = Update {
+        include_claim_keys: Some(keys(&["repo", "context"])),
+        ..Default::default()
+    };
+    let plan = template::set_repo(&c, "custom-org", "own-template", &update, true).unwrap();
+    assert_eq!(plan.state, None, "no state is read for this body");
+    let approved = approval(&plan);
+    change_keys(
+        &s,
+        "custom-org",
+        "own-template",
+        &["repo", "context", "environment"],
+    );
+    s.clear_requests();
+    template::set_repo(
+        &c,
+        "custom-org",
+        "own-template",
+        &update,
+        Mode::Approved(&approved),
+    )
+    .unwrap();
+    let sent = writes(&s);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].body, plan.sent);
+
+    // An approval of another request is refused, and nothing is sent.
+    let other = Update {
+        include_claim_keys: Some(keys(&["repo"])),
+        ..Default::default()
+    };
+    s.clear_requests();
+    let e = template::set_repo(
+        &c,
+        "custom-org",
+        "own-template",
+        &other,
+        Mode::Approved(&approved),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(writes(&s).is_empty());
+
+    // Property inclusions and the issuer policy: the approved request, as approved.
+    let plan = properties::add(&c, Scope::Organization("custom-org"), "region", true).unwrap();
+    s.clear_requests();
+    properties::add(
+        &c,
+        Scope::Organization("custom-org"),
+        "region",
+        Mode::Approved(&approval(&plan)),
+    )
+    .unwrap();
+    assert_eq!(writes(&s).len(), 1);
+    let plan = properties::remove(&c, Scope::Organization("custom-org"), "region", true).unwrap();
+    s.clear_requests();
+    properties::remove(
+        &c,
+        Scope::Organization("custom-org"),
+        "region",
+        Mode::Approved(&approval(&plan)),
+    )
+    .unwrap();
+    assert_eq!(writes(&s).len(), 1);
+    let plan = issuer::set_enterprise_issuer(&c, "octocat-inc", false, true).unwrap();
+    s.clear_requests();
+    let e =
+        issuer::set_enterprise_issuer(&c, "octocat-inc", true, Mode::Approved(&approval(&plan))).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict, "true is not the approved false");
+    assert!(writes(&s).is_empty());
 }

@@ -14,6 +14,7 @@
 
 use crate::ops;
 use github_oidc_core::desired::Document;
+pub use github_oidc_core::write::ApprovedWrite;
 use github_oidc_core::ContextOptions;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -143,6 +144,10 @@ github_oidc_core::contract_struct! {
         /// Check everything and answer the body, but send no write.
         #[serde(default)]
         pub dry_run: bool,
+        /// The dry run's request as approved: the write sends exactly it, or nothing (a
+        /// `Conflict` error) when what it was computed from changed since.
+        #[serde(default)]
+        pub approved: Option<ApprovedWrite>,
     }
 }
 
@@ -182,6 +187,10 @@ github_oidc_core::contract_struct! {
         /// Check everything and answer the body, but send no write.
         #[serde(default)]
         pub dry_run: bool,
+        /// The dry run's request as approved: the write sends exactly it, or nothing (a
+        /// `Conflict` error) when what it was computed from changed since.
+        #[serde(default)]
+        pub approved: Option<ApprovedWrite>,
     }
 }
 
@@ -204,6 +213,10 @@ github_oidc_core::contract_struct! {
         /// Check everything and answer what would be sent, but send no write.
         #[serde(default)]
         pub dry_run: bool,
+        /// The dry run's request as approved: the write sends exactly it, or nothing (a
+        /// `Conflict` error) when what it was computed from changed since.
+        #[serde(default)]
+        pub approved: Option<ApprovedWrite>,
     }
 }
 
@@ -223,6 +236,10 @@ github_oidc_core::contract_struct! {
         /// Check everything and answer the body, but send no write.
         #[serde(default)]
         pub dry_run: bool,
+        /// The dry run's request as approved: the write sends exactly it, or nothing (a
+        /// `Conflict` error) when what it was computed from changed since.
+        #[serde(default)]
+        pub approved: Option<ApprovedWrite>,
     }
 }
 
@@ -717,7 +734,7 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_discover", DiscoverRequest, ops::DiscoverAnswer, true, "The issuer's OpenID discovery document (cached per issuer)."),
         export!("ghoidc_claim_keys", ClaimKeysRequest, ClaimKeysAnswer, true, "Keys a subject template may use; the built-in list when discovery fails."),
         export!("ghoidc_get_subject_claim", GetSubjectClaimRequest, ops::TemplateAnswer, true, "An organization's or repository's subject template."),
-        export!("ghoidc_set_subject_claim", SetSubjectClaimRequest, ops::WrittenAnswer, true, "Writes a subject template; with dry_run answers the exact body without writing."),
+        export!("ghoidc_set_subject_claim", SetSubjectClaimRequest, ops::WrittenAnswer, true, "Writes a subject template; with dry_run answers the exact body without writing; with approved sends that body or nothing."),
         export!("ghoidc_list_property_claims", ListPropertyClaimsRequest, ops::InclusionsAnswer, true, "Custom-property inclusions of an organization or enterprise."),
         export!("ghoidc_add_property_claim", AddPropertyClaimRequest, ops::WrittenAnswer, true, "Includes a custom property in the claims; with dry_run writes nothing."),
         export!("ghoidc_remove_property_claim", RemovePropertyClaimRequest, ops::WrittenAnswer, true, "Stops including a custom property; with dry_run writes nothing."),

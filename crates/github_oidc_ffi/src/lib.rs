@@ -55,6 +55,8 @@ pub enum GhoidcStatus {
     UnexpectedResponse = 9,
     /// A bug, e.g. a caught panic.
     Internal = 10,
+    /// An approved write not sent: what it was computed from changed since its dry run.
+    Conflict = 11,
 }
 
 impl From<github_oidc_core::ErrorKind> for GhoidcStatus {
@@ -71,6 +73,7 @@ impl From<github_oidc_core::ErrorKind> for GhoidcStatus {
             K::Network => GhoidcStatus::Network,
             K::UnexpectedResponse => GhoidcStatus::UnexpectedResponse,
             K::Internal => GhoidcStatus::Internal,
+            K::Conflict => GhoidcStatus::Conflict,
         }
     }
 }

@@ -9,6 +9,7 @@ use github_oidc_claims::{Provider, TrustRequest};
 use github_oidc_core::preview;
 use github_oidc_core::properties;
 use github_oidc_core::template::{self, Update};
+use github_oidc_core::write::Mode;
 use github_oidc_core::{discovery, keys, Context, ContextOptions, Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -39,17 +40,15 @@ github_oidc_core::contract_struct! {
         pub result: Option<serde_json::Value>,
         /// Enterprise issuer only: the issuer the enterprise's tokens carry after the write.
         pub issuer: Option<String>,
+        /// The fingerprint of the GitHub state the body was computed from; absent when it
+        /// depends only on the request. Sent back in the write's `approved`.
+        pub state: Option<String>,
     }
 }
 
 /// The write answer: the core's outcome plus the body as text, the exact bytes sent.
 fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
-    let body = w
-        .sent
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    let body = w.body_text()?;
     Ok(WrittenAnswer {
         method: w.method,
         url: w.url,
@@ -59,6 +58,7 @@ fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
         applied: w.applied,
         result: w.result,
         issuer: w.issuer,
+        state: w.state,
     })
 }
 /// The answer of `ghoidc_list_property_claims`.
@@ -160,9 +160,10 @@ pub fn set_subject_claim(r: SetSubjectClaimRequest) -> Result<WrittenAnswer> {
         use_immutable_subject: r.use_immutable_subject,
         allow_unknown_keys: r.allow_unknown_keys,
     };
+    let mode = Mode::of(r.dry_run, r.approved.as_ref());
     match given(&r.repository) {
-        None => written(template::set_org(&c, &r.owner, &update, r.dry_run)?),
-        Some(repo) => written(template::set_repo(&c, &r.owner, repo, &update, r.dry_run)?),
+        None => written(template::set_org(&c, &r.owner, &update, mode)?),
+        Some(repo) => written(template::set_repo(&c, &r.owner, repo, &update, mode)?),
     }
 }
 
@@ -193,7 +194,7 @@ pub fn add_property_claim(r: AddPropertyClaimRequest) -> Result<WrittenAnswer> {
         &c,
         property_scope(&r.owner, &r.enterprise)?,
         &r.name,
-        r.dry_run,
+        Mode::of(r.dry_run, r.approved.as_ref()),
     )?)
 }
 
@@ -204,7 +205,7 @@ pub fn remove_property_claim(r: RemovePropertyClaimRequest) -> Result<WrittenAns
         &c,
         property_scope(&r.owner, &r.enterprise)?,
         &r.name,
-        r.dry_run,
+        Mode::of(r.dry_run, r.approved.as_ref()),
     )?)
 }
 
@@ -215,7 +216,7 @@ pub fn set_enterprise_issuer(r: SetEnterpriseIssuerRequest) -> Result<WrittenAns
         &c,
         &r.enterprise,
         r.include_enterprise_slug,
-        r.dry_run,
+        Mode::of(r.dry_run, r.approved.as_ref()),
     )?)
 }
 

@@ -224,6 +224,7 @@ const KINDS: &[(ErrorKind, GhoidcStatus)] = &[
     (ErrorKind::Network, GhoidcStatus::Network),
     (ErrorKind::UnexpectedResponse, GhoidcStatus::UnexpectedResponse),
     (ErrorKind::Internal, GhoidcStatus::Internal),
+    (ErrorKind::Conflict, GhoidcStatus::Conflict),
 ];
 
 #[test]
@@ -271,6 +272,10 @@ fn error_of(kind: ErrorKind) -> Error {
             message: "not JSON".into(),
         },
         ErrorKind::Internal => Error::Internal("bug".into()),
+        ErrorKind::Conflict => Error::Conflict {
+            message: "changed since it was approved".into(),
+            url: "https://api.github.com/repos/o/r/actions/oidc/customization/sub".into(),
+        },
     }
 }
 
