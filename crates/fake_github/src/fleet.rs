@@ -341,7 +341,11 @@ pub(crate) fn secondary(shared: &Shared, method: &str, body: &[u8]) -> Response 
                 points_per_minute: u64,
             }
             let Ok(d) = serde_json::from_slice::<Def>(body) else {
-                return error(StatusCode::BAD_REQUEST, "expected {\"points_per_minute\": N}", REST_DOCS);
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "expected {\"points_per_minute\": N}",
+                    REST_DOCS,
+                );
             };
             *points = Some(PointsLimit {
                 per_minute: d.points_per_minute,
@@ -381,7 +385,11 @@ pub(crate) fn set_shapes(shared: &Shared, body: &[u8]) -> Response {
         inherited_keys_listed: bool,
     }
     let Ok(d) = serde_json::from_slice::<Def>(body) else {
-        return error(StatusCode::BAD_REQUEST, "expected {\"link_ids\": bool, \"inherited_keys_listed\": bool}", REST_DOCS);
+        return error(
+            StatusCode::BAD_REQUEST,
+            "expected {\"link_ids\": bool, \"inherited_keys_listed\": bool}",
+            REST_DOCS,
+        );
     };
     shared.fleet.link_ids.store(d.link_ids, Ordering::SeqCst);
     shared

@@ -132,8 +132,14 @@ fn route(path: &str) -> Option<Route<'_>> {
             Some(Route::Listing(crate::fleet::Listing::User(user)))
         }
         ["installation", "repositories"] => Some(Route::Listing(crate::fleet::Listing::Installation)),
-        ["organizations", id, "repos"] => id.parse().ok().map(|id| Route::Listing(crate::fleet::Listing::OrgId(id))),
-        ["user", id, "repos"] => id.parse().ok().map(|id| Route::Listing(crate::fleet::Listing::UserId(id))),
+        ["organizations", id, "repos"] => id
+            .parse()
+            .ok()
+            .map(|id| Route::Listing(crate::fleet::Listing::OrgId(id))),
+        ["user", id, "repos"] => id
+            .parse()
+            .ok()
+            .map(|id| Route::Listing(crate::fleet::Listing::UserId(id))),
         ["enterprises", ent, "actions", "oidc", "customization", "issuer"] if !ent.is_empty() => {
             Some(Route::EnterpriseIssuer(ent))
         }

@@ -458,7 +458,8 @@ impl Shared {
         let idx = faults.iter().position(|f| f.matches(method, path, api_path))?;
         if let Some(ms) = faults[idx].for_ms {
             let f = &mut faults[idx];
-            f.active_until.get_or_insert(now + std::time::Duration::from_millis(ms));
+            f.active_until
+                .get_or_insert(now + std::time::Duration::from_millis(ms));
             return Some(f.clone());
         }
         let fault = faults[idx].clone();

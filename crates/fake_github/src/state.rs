@@ -273,7 +273,12 @@ impl State {
             .iter()
             .find(|o| o.id == id)
             .map(|o| o.login.clone())
-            .or_else(|| self.repos.iter().find(|r| self.owner_id(r) == id).map(|r| r.owner.clone()))
+            .or_else(|| {
+                self.repos
+                    .iter()
+                    .find(|r| self.owner_id(r) == id)
+                    .map(|r| r.owner.clone())
+            })
     }
 
     /// Effective `use_immutable_subject` of a repo: repo flag, else org flag, else `false`.

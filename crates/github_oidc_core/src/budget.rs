@@ -101,7 +101,9 @@ pub fn take(key: &Key, points: u32, per_minute: u32) -> Result<(), Duration> {
     for &(at, p) in &s.entries {
         freed += p;
         if freed >= need {
-            return Err((at + WINDOW + MARGIN).saturating_duration_since(now).max(Duration::from_millis(1)));
+            return Err((at + WINDOW + MARGIN)
+                .saturating_duration_since(now)
+                .max(Duration::from_millis(1)));
         }
     }
     Err(WINDOW + MARGIN)
@@ -147,7 +149,10 @@ mod tests {
         }
         assert_eq!(spent_now(&k), 900);
         let wait = take(&k, 1, 900).unwrap_err();
-        assert!(wait > Duration::from_secs(59) && wait <= WINDOW + MARGIN, "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(59) && wait <= WINDOW + MARGIN,
+            "{wait:?}"
+        );
         // Another token, or another host, has its own budget.
         take(&Key::new("https://api.example", "token-b"), 5, 900).unwrap();
         take(&Key::new("https://ghes.example/api/v3", "token-a"), 5, 900).unwrap();

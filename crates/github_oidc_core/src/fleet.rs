@@ -887,7 +887,10 @@ impl Gate for RunShared {
         if wait > self.max_wait {
             let (why, url) = match err.api() {
                 Some(a) => (
-                    format!("GitHub refused {} {} with a rate limit ({}: {})", a.method, a.url, a.status, a.message),
+                    format!(
+                        "GitHub refused {} {} with a rate limit ({}: {})",
+                        a.method, a.url, a.status, a.message
+                    ),
                     Some(a.url.clone()),
                 ),
                 None => ("GitHub rate-limited the run".to_string(), None),
@@ -1300,7 +1303,16 @@ async fn inventory(
     let sem = Arc::new(Semaphore::new(shared.throttle as usize));
     let owner = options.owner.clone();
     // The organization's template, once (a user account has none).
-    let org_answer = gated_get(&shared, &sem, &ctx, &owner, &endpoints::GET_ORG_TEMPLATE, &[&owner], None).await;
+    let org_answer = gated_get(
+        &shared,
+        &sem,
+        &ctx,
+        &owner,
+        &endpoints::GET_ORG_TEMPLATE,
+        &[&owner],
+        None,
+    )
+    .await;
     let org = match template::org_template(&owner, org_answer) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
@@ -1336,18 +1348,21 @@ async fn inventory(
                     )),
                     None => open = false,
                 },
-                Some((i, result)) = reads.next(), if !reads.is_empty() => match { lock(&shared.unreported).remove(&i); result } {
-                    Ok(state) => {
-                        shared.completed.fetch_add(1, Ordering::SeqCst);
-                        shared.push(FleetItem { state: Some(state.clone()), failure: None });
-                        states.push((i, state));
+                Some((i, result)) = reads.next(), if !reads.is_empty() => {
+                    lock(&shared.unreported).remove(&i);
+                    match result {
+                        Ok(state) => {
+                            shared.completed.fetch_add(1, Ordering::SeqCst);
+                            shared.push(FleetItem { state: Some(state.clone()), failure: None });
+                            states.push((i, state));
+                        }
+                        Err(failure) => {
+                            shared.failed.fetch_add(1, Ordering::SeqCst);
+                            shared.push(FleetItem { state: None, failure: Some(failure.clone()) });
+                            failures.push((i, failure));
+                        }
                     }
-                    Err(failure) => {
-                        shared.failed.fetch_add(1, Ordering::SeqCst);
-                        shared.push(FleetItem { state: None, failure: Some(failure.clone()) });
-                        failures.push((i, failure));
-                    }
-                },
+                }
                 else => break,
             }
         }

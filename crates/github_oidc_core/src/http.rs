@@ -659,7 +659,9 @@ mod tests {
     struct CountingGate(AtomicUsize);
 
     impl Gate for CountingGate {
-        fn before_attempt(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>> {
+        fn before_attempt(
+            &self,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>> {
             self.0.fetch_add(1, Ordering::SeqCst);
             Box::pin(async { Ok(()) })
         }

@@ -171,14 +171,20 @@ impl Network {
             _ => self.http_proxy.as_deref(),
         }?;
         let host = u.host_str()?;
-        let bypass = self.no_proxy.as_deref().is_some_and(|list| no_proxy_matches(list, host));
+        let bypass = self
+            .no_proxy
+            .as_deref()
+            .is_some_and(|list| no_proxy_matches(list, host));
         (!bypass).then(|| shown_proxy(proxy))
     }
 }
 
 /// Whether `host` is in a `NO_PROXY` list (exact names, `.domain` suffixes, `*`, IPs).
 fn no_proxy_matches(list: &str, host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
     list.split(',').map(str::trim).any(|entry| {
         let entry = entry.to_ascii_lowercase();
         if entry.is_empty() {
@@ -272,8 +278,12 @@ fn build(network: &Network) -> Result<reqwest::Client> {
     if network.explicit_environment || proxies_known {
         b = b.no_proxy();
     }
-    let no_proxy = network.no_proxy.as_deref().and_then(reqwest::NoProxy::from_string);
-    let built = |e: reqwest::Error, what: &str| Error::invalid(format!("The proxy {what} cannot be used: {e}"));
+    let no_proxy = network
+        .no_proxy
+        .as_deref()
+        .and_then(reqwest::NoProxy::from_string);
+    let built =
+        |e: reqwest::Error, what: &str| Error::invalid(format!("The proxy {what} cannot be used: {e}"));
     if let Some(p) = &network.https_proxy {
         b = b.proxy(
             reqwest::Proxy::https(p.as_str())
@@ -321,7 +331,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -347,12 +360,26 @@ mod tests {
     fn proxies_are_checked_and_shown_without_credentials() {
         let e = Network::resolve(Some("socks5://p:1"), None, None, Some(&BTreeMap::new())).unwrap_err();
         assert!(e.to_string().contains("SOCKS"), "{e}");
-        let e = Network::resolve(None, None, None, Some(&env(&[("HTTPS_PROXY", "http://u:secret@ :1")])))
-            .unwrap_err();
+        let e = Network::resolve(
+            None,
+            None,
+            None,
+            Some(&env(&[("HTTPS_PROXY", "http://u:secret@ :1")])),
+        )
+        .unwrap_err();
         assert!(!e.to_string().contains("secret"), "{e}");
         assert_eq!(shown_proxy("http://user:pw@proxy:8080"), "http://proxy:8080");
-        let n = Network::resolve(Some("http://u:pw@proxy:8080"), Some("internal.corp,.svc"), None, None).unwrap();
-        assert_eq!(n.proxy_for("https://api.github.com/x").as_deref(), Some("http://proxy:8080"));
+        let n = Network::resolve(
+            Some("http://u:pw@proxy:8080"),
+            Some("internal.corp,.svc"),
+            None,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            n.proxy_for("https://api.github.com/x").as_deref(),
+            Some("http://proxy:8080")
+        );
         assert_eq!(n.proxy_for("https://git.internal.corp/api/v3"), None);
         assert_eq!(n.proxy_for("https://a.svc/"), None);
     }
@@ -360,12 +387,24 @@ mod tests {
     #[test]
     fn cleartext_is_refused_off_this_machine() {
         let u = |s: &str| Url::parse(s).unwrap();
-        for ok in ["http://127.0.0.1:8080", "http://127.9.9.9", "http://[::1]:1", "http://localhost:3", "https://api.corp"] {
-            assert_eq!(check_cleartext("ApiBaseUri", &u(ok), false).unwrap(), None, "{ok}");
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://[::1]:1",
+            "http://localhost:3",
+            "https://api.corp",
+        ] {
+            assert_eq!(
+                check_cleartext("ApiBaseUri", &u(ok), false).unwrap(),
+                None,
+                "{ok}"
+            );
         }
         let e = check_cleartext("ApiBaseUri", &u("http://api.corp.example"), false).unwrap_err();
         assert!(e.to_string().contains("AllowInsecureHttp"), "{e}");
-        assert!(check_cleartext("ApiBaseUri", &u("http://10.0.0.1"), true).unwrap().is_some());
+        assert!(check_cleartext("ApiBaseUri", &u("http://10.0.0.1"), true)
+            .unwrap()
+            .is_some());
     }
 
     #[test]

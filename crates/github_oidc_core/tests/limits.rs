@@ -68,7 +68,10 @@ fn a_large_inventory_keeps_under_900_points_a_minute_with_no_refusal() {
     // 1,112 requests (template, 11 pages, 1,100 reads): the first 900 at once, the rest when
     // the first minute's points expire.
     assert!(took >= Duration::from_secs(60), "{took:?}");
-    assert!(took <= Duration::from_secs(78), "at most 1.3x the minute: {took:?}");
+    assert!(
+        took <= Duration::from_secs(78),
+        "at most 1.3x the minute: {took:?}"
+    );
 }
 
 #[test]
@@ -143,11 +146,18 @@ fn a_primary_limit_that_resets_in_two_hours_stops_the_run_within_seconds() {
     assert!(!failures.is_empty());
     for f in &failures {
         assert_eq!(f.error.kind, "RateLimited", "{f:?}");
-        assert!(f.error.message.contains("UTC"), "names the reset: {}", f.error.message);
+        assert!(
+            f.error.message.contains("UTC"),
+            "names the reset: {}",
+            f.error.message
+        );
         assert!(f.error.retry_after.unwrap_or(0) > 7000, "{f:?}");
     }
     let sent = s.requests().len();
-    assert!(sent <= 12 + 8, "stopped at once, not sending into the limit: {sent}");
+    assert!(
+        sent <= 12 + 8,
+        "stopped at once, not sending into the limit: {sent}"
+    );
     let stop = run.progress().rate_limit.stopped;
     assert!(stop.is_some_and(|m| m.contains("MaxRateLimitWait")));
 }
@@ -175,7 +185,10 @@ fn a_pause_shows_until_when_and_cancel_ends_it_at_once() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as u64;
-    assert!((now_ms + 35_000..now_ms + 41_000).contains(&until), "paused for about 40 s");
+    assert!(
+        (now_ms + 35_000..now_ms + 41_000).contains(&until),
+        "paused for about 40 s"
+    );
     // Requests let through before the pause may still be arriving.
     std::thread::sleep(Duration::from_millis(300));
     let before = s.requests().len();
@@ -196,7 +209,12 @@ fn link_urls_in_id_form_are_followed() {
         "/_fake/orgs",
         json!({"org": "ids", "count": 250, "seed": 15}),
     );
-    control(&s, reqwest::Method::PUT, "/_fake/shapes", json!({"link_ids": true}));
+    control(
+        &s,
+        reqwest::Method::PUT,
+        "/_fake/shapes",
+        json!({"link_ids": true}),
+    );
     let (inv, _) = run_inventory(ctx(&s), options("ids")).unwrap();
     assert_eq!(inv.states.len(), 250);
     let pages: Vec<_> = s
