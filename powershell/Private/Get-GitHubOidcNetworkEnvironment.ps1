@@ -10,6 +10,8 @@ function Get-GitHubOidcNetworkEnvironment {
         applies to which request is decided there. Returns a dictionary of the variables that are
         set (empty when none is, or before the names are known).
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseOutputTypeCorrectly', '',
+        Justification = 'The unary comma returns the dictionary itself, not its entries; the rule reads it as an array.')]
     [CmdletBinding()]
     [OutputType([System.Collections.Generic.Dictionary[string, string]])]
     param(
