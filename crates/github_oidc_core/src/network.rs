@@ -163,40 +163,19 @@ impl Network {
     }
 
     /// The proxy a request to `url` goes through (shown without credentials), unless its host
-    /// is in `no_proxy`.
+    /// is in `no_proxy`: decided by the matcher reqwest itself uses (hyper-util's), so the
+    /// proxy an error names is the one the request took.
     pub fn proxy_for(&self, url: &str) -> Option<String> {
-        let u = Url::parse(url).ok()?;
-        let proxy = match u.scheme() {
-            "https" => self.https_proxy.as_deref(),
-            _ => self.http_proxy.as_deref(),
-        }?;
-        let host = u.host_str()?;
-        let bypass = self
-            .no_proxy
-            .as_deref()
-            .is_some_and(|list| no_proxy_matches(list, host));
-        (!bypass).then(|| shown_proxy(proxy))
+        let matcher = hyper_util::client::proxy::matcher::Matcher::builder()
+            .https(self.https_proxy.as_deref().unwrap_or_default())
+            .http(self.http_proxy.as_deref().unwrap_or_default())
+            .no(self.no_proxy.as_deref().unwrap_or_default())
+            .build();
+        let dst: http::Uri = url.parse().ok()?;
+        matcher
+            .intercept(&dst)
+            .map(|proxy| shown_proxy(&proxy.uri().to_string()))
     }
-}
-
-/// Whether `host` is in a `NO_PROXY` list (exact names, `.domain` suffixes, `*`, IPs).
-fn no_proxy_matches(list: &str, host: &str) -> bool {
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
-    list.split(',').map(str::trim).any(|entry| {
-        let entry = entry.to_ascii_lowercase();
-        if entry.is_empty() {
-            return false;
-        }
-        if entry == "*" {
-            return true;
-        }
-        let entry = entry.trim_start_matches("*.");
-        let bare = entry.trim_start_matches('.');
-        host == bare || host.ends_with(&format!(".{bare}"))
-    })
 }
 
 /// Whether a URL's host is this machine: `localhost`, `127.0.0.0/8` or `::1`.
@@ -382,6 +361,16 @@ mod tests {
         );
         assert_eq!(n.proxy_for("https://git.internal.corp/api/v3"), None);
         assert_eq!(n.proxy_for("https://a.svc/"), None);
+        assert_eq!(
+            n.proxy_for("http://10.0.0.1/").as_deref(),
+            Some("http://proxy:8080")
+        );
+        let n = Network::resolve(Some("http://proxy:8080"), Some("10.0.0.0/8"), None, None).unwrap();
+        assert_eq!(
+            n.proxy_for("https://10.1.2.3/api/v3"),
+            None,
+            "CIDRs as reqwest reads them"
+        );
     }
 
     #[test]
