@@ -171,6 +171,17 @@ pub enum Error {
     },
 }
 
+/// What a caught panic says, for its [`Error::Internal`]: `the native library panicked: <its
+/// text>` (the ABI's guard and a fleet run's task).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    format!("the native library panicked: {what}")
+}
+
 fn render_api(e: &ApiError) -> String {
     let mut s = format!("GitHub API {} {}: {} ({})", e.method, e.url, e.message, e.status);
     for err in &e.errors {

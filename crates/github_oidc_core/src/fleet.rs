@@ -979,14 +979,7 @@ impl FleetRun {
             };
             match result {
                 Ok(result) => run_shared.finish(result),
-                Err(panic) => {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "unknown panic".into());
-                    run_shared.abandon(&format!("the native library panicked: {what}"));
-                }
+                Err(panic) => run_shared.abandon(&crate::error::panic_message(panic.as_ref())),
             }
         });
         Ok(FleetRun {

@@ -185,12 +185,7 @@ pub fn run<R: DeserializeOwned, A: Serialize>(
         (status, redacted(body, request))
     });
     let (status, body) = outcome.unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        let e = github_oidc_core::Error::Internal(format!("the native library panicked: {what}"));
+        let e = github_oidc_core::Error::Internal(github_oidc_core::error::panic_message(panic.as_ref()));
         // The panic's text is redacted like any answer; should that panic too, the answer
         // says so without the text.
         let bytes = error_bytes(&e);
