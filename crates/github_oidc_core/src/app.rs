@@ -278,11 +278,7 @@ impl App {
         };
         let key = normalize_pem(key);
         check_key(&what, &key)?;
-        let fingerprint = ring::digest::digest(&ring::digest::SHA256, key.expose_secret().as_bytes())
-            .as_ref()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let fingerprint = crate::sha256_hex(key.expose_secret().as_bytes());
         Ok(Some(App {
             client_id: client_id.map(str::to_string),
             app_id: opts.app_id,

@@ -52,5 +52,14 @@ pub use error::{Error, ErrorKind, Result};
 /// The secret types of [`Context::secrets`], for callers that redact them.
 pub use secrecy::{ExposeSecret, SecretString};
 
+/// The SHA-256 of `bytes` as lower-case hex (an App key's fingerprint, a write's state).
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The crate version, reported in the `User-Agent` header and by the module.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -83,9 +83,7 @@ impl Basis {
     /// `sha256:<hex>` of the state's JSON text.
     pub fn fingerprint(&self) -> String {
         let text = serde_json::to_vec(&self.state).unwrap_or_default();
-        let digest = ring::digest::digest(&ring::digest::SHA256, &text);
-        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        format!("sha256:{hex}")
+        format!("sha256:{}", crate::sha256_hex(&text))
     }
 }
 
