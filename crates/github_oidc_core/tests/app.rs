@@ -280,33 +280,13 @@ fn describe_shows_the_app_but_no_secret() {
     assert_no_secret(&format!("{c:?}"));
 }
 
-/// A `/_fake/…` control request; its JSON answer.
-fn control(
-    server: &BlockingServer,
-    method: reqwest::Method,
-    path: &str,
-    body: serde_json::Value,
-) -> serde_json::Value {
-    let url = server.url(path);
-    github_oidc_core::http::block_on(async move {
-        let resp = reqwest::Client::new()
-            .request(method, url)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success(), "{}", resp.status());
-        resp.json::<serde_json::Value>().await.unwrap_or_default()
-    })
-}
-
 #[test]
 fn a_reinstalled_app_is_looked_up_again_once() {
     let s = setup(3600, TokenShape::Opaque);
     let c = s.ctx(|_| {});
     template::get_org(&c, "custom-org").unwrap();
     // Uninstalled and installed again: the cached installation 7002 is gone, its token revoked.
-    let answer = control(
+    let answer = common::control(
         &s.server,
         reqwest::Method::POST,
         &format!("/_fake/apps/{}/reinstall", s.app_id),
@@ -338,7 +318,7 @@ fn a_reinstalled_app_is_looked_up_again_once() {
     assert_eq!(s.server.requests().len(), 1);
 
     // The tokens the App used count as the context's secrets (for redaction), as does its key.
-    let issued = control(
+    let issued = common::control(
         &s.server,
         reqwest::Method::GET,
         "/_fake/apps",

@@ -4,10 +4,10 @@
 
 mod common;
 
-use common::server;
+use common::{control, server};
 use fake_github::{BlockingServer, Fault};
 use github_oidc_core::fleet::{run_inventory, FleetRun, InventoryOptions, TemplateSource};
-use github_oidc_core::{http, Context, ErrorKind};
+use github_oidc_core::{Context, ErrorKind};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -17,20 +17,6 @@ fn ctx(server: &BlockingServer) -> Context {
         o.max_retries = Some(2);
         o.timeout_sec = Some(10.0);
         o.max_retry_wait_sec = Some(5.0);
-    })
-}
-
-fn control(server: &BlockingServer, method: reqwest::Method, path: &str, body: Value) -> Value {
-    let url = server.url(path);
-    http::block_on(async move {
-        let resp = reqwest::Client::new()
-            .request(method, url)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success(), "{}", resp.status());
-        resp.json::<Value>().await.unwrap_or(Value::Null)
     })
 }
 

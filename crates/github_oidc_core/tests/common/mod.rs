@@ -30,6 +30,27 @@ pub fn context(server: &BlockingServer, tune: impl FnOnce(&mut ContextOptions)) 
     Context::resolve(&options).expect("the test context resolves")
 }
 
+/// A `/_fake/…` control request (the status must be a success); its JSON answer, `Null` when
+/// it has none.
+pub fn control(
+    server: &BlockingServer,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let url = server.url(path);
+    github_oidc_core::http::block_on(async move {
+        let resp = reqwest::Client::new()
+            .request(method, url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        resp.json::<serde_json::Value>().await.unwrap_or_default()
+    })
+}
+
 /// Claim keys as owned strings.
 pub fn keys(k: &[&str]) -> Vec<String> {
     k.iter().map(|s| s.to_string()).collect()
