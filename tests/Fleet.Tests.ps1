@@ -9,10 +9,6 @@ BeforeAll {
     $script:fake = Start-FakeGitHub
     $script:context = $script:fake.Context()
 
-    function New-FakeOrg([hashtable] $Spec) {
-        $json = ConvertTo-Json -InputObject $Spec -Depth 5
-        Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/orgs" -Method Post -Body $json -ContentType 'application/json'
-    }
     function Set-FakeLatency([int] $Ms) {
         $null = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/latency" -Method Put -Body (@{ ms = $Ms } | ConvertTo-Json) -ContentType 'application/json'
     }
@@ -36,7 +32,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'follows the pages with no repository missing or repeated, and skips archived ones' {
-        $org = New-FakeOrg @{ org = 'fleet-org'; count = 250; seed = 11; archived_every = 10 }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 250; seed = 11; archived_every = 10 }
         $states = @(Get-GitHubOidcRepository -Owner fleet-org -Context $script:context -ErrorVariable errors)
         $errors | Should -BeNullOrEmpty
         $expected = for ($i = 0; $i -lt 250; $i++) { if ($i % 10 -ne 9) { $org.names[$i] } }
@@ -51,14 +47,14 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'lists archived repositories with -IncludeArchived' {
-        $null = New-FakeOrg @{ org = 'fleet-org'; count = 30; seed = 12; archived_every = 3 }
+        $null = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 30; seed = 12; archived_every = 3 }
         $states = @(Get-GitHubOidcRepository -Owner fleet-org -IncludeArchived -Context $script:context)
         $states | Should -HaveCount 30
         @($states | Where-Object Archived) | Should -HaveCount 10
     }
 
     It 'returns an archived repository named exactly, without -IncludeArchived' {
-        $org = New-FakeOrg @{ org = 'fleet-org'; count = 6; seed = 13; archived_every = 3 }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 6; seed = 13; archived_every = 3 }
         $archived = $org.names[2]
         $states = @(Get-GitHubOidcRepository -Owner fleet-org -Repository $archived, $org.names[0] -Context $script:context -ErrorVariable errors)
         $errors | Should -BeNullOrEmpty
@@ -68,7 +64,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'reports the effective keys and Source of default, opted-in and own-template repositories' {
-        $org = New-FakeOrg @{ org = 'fleet-org'; count = 30; seed = 13; opted_in_every = 3; own_template_every = 5; template = @('repository_owner_id', 'context') }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 30; seed = 13; opted_in_every = 3; own_template_every = 5; template = @('repository_owner_id', 'context') }
         $states = Get-GitHubOidcRepository -Owner fleet-org -Context $script:context
         for ($i = 0; $i -lt 30; $i++) {
             $state = $states | Where-Object Repository -EQ $org.names[$i]
@@ -89,7 +85,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'takes Immutable from the prefix when the flag says otherwise' {
-        $org = New-FakeOrg @{ org = 'fleet-org'; id = 4242; count = 8; seed = 14; immutable_every = 2 }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; id = 4242; count = 8; seed = 14; immutable_every = 2 }
         $states = Get-GitHubOidcRepository -Owner fleet-org -Context $script:context
         foreach ($state in $states) {
             $i = [array]::IndexOf($org.names, $state.Repository)
@@ -104,7 +100,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'keeps at most -ThrottleLimit requests in flight, and reaches it' {
-        $null = New-FakeOrg @{ org = 'fleet-org'; count = 60; seed = 15 }
+        $null = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 60; seed = 15 }
         Set-FakeLatency 30
         $states = @(Get-GitHubOidcRepository -Owner fleet-org -ThrottleLimit 6 -Context $script:context)
         $states | Should -HaveCount 60
@@ -117,7 +113,7 @@ Describe 'Get-GitHubOidcRepository' {
         @{ Name = '429'; Fault = @{ status = 429; retry_after = 1; path_prefix = '/repos/fleet-org/' } }
         @{ Name = 'secondary rate limit (403)'; Fault = @{ status = 403; retry_after = 1; path_prefix = '/repos/fleet-org/' } }
     ) {
-        $org = New-FakeOrg @{ org = 'fleet-org'; count = 60; seed = 16 }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 60; seed = 16 }
         Set-FakeLatency 10
         $fault = $Fault
         $seen = 0
@@ -137,7 +133,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'writes one error record for a repository that fails and returns all the others' {
-        $org = New-FakeOrg @{ org = 'fleet-org'; count = 25; seed = 17 }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 25; seed = 17 }
         $bad = $org.names[7]
         Add-FakeFault -Fake $script:fake -Fault @{ status = 500; times = 10; path_prefix = "/repos/fleet-org/$bad/" }
         $states = @(Get-GitHubOidcRepository -Owner fleet-org -Context $script:context -ErrorVariable errors -ErrorAction SilentlyContinue)
@@ -149,7 +145,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'selects repositories by wildcard, and names a missing repository' {
-        $org = New-FakeOrg @{ org = 'fleet-org'; count = 40; seed = 18 }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 40; seed = 18 }
         $expected = @($org.names | Where-Object { $_ -like 'api-*' -or $_ -eq $org.names[0] } | Sort-Object -Unique)
         $states = @(Get-GitHubOidcRepository -Owner fleet-org -Repository 'API-*', $org.names[0].ToUpper(), 'no-such-repo' -Context $script:context -ErrorVariable errors -ErrorAction SilentlyContinue)
         @($states.Repository | Sort-Object) | Should -Be $expected
@@ -159,7 +155,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'pipes into Test-GitHubOidcTrustPolicy: the repositories a name-based policy would lock out' {
-        $org = New-FakeOrg @{ org = 'fleet-org'; count = 6; seed = 14; immutable_every = 3 }
+        $org = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 6; seed = 14; immutable_every = 3 }
         $issuer = 'token.actions.githubusercontent.com'
         $policy = @{
             Version   = '2012-10-17'
@@ -201,7 +197,7 @@ Describe 'Get-GitHubOidcRepository' {
     }
 
     It 'stops within a second on Stop() (Ctrl+C) and sends no request after it' {
-        $null = New-FakeOrg @{ org = 'fleet-org'; count = 500; seed = 19 }
+        $null = New-FakeOrg -Fake $script:fake @{ org = 'fleet-org'; count = 500; seed = 19 }
         Set-FakeLatency 50
         $ps = [powershell]::Create()
         try {

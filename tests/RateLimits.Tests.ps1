@@ -10,11 +10,6 @@ BeforeAll {
     Import-TestModule
     $script:fake = Start-FakeGitHub
     $script:context = $script:fake.Context()
-
-    function New-FakeOrg([hashtable] $Spec) {
-        $json = ConvertTo-Json -InputObject $Spec -Depth 5
-        Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/orgs" -Method Post -Body $json -ContentType 'application/json'
-    }
 }
 
 AfterAll {
@@ -27,7 +22,7 @@ Describe 'Fleet runs under GitHub''s rate limits' {
     }
 
     It 'shows a 40-second retry-after in Write-Progress and stops within a second on Ctrl+C, sending nothing after' {
-        $null = New-FakeOrg @{ org = 'paused-org'; count = 30; seed = 21 }
+        $null = New-FakeOrg -Fake $script:fake @{ org = 'paused-org'; count = 30; seed = 21 }
         Add-FakeFault -Fake $script:fake -Fault @{ status = 429; path_prefix = '/repos/paused-org/'; retry_after = 40; times = 1 }
         $ps = [powershell]::Create()
         try {
@@ -62,7 +57,7 @@ Describe 'Fleet runs under GitHub''s rate limits' {
     }
 
     It 'ends within 30 seconds when the budget is spent until a reset two hours away, every repository an object or an error naming the reset' {
-        $null = New-FakeOrg @{ org = 'spent-org'; count = 40; seed = 22 }
+        $null = New-FakeOrg -Fake $script:fake @{ org = 'spent-org'; count = 40; seed = 22 }
         $limit = @{ limit = 12; reset_in = 7200; enforce = $true } | ConvertTo-Json
         $null = Invoke-RestMethod -Uri "$($script:fake.BaseUrl)/_fake/ratelimit" -Method Put -Body $limit -ContentType 'application/json'
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
@@ -80,7 +75,7 @@ Describe 'Fleet runs under GitHub''s rate limits' {
     }
 
     It 'waits through a pause within -MaxRateLimitWait and reads the refused repository again' {
-        $null = New-FakeOrg @{ org = 'short-org'; count = 10; seed = 23 }
+        $null = New-FakeOrg -Fake $script:fake @{ org = 'short-org'; count = 10; seed = 23 }
         Add-FakeFault -Fake $script:fake -Fault @{ status = 403; path_prefix = '/repos/short-org/'; retry_after = 3; times = 1 }
         $states = @(Get-GitHubOidcRepository -Owner short-org -MaxRateLimitWait 10 -Context $script:context -ErrorVariable failures)
         $states.Count | Should -Be 10

@@ -138,6 +138,13 @@ function Add-FakeFault {
     $null = Invoke-RestMethod -Uri "$($Fake.BaseUrl)/_fake/faults" -Method Post -Body $json -ContentType 'application/json'
 }
 
+function New-FakeOrg {
+    <# Generates an owner's repositories on the fake (POST /_fake/orgs; fields in crates/fake_github/README.md); its answer (org, id, count, names). #>
+    param([Parameter(Mandatory)] $Fake, [Parameter(Mandatory, Position = 0)] [hashtable] $Spec)
+    $json = ConvertTo-Json -InputObject $Spec -Depth 5
+    Invoke-RestMethod -Uri "$($Fake.BaseUrl)/_fake/orgs" -Method Post -Body $json -ContentType 'application/json'
+}
+
 function Get-ClosedPortUrl {
     <# An http URL on 127.0.0.1 where nothing listens. #>
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
