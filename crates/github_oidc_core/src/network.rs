@@ -52,10 +52,9 @@ pub struct Network {
     pub http_proxy: Option<String>,
     /// Hosts that bypass the proxies.
     pub no_proxy: Option<String>,
-    /// PEM files of extra certificate authorities.
-    pub ca_files: Vec<String>,
-    /// Folders of PEM files of extra certificate authorities.
-    pub ca_dirs: Vec<String>,
+    /// Extra certificate authorities: PEM files or folders of them (which, is looked at when
+    /// the client is built, not on every call).
+    pub ca_paths: Vec<String>,
     /// Whether the caller said which variables it sees (so this process's environment, which
     /// may be stale, is not read by the HTTP library either).
     pub explicit_environment: bool,
@@ -137,27 +136,24 @@ impl Network {
             }
         };
         let no_proxy = given(no_proxy).or_else(|| var(&["NO_PROXY", "no_proxy"]).map(|(_, v)| v));
-        let (ca_files, ca_dirs) = match given(ca_path) {
-            Some(p) if std::path::Path::new(&p).is_dir() => (Vec::new(), vec![p]),
-            Some(p) => (vec![p], Vec::new()),
-            None => (
-                var(&["SSL_CERT_FILE"]).map(|(_, v)| vec![v]).unwrap_or_default(),
-                var(&["SSL_CERT_DIR"])
-                    .map(|(_, v)| {
-                        v.split(if cfg!(windows) { ';' } else { ':' })
-                            .filter(|d| !d.trim().is_empty())
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            ),
+        let ca_paths = match given(ca_path) {
+            Some(p) => vec![p],
+            None => var(&["SSL_CERT_FILE"])
+                .map(|(_, v)| v)
+                .into_iter()
+                .chain(var(&["SSL_CERT_DIR"]).into_iter().flat_map(|(_, v)| {
+                    v.split(if cfg!(windows) { ';' } else { ':' })
+                        .filter(|d| !d.trim().is_empty())
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                }))
+                .collect(),
         };
         Ok(Network {
             https_proxy,
             http_proxy,
             no_proxy,
-            ca_files,
-            ca_dirs,
+            ca_paths,
             explicit_environment: environment.is_some(),
         })
     }
@@ -213,7 +209,9 @@ fn base_builder() -> reqwest::ClientBuilder {
         .redirect(reqwest::redirect::Policy::none())
 }
 
-fn read_certificates(path: &str, from_dir: bool) -> Result<Vec<reqwest::Certificate>> {
+/// The certificates of a PEM file, or of every PEM file in a folder.
+fn read_certificates(path: &str) -> Result<Vec<reqwest::Certificate>> {
+    let from_dir = std::path::Path::new(path).is_dir();
     let bad = |e: String| {
         Error::invalid(format!(
             "The certificate authorities in '{}' could not be read: {e}. Give a PEM file (or a folder of PEM files) in CaCertificatePath, SSL_CERT_FILE or SSL_CERT_DIR.",
@@ -277,13 +275,8 @@ fn build(network: &Network) -> Result<reqwest::Client> {
                 .no_proxy(no_proxy.clone()),
         );
     }
-    for f in &network.ca_files {
-        for c in read_certificates(f, false)? {
-            b = b.add_root_certificate(c);
-        }
-    }
-    for d in &network.ca_dirs {
-        for c in read_certificates(d, true)? {
+    for path in &network.ca_paths {
+        for c in read_certificates(path)? {
             b = b.add_root_certificate(c);
         }
     }
@@ -399,7 +392,7 @@ mod tests {
     #[test]
     fn unreadable_certificates_are_clear_errors() {
         let n = Network {
-            ca_files: vec!["/nonexistent/ca.pem".into()],
+            ca_paths: vec!["/nonexistent/ca.pem".into()],
             ..Default::default()
         };
         let e = client(&n).unwrap_err();
