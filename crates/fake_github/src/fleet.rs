@@ -148,6 +148,28 @@ impl FleetCtl {
         false
     }
 
+    /// A request counted by [`FleetCtl::count_request`] that GitHub does not charge (a `304 Not
+    /// Modified`): given back.
+    pub(crate) fn refund_request(&self) {
+        if let Some(r) = lock(&self.rate).as_mut() {
+            r.used = r.used.saturating_sub(1);
+        }
+    }
+
+    /// `(limit, remaining, used, reset)` of the configured rate limit now, without counting a
+    /// request (`GET /rate_limit`).
+    pub(crate) fn peek_rate(&self) -> Option<(u64, u64, u64, u64)> {
+        let rate = lock(&self.rate);
+        let r = rate.as_ref()?;
+        let used = if now_secs() >= r.reset_at { 0 } else { r.used };
+        Some((
+            r.limit,
+            r.limit.saturating_sub(used),
+            used.min(r.limit),
+            r.reset_at,
+        ))
+    }
+
     /// `(limit, remaining, used, reset)` for one API request, and whether it is over the limit
     /// (only with `enforce`). `None` when no rate limit was configured.
     pub(crate) fn count_request(&self) -> Option<(u64, u64, u64, u64, bool)> {

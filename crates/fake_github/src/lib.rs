@@ -20,6 +20,7 @@ mod apps;
 mod conn;
 mod control;
 mod echo;
+mod etag;
 mod faults;
 mod fleet;
 mod http;

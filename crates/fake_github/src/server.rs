@@ -336,7 +336,8 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
     shared.fleet.latency(path, api_path).await;
     let is_api = !oidc::is_issuer_path(path);
     let Some(fault) = shared.take_fault(parts.method.as_str(), path, api_path) else {
-        return real_answer(&shared, &parts, api_path, &bytes);
+        let resp = real_answer(&shared, &parts, api_path, &bytes);
+        return crate::etag::conditional(&shared, &parts.method, &parts.headers, resp).await;
     };
     let fault = crate::echo::for_request(fault, &parts);
     if fault.delay_ms > 0 {

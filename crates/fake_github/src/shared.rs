@@ -381,6 +381,8 @@ pub(crate) struct Shared {
     faults: Mutex<Vec<Fault>>,
     request_counter: AtomicU64,
     pub(crate) rate_used: AtomicU64,
+    /// GETs answered `304 Not Modified` (`src/etag.rs`).
+    pub(crate) not_modified: AtomicU64,
     pub(crate) rate_reset: u64,
     pub(crate) shutdown: watch::Sender<bool>,
     pub(crate) local_addr: std::sync::OnceLock<std::net::SocketAddr>,
@@ -408,6 +410,7 @@ impl Shared {
             faults: Mutex::new(Vec::new()),
             request_counter: AtomicU64::new(0),
             rate_used: AtomicU64::new(0),
+            not_modified: AtomicU64::new(0),
             rate_reset: now + 3600,
             shutdown: watch::channel(false).0,
             local_addr: std::sync::OnceLock::new(),
