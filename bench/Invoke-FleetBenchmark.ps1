@@ -15,6 +15,7 @@
     | inventory time, per -ThrottleLimit | a sequential Invoke-RestMethod loop: the org template, every listing page (Link rel="next"), one GET per repository | speed-up >= 10x |
     | inventory time | the latency bound: requests x latency / concurrency | <= 1.3x |
     | peak memory (VmHWM) of a child pwsh that keeps an inventory of -LargeRepositories repositories | a child pwsh that only imports the module | < 200 MB |
+    | primary rate limit spent by a second inventory of -RepeatRepositories unchanged repositories (GET /rate_limit before and after, not charged), in the same process and in a new pwsh with CachePath | the first run's figure | <= listing pages + 2 |
 
 .PARAMETER Repositories
     Repositories of the timed inventory below the budget (default 300).
@@ -28,6 +29,9 @@
 .PARAMETER LargeRepositories
     Repositories of the memory figure (default 10000).
 
+.PARAMETER RepeatRepositories
+    Repositories of the repeat-run figure (default 1000).
+
 .EXAMPLE
     ./build.ps1; ./bench/Invoke-FleetBenchmark.ps1
 #>
@@ -36,7 +40,8 @@ param(
     [int] $Repositories = 300,
     [int] $LatencyMs = 20,
     [int[]] $ThrottleLimit = @(8, 16, 32),
-    [int] $LargeRepositories = 10000
+    [int] $LargeRepositories = 10000,
+    [int] $RepeatRepositories = 1000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -132,6 +137,46 @@ try {
         Refused         = $limitState.refused
         'Most points in a minute' = $limitState.max_points_in_window
     } | Format-Table -AutoSize | Out-String | Write-Output
+
+    # Repeat runs (issue 20): the primary budget a second inventory of unchanged repositories
+    # spends, beside the first run's; GitHub does not charge a 304 Not Modified.
+    $null = Invoke-Control POST /_fake/orgs @{ org = 'repeat-org'; count = $RepeatRepositories; seed = 5; opted_in_every = 3; own_template_every = 7 }
+    $null = Invoke-Control POST /_fake/tokens @{ token = 'bench-token-repeat'; permission = 'write' }
+    $cacheFolder = Join-Path ([System.IO.Path]::GetTempPath()) "githuboidc-bench-cache-$PID"
+    Remove-Item -LiteralPath $cacheFolder -Recurse -Force -ErrorAction SilentlyContinue
+    # Pacing off: this figure is the primary budget, and the fake enforces no secondary limit here.
+    $repeatCtx = @{ HostName = 'github.com'; ApiBaseUri = $base; IssuerUri = $base; Token = 'bench-token-repeat'; PointsPerMinute = 0; CachePath = $cacheFolder }
+    $rateHeaders = @{ Authorization = 'Bearer bench-token-repeat' }
+    function Get-Remaining { [long] (Invoke-RestMethod "$base/rate_limit" -Headers $rateHeaders -AllowUnencryptedAuthentication).resources.core.remaining }
+    $pages = [math]::Ceiling($RepeatRepositories / 100)
+    $repeatRows = foreach ($run in 'first run', 'second run, same process', 'second run, new pwsh + CachePath') {
+        $before = Get-Remaining
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        if ($run -like '*new pwsh*') {
+            $child = "Import-Module '$module'; `$c = @{ HostName = 'github.com'; ApiBaseUri = '$base'; IssuerUri = '$base'; Token = 'bench-token-repeat'; PointsPerMinute = 0; CachePath = '$cacheFolder' }; " +
+                "`$n = @(Get-GitHubOidcRepository -Owner repeat-org -ThrottleLimit 16 -Context `$c -InformationVariable i).Count; `$s = `$i.MessageData; `"`$n `$(`$s.FromCache) `$(`$s.Answers)`""
+            $fields = (@(pwsh -NoProfile -NonInteractive -Command $child)[-1]) -split ' '
+            $count, $fromCache, $answers = [long] $fields[0], [long] $fields[1], [long] $fields[2]
+        } else {
+            $count = @(Get-GitHubOidcRepository -Owner repeat-org -ThrottleLimit 16 -Context $repeatCtx -InformationVariable info).Count
+            $summary = $info.MessageData
+            $fromCache, $answers = $summary.FromCache, $summary.Answers
+        }
+        $watch.Stop()
+        $spent = $before - (Get-Remaining)
+        [pscustomobject]@{
+            Run                   = $run
+            Repositories          = $count
+            Answers               = $answers
+            'From cache (304)'    = $fromCache
+            'Primary spent'       = $spent
+            Target                = if ($run -eq 'first run') { '-' } else { "<= $($pages + 2)" }
+            'Time (s)'            = [math]::Round($watch.Elapsed.TotalSeconds, 2)
+        }
+    }
+    Remove-Item -LiteralPath $cacheFolder -Recurse -Force -ErrorAction SilentlyContinue
+    "Repeat runs: $RepeatRepositories unchanged repositories, $pages listing pages (target: a second run spends <= listing pages + 2 of the primary rate limit):"
+    $repeatRows | Format-Table -AutoSize | Out-String | Write-Output
 
     # Peak memory of a pwsh that keeps a whole large inventory.
     $null = Invoke-Control PUT /_fake/latency @{ ms = 0 }

@@ -235,6 +235,10 @@ namespace GitHubOidc.Native
         /// <summary>The network variables (`HTTPS_PROXY`, `NO_PROXY`, `SSL_CERT_FILE`, … as the context description's `network_variables` names them) as the caller sees them; absent = this process's environment.</summary>
         [JsonPropertyName("environment")]
         public System.Collections.Generic.Dictionary<string, string?>? Environment { get; set; }
+
+        /// <summary>A folder (absolute: the caller resolves relative paths) where answers GitHub may confirm with `304 Not Modified` are kept for the next process: one file per host and credential ([`crate::conditional`]). Absent: they are kept in memory only.</summary>
+        [JsonPropertyName("cache_path")]
+        public string? CachePath { get; set; }
     }
 
     /// <summary>`ghoidc_context`: resolve a context without any request. Sent to ghoidc_context.</summary>

@@ -24,7 +24,9 @@ function Initialize-GitHubOidcContext {
         variables hold the same values, that command gets the same object without shaping the
         value or asking the native layer again. Not remembered: a token from gh or no token
         (gh may answer differently later), a PrivateKeyPath (relative to the current location),
-        and any other kind of value (objects, SecureStrings), which are resolved every time.
+        a relative CachePath (the same), and any other kind of value (objects, SecureStrings),
+        which are resolved every time. Warnings about the context's cache file (corrupt, of
+        another version) are written once, when the context is resolved, not with each command.
     #>
     [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
         Justification = 'Context, NoToken and RequireToken are read in the body''s script block, which the rule does not follow.')]
@@ -78,12 +80,16 @@ function Initialize-GitHubOidcContext {
         # native library's environment on Linux and macOS); Rust names them (network_variables).
         $resolved.Environment = Get-GitHubOidcNetworkEnvironment -Name $script:GitHubOidcNetworkVariables
         $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
+        # Said once by the native layer (a corrupt cache file): kept from the first answer too.
+        $cacheWarnings = [System.Collections.Generic.List[string]]::new()
+        if ($info -isnot [System.Exception]) { foreach ($w in @($info['cache_warnings'])) { if ($w) { $cacheWarnings.Add($w) } } }
         if ($info -isnot [System.Exception] -and $null -eq $script:GitHubOidcNetworkVariables) {
             # The first command of the session learns the names, then asks again with them.
             $script:GitHubOidcNetworkVariables = [string[]]@($info['network_variables'])
             $resolved.Environment = Get-GitHubOidcNetworkEnvironment -Name $script:GitHubOidcNetworkVariables
             if ($resolved.Environment.Count) {
                 $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
+                if ($info -isnot [System.Exception]) { foreach ($w in @($info['cache_warnings'])) { if ($w) { $cacheWarnings.Add($w) } } }
             }
         }
         if ($info -is [System.Exception]) {
@@ -121,6 +127,8 @@ function Initialize-GitHubOidcContext {
         # An http:// URL allowed with AllowInsecureHttp: said on every call.
         $warnings = [string[]]@($info['warnings'] | Where-Object { $_ })
         foreach ($warning in $warnings) { Write-Warning $warning }
+        # A cache file that could not be read (corrupt, another version): said once, not on every call.
+        foreach ($warning in $cacheWarnings) { Write-Warning $warning }
         $resolution = [pscustomobject]@{
             Context = $resolved
             Info    = $info
@@ -130,7 +138,11 @@ function Initialize-GitHubOidcContext {
         # and the environment: a token from gh (or none found: gh may have one later), or a key
         # file path (resolved against the current location).
         $credential = [bool]($app -or $resolved.Token)
-        if (-not $resolved.PrivateKeyPath -and ($NoToken -or $app -or ($resolved.Token -and $resolved.TokenSource -ne 'gh'))) {
+        # A relative CachePath depends on the current location too.
+        $relativeCache = $Context -is [System.Collections.IDictionary] -and $Context['CachePath'] -and
+        -not [System.IO.Path]::IsPathRooted("$($Context['CachePath'])")
+        $remembered = $NoToken -or $app -or ($resolved.Token -and $resolved.TokenSource -ne 'gh')
+        if (-not $resolved.PrivateKeyPath -and -not $relativeCache -and $remembered) {
             $variables = [string[]]@(@('GH_HOST') + @($info['token_variables']) + @($info['network_variables']))
             $snapshot = [GitHubOidc.Native.ContextSnapshot]::Take($Context, [bool]$NoToken, $variables)
             $script:GitHubOidcContextCache = if ($snapshot) {

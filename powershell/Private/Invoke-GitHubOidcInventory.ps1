@@ -17,6 +17,12 @@ function Invoke-GitHubOidcInventory {
         property, e.g. ConfigExportRequest) is sent with the finished job's id and its answer is
         returned; a run that fails as a whole, or a failed -Then request, is a terminating error.
 
+        When the run is done, -Verbose says how many of its answers came from the cache (GitHub
+        answered 304 Not Modified to the validators kept from an earlier run: no primary rate limit
+        spent), and a GitHubOidc.RunSummary object goes to the calling command's information stream
+        (tag GitHubOidc.RunSummary; read it with -InformationVariable): Owner, Repositories, Failed,
+        Answers, FromCache, RateLimitRemaining, RateLimitLimit.
+
         Either way the job is closed in a finally block, so Ctrl+C (the pipeline being stopped)
         cancels the run: no request is sent after it.
     #>
@@ -78,6 +84,7 @@ function Invoke-GitHubOidcInventory {
     $progressWatch = [System.Diagnostics.Stopwatch]::StartNew()
     $progressShown = $false
     $finished = $false
+    $last = $null
     try {
         while ($true) {
             # A native wait cannot be interrupted: Ctrl+C takes effect when it returns. It returns as
@@ -86,6 +93,7 @@ function Invoke-GitHubOidcInventory {
             $next = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.FleetNextRequest]@{ Job = $job; WaitMs = 50; MaxItems = 100 }) `
                 -Cmdlet $Cmdlet -TargetObject $owner -Terminating:$terminating
             if ($null -eq $next) { break }
+            $last = $next['progress']
             foreach ($item in @($next['items'])) {
                 if ($item['state']) {
                     $written++
@@ -127,7 +135,22 @@ function Invoke-GitHubOidcInventory {
                 break
             }
         }
-        Write-Verbose "GitHubOidc: inventory of [$owner]: $written repositories, $failed failed."
+        $answers = if ($last) { [long] $last['answers'] } else { 0L }
+        $fromCache = if ($last) { [long] $last['from_cache'] } else { 0L }
+        Write-Verbose ("GitHubOidc: inventory of [$owner]: $written repositories, $failed failed; " +
+            "$fromCache of $answers answers from the cache (304 Not Modified: no primary rate limit spent).")
+        $rate = if ($last) { $last['rate_limit'] }
+        $summary = [pscustomobject]@{
+            PSTypeName         = 'GitHubOidc.RunSummary'
+            Owner              = $owner
+            Repositories       = $written
+            Failed             = $failed
+            Answers            = $answers
+            FromCache          = $fromCache
+            RateLimitRemaining = if ($rate) { $rate['remaining'] }
+            RateLimitLimit     = if ($rate) { $rate['limit'] }
+        }
+        $Cmdlet.WriteInformation($summary, [string[]] @('GitHubOidc.RunSummary'))
         if ($finished -and $null -ne $Then) {
             $Then.Job = $job
             Invoke-GitHubOidcNative -Request $Then -Cmdlet $Cmdlet -TargetObject $ThenTarget -Terminating

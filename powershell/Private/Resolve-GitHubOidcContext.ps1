@@ -7,7 +7,8 @@ function Resolve-GitHubOidcContext {
         Accepts nothing (GH_HOST, else github.com), a host name string, a GitHubOidcContext, or any
         object or hashtable with some of HostName, ApiBaseUri, IssuerUri, Token (string or
         SecureString), TimeoutSec, MaxRetries, MaxRetryWaitSec, PointsPerMinute, Proxy, NoProxy,
-        CaCertificatePath (made absolute here) and AllowInsecureHttp. PSModule/GitHub context objects
+        CaCertificatePath (made absolute here), AllowInsecureHttp and CachePath (the folder of the
+        conditional-request cache, made absolute here). PSModule/GitHub context objects
         carry HostName, ApiBaseUri and Token and work as they are.
 
         A GitHub App instead of a token: ClientId (or AppId), PrivateKey (PEM text or a
@@ -56,7 +57,7 @@ function Resolve-GitHubOidcContext {
     } elseif ($value -is [GitHubOidc.Native.GitHubOidcContext]) {
         foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri', 'Token', 'TokenSource', 'TimeoutSec', 'MaxRetries', 'MaxRetryWaitSec',
             'ClientId', 'AppId', 'PrivateKey', 'PrivateKeySecret', 'PrivateKeyPath', 'InstallationId',
-            'PointsPerMinute', 'Proxy', 'NoProxy', 'CaCertificatePath', 'AllowInsecureHttp') {
+            'PointsPerMinute', 'Proxy', 'NoProxy', 'CaCertificatePath', 'AllowInsecureHttp', 'CachePath') {
             $result.$name = $value.$name
         }
     } else {
@@ -65,7 +66,7 @@ function Resolve-GitHubOidcContext {
         $source = if ($value -is [System.Collections.IDictionary]) { $value } else { $Context }
         $names = 'HostName', 'ApiBaseUri', 'IssuerUri', 'TimeoutSec', 'MaxRetryWaitSec', 'MaxRetries', 'Token',
         'ClientId', 'AppId', 'PrivateKey', 'PrivateKeyPath', 'InstallationId',
-        'PointsPerMinute', 'Proxy', 'NoProxy', 'CaCertificatePath', 'AllowInsecureHttp'
+        'PointsPerMinute', 'Proxy', 'NoProxy', 'CaCertificatePath', 'AllowInsecureHttp', 'CachePath'
         $members = Get-GitHubOidcContextMember -InputObject $source -Name $names
         foreach ($name in 'HostName', 'ApiBaseUri', 'IssuerUri', 'Proxy', 'NoProxy') {
             $item = $members[$name]
@@ -104,6 +105,10 @@ function Resolve-GitHubOidcContext {
         if ($null -ne $item -and "$item" -ne '') {
             # The native library does not know PowerShell's current location: pass a full path.
             $result.CaCertificatePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath("$item")
+        }
+        $item = $members['CachePath']
+        if ($null -ne $item -and "$item" -ne '') {
+            $result.CachePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath("$item")
         }
 
         $token = $members['Token']

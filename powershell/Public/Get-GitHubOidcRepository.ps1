@@ -37,6 +37,16 @@ function Get-GitHubOidcRepository {
         ("Rate limited by GitHub; resuming at 14:03:10"). Ctrl+C stops the run within a second,
         also during a pause: no request is sent after it.
 
+        Repeat runs: every answer's ETag is kept (per host and credential, never shared between
+        tokens or Apps) and sent back as If-None-Match; GitHub answers an unchanged repository
+        304 Not Modified, which does not count against the primary rate limit, and the kept
+        answer is used. A repository changed since is read whole. The cache lives in memory for
+        the session; with the context key CachePath (a folder) it is also written there (one
+        file per host and credential, readable only by you), so the next pwsh reuses it. -Verbose
+        says how many answers came from the cache; a GitHubOidc.RunSummary object (Owner,
+        Repositories, Failed, Answers, FromCache, RateLimitRemaining, RateLimitLimit) goes to the
+        information stream (-InformationVariable).
+
         .PARAMETER Owner
         The organization (or user) whose repositories to inventory. Aliases: Organization, User, Org.
 
@@ -82,6 +92,13 @@ function Get-GitHubOidcRepository {
 
         Only the repositories whose names start with api- and the one named web, 16 requests at a
         time; repositories that could not be read are in $failed.
+
+        .EXAMPLE
+        Get-GitHubOidcRepository -Owner octo-org -Context @{ CachePath = '~/.cache/githuboidc' } -InformationVariable run | Out-Null; $run.MessageData
+
+        An hourly drift check: the second and later runs (also from a new pwsh) are answered 304
+        Not Modified for every unchanged repository. The summary shows how many answers came from
+        the cache and the primary rate limit left.
 
         .INPUTS
         Objects with an Owner (or Organization, User, Org) property.

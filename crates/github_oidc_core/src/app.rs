@@ -300,6 +300,12 @@ impl App {
         }
     }
 
+    /// What identifies this App in cache keys ([`crate::conditional`]): its issuer and key
+    /// fingerprint (a hash), never the key.
+    pub(crate) fn cache_identity(&self) -> String {
+        format!("{}\0{}", self.issuer(), self.fingerprint)
+    }
+
     /// The installation given in the context, if any.
     pub fn installation_id(&self) -> Option<u64> {
         self.installation_id

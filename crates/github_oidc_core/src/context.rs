@@ -85,6 +85,10 @@ crate::contract_struct! {
         /// description's `network_variables` names them) as the caller sees them; absent = this
         /// process's environment.
         pub environment: Option<std::collections::BTreeMap<String, String>>,
+        /// A folder (absolute: the caller resolves relative paths) where answers GitHub may
+        /// confirm with `304 Not Modified` are kept for the next process: one file per host and
+        /// credential ([`crate::conditional`]). Absent: they are kept in memory only.
+        pub cache_path: Option<String>,
     }
 }
 
@@ -110,6 +114,7 @@ impl std::fmt::Debug for ContextOptions {
             .field("no_proxy", &self.no_proxy)
             .field("ca_certificate_path", &self.ca_certificate_path)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("cache_path", &self.cache_path)
             .finish()
     }
 }
@@ -177,6 +182,8 @@ pub struct Context {
     pub points_per_minute: u32,
     /// Warnings to show on every call (an allowed `http://` URL).
     pub warnings: Vec<String>,
+    /// The folder of the conditional-request cache files ([`crate::conditional`]), if any.
+    pub cache_path: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Context {
@@ -189,6 +196,28 @@ impl std::fmt::Debug for Context {
             .field("app", &self.app)
             .finish()
     }
+}
+
+/// The cache folder of a context: absent or blank = none; otherwise an absolute path that is
+/// not a file (it is created when the cache is first written).
+fn cache_path(given: Option<&str>) -> Result<Option<std::path::PathBuf>> {
+    let Some(p) = given.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let path = std::path::PathBuf::from(p);
+    if !path.is_absolute() {
+        return Err(Error::invalid(format!(
+            "CachePath must be an absolute folder path; '{}' is relative.",
+            shorten(p)
+        )));
+    }
+    if path.exists() && !path.is_dir() {
+        return Err(Error::invalid(format!(
+            "CachePath must be a folder; '{}' is a file.",
+            shorten(p)
+        )));
+    }
+    Ok(Some(path))
 }
 
 /// Normalises a host name: lower case, no scheme, no path, no trailing dot; `api.github.com`
@@ -378,6 +407,7 @@ impl Context {
                 .points_per_minute
                 .unwrap_or(crate::budget::DEFAULT_POINTS_PER_MINUTE),
             warnings,
+            cache_path: cache_path(opts.cache_path.as_deref())?,
         })
     }
 
@@ -503,6 +533,8 @@ impl Context {
             proxy: self.network.proxy_for(self.api_base_uri.as_str()),
             points_per_minute: self.points_per_minute,
             warnings: self.warnings.clone(),
+            cache_path: self.cache_path.as_ref().map(|p| p.display().to_string()),
+            cache_warnings: Vec::new(),
         }
     }
 }
@@ -545,6 +577,11 @@ crate::contract_struct! {
         pub points_per_minute: u32,
         /// Warnings to show on every call that uses this context (an allowed `http://` URL).
         pub warnings: Vec<String>,
+        /// The cache folder ([`crate::conditional`]), if any.
+        pub cache_path: Option<String>,
+        /// Warnings to show once: a cache file that could not be read (corrupt, of another
+        /// version) or written ([`crate::conditional::take_warnings`]).
+        pub cache_warnings: Vec<String>,
     }
 }
 

@@ -510,6 +510,12 @@ crate::contract_struct! {
         pub in_flight: u64,
         /// The most requests that were in flight at once.
         pub max_in_flight: u64,
+        /// Answers GitHub gave (listing pages, templates; success or error status), retries not
+        /// counted.
+        pub answers: u64,
+        /// Of those, the answers GitHub confirmed with `304 Not Modified`, taken from the cache
+        /// ([`crate::conditional`]); they cost no primary rate limit.
+        pub from_cache: u64,
         /// The rate-limit state.
         pub rate_limit: RateLimitState,
     }
@@ -639,6 +645,8 @@ struct RunShared {
     failed: AtomicU64,
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
+    answers: AtomicU64,
+    from_cache: AtomicU64,
     outbox: Mutex<Outbox>,
     ready: Condvar,
     /// Repositories listed and not reported yet, by listing index (owner, name): should the run
@@ -775,6 +783,8 @@ impl RunShared {
             failed: self.failed.load(Ordering::Relaxed),
             in_flight: self.in_flight.load(Ordering::Relaxed),
             max_in_flight: self.max_in_flight.load(Ordering::Relaxed),
+            answers: self.answers.load(Ordering::Relaxed),
+            from_cache: self.from_cache.load(Ordering::Relaxed),
             rate_limit: RateLimitState {
                 limit: g.limit,
                 remaining: g.remaining,
@@ -963,12 +973,16 @@ impl FleetRun {
             failed: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
             max_in_flight: AtomicU64::new(0),
+            answers: AtomicU64::new(0),
+            from_cache: AtomicU64::new(0),
             outbox: Mutex::new(Outbox::default()),
             ready: Condvar::new(),
             unreported: Mutex::default(),
         });
         let run_shared = Arc::clone(&shared);
         let context = ctx.clone();
+        // The run's answers go to the cache folder once, when it ends (not after every batch).
+        let hold = crate::conditional::hold(&ctx);
         let task = http::spawn(async move {
             let cancel = run_shared.cancel.clone();
             let work =
@@ -977,6 +991,8 @@ impl FleetRun {
                 r = futures_util::FutureExt::catch_unwind(work) => r,
                 _ = cancel.cancelled() => Ok(Err(Error::invalid("The inventory was cancelled."))),
             };
+            // Written before the run says it is done: the caller may end the process then.
+            drop(hold);
             match result {
                 Ok(result) => run_shared.finish(result),
                 Err(panic) => run_shared.abandon(&crate::error::panic_message(panic.as_ref())),
@@ -1123,7 +1139,15 @@ async fn gated_get(
         .acquire()
         .await
         .map_err(|_| Error::Internal("the request pool closed".into()))?;
-    http::api_gated(ctx, endpoint, args, url, Some(owner), shared.as_ref()).await
+    let answer = http::api_gated(ctx, endpoint, args, url, Some(owner), shared.as_ref()).await;
+    // GitHub answered (a success, or an error status such as an organization's 404 "no template").
+    if answer.as_ref().map_or_else(|e| e.api().is_some(), |_| true) {
+        shared.answers.fetch_add(1, Ordering::Relaxed);
+    }
+    if answer.as_ref().is_ok_and(|a| a.from_cache) {
+        shared.from_cache.fetch_add(1, Ordering::Relaxed);
+    }
+    answer
 }
 
 /// Which listing is in use.

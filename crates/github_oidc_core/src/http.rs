@@ -91,6 +91,8 @@ pub struct Response {
     pub body: serde_json::Value,
     /// The response headers (`Link`, `x-ratelimit-*`, …).
     pub headers: HeaderMap,
+    /// GitHub answered `304 Not Modified`: the body is the kept answer ([`crate::conditional`]).
+    pub from_cache: bool,
 }
 
 impl Response {
@@ -292,6 +294,7 @@ async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32)
     if let Some(body) = &req.body {
         builder = builder.json(body);
     }
+    let (builder, validators) = crate::conditional::decorate(req, bearer, builder);
     let network = |message: String, source: reqwest::Error| Error::Network {
         method: req.method.to_string(),
         url: req.url.clone(),
@@ -323,6 +326,9 @@ async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32)
     };
     let status = resp.status();
     let headers = resp.headers().clone();
+    if let Some(kept) = crate::conditional::not_modified(&validators, &req.url, status, &headers) {
+        return Attempt::Done(Ok(kept));
+    }
     if status.is_redirection() {
         return Attempt::Done(Err(Error::UnexpectedResponse {
             url: req.url.clone(),
@@ -389,12 +395,16 @@ async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32)
                 }
             }
         };
-        return Attempt::Done(Ok(Response {
-            status: status.as_u16(),
-            url: req.url.clone(),
-            body,
-            headers,
-        }));
+        return Attempt::Done(Ok(crate::conditional::store(
+            &validators,
+            Response {
+                status: status.as_u16(),
+                url: req.url.clone(),
+                body,
+                headers,
+                from_cache: false,
+            },
+        )));
     }
     let err = parse_error(&req.method, &req.url, status, &headers, &bytes);
     let retry = if resendable(&req.method) {

@@ -13,6 +13,7 @@
 //! | [`fleet`] | every repository of an organization: inventory types (issue 8) |
 //! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
 //! | [`budget`] | GitHub's secondary limit: points per minute per token, shared by the process |
+//! | [`conditional`] | conditional requests: `ETag`s kept per host and credential, 304s answered from the cache, on disk with `cache_path` |
 //! | [`network`] | proxies, extra certificate authorities, cleartext refusal; a client per setting |
 //! | [`names`] | validation and percent-encoding of owner / repository / enterprise names |
 //! | [`discovery`] | OIDC discovery documents and JWKS, cached per issuer |
@@ -28,6 +29,7 @@
 
 pub mod app;
 pub mod budget;
+pub mod conditional;
 pub mod context;
 pub mod desired;
 pub mod discovery;

@@ -182,6 +182,9 @@ pub fn run<R: DeserializeOwned, A: Serialize>(
             Ok(bytes) => (GhoidcStatus::Ok, bytes),
             Err(e) => (GhoidcStatus::from(e.kind()), error_bytes(&e)),
         };
+        // Answers kept for conditional requests go to the contexts' cache folders (once a
+        // fleet run ends, for its own answers).
+        CONTEXTS.with(|c| c.borrow().iter().for_each(github_oidc_core::conditional::flush));
         (status, redacted(body, request))
     });
     let (status, body) = outcome.unwrap_or_else(|panic| {

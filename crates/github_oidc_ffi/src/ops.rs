@@ -99,7 +99,11 @@ pub fn version(_: VersionRequest) -> Result<VersionAnswer> {
 
 /// `ghoidc_context`.
 pub fn context(r: ContextRequest) -> Result<ContextAnswer> {
-    Ok(ctx(&r.context)?.describe())
+    let c = ctx(&r.context)?;
+    let mut d = c.describe();
+    // Reads the context's cache file now, so a corrupt one is said when the command starts.
+    d.cache_warnings = github_oidc_core::conditional::take_warnings(&c);
+    Ok(d)
 }
 
 /// `ghoidc_discover`.
@@ -338,6 +342,7 @@ pub fn trust_policy(r: TrustPolicyRequest) -> Result<TrustPolicyAnswer> {
 /// `ghoidc_clear_cache`.
 pub fn clear_cache(_: ClearCacheRequest) -> Result<EmptyAnswer> {
     discovery::clear_cache();
+    github_oidc_core::conditional::clear();
     Ok(EmptyAnswer {})
 }
 
