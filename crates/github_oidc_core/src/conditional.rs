@@ -469,7 +469,7 @@ pub fn flush(ctx: &Context) {
 fn serialize(entries: &HashMap<String, Entry>, scope: &Scope) -> serde_json::Result<Vec<u8>> {
     let mut all: Vec<(&String, &Entry)> = entries.iter().collect();
     // Newest first, so the oldest are the ones left out.
-    all.sort_by(|a, b| (b.1.stored, b.1.seq).cmp(&(a.1.stored, a.1.seq)));
+    all.sort_by_key(|e| std::cmp::Reverse((e.1.stored, e.1.seq)));
     let mut kept = Vec::new();
     let mut size = 256;
     for (k, e) in all {

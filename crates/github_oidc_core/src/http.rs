@@ -38,6 +38,9 @@
 //! use up `max_retries`, and stops the run when GitHub asks for a longer wait than the run's
 //! own budget ([`Gate`]).
 //!
+//! Conditional requests: a GET carries the validators kept from its last answer, and a `304 Not
+//! Modified` is that answer ([`crate::conditional`]: `decorate`, `not_modified`, `store`).
+//!
 //! The client comes from [`crate::network`]: one per proxy / certificate setting, so proxies
 //! and certificate authorities set in the caller's session apply. TLS trusts the operating
 //! system's store plus those authorities. Tokens only ever go into the `Authorization`
