@@ -32,8 +32,14 @@
 .PARAMETER RepeatRepositories
     Repositories of the repeat-run figure (default 1000).
 
+.PARAMETER RepeatOnly
+    Only the repeat-run figure.
+
 .EXAMPLE
     ./build.ps1; ./bench/Invoke-FleetBenchmark.ps1
+
+.EXAMPLE
+    ./bench/Invoke-FleetBenchmark.ps1 -RepeatOnly -RepeatRepositories 3000
 #>
 [CmdletBinding()]
 param(
@@ -41,7 +47,8 @@ param(
     [int] $LatencyMs = 20,
     [int[]] $ThrottleLimit = @(8, 16, 32),
     [int] $LargeRepositories = 10000,
-    [int] $RepeatRepositories = 1000
+    [int] $RepeatRepositories = 1000,
+    [switch] $RepeatOnly
 )
 
 $ErrorActionPreference = 'Stop'
@@ -66,77 +73,80 @@ try {
     Import-Module $module -Force
     $ctx = @{ HostName = 'github.com'; ApiBaseUri = $base; IssuerUri = $base; Token = 'test-admin-token' }
 
-    # Baseline: the same reads, one after the other, as a script would do them.
-    $headers = @{ Authorization = 'Bearer test-admin-token'; Accept = 'application/vnd.github+json'; 'X-GitHub-Api-Version' = '2022-11-28' }
-    $irm = @{ Headers = $headers; AllowUnencryptedAuthentication = $true }
-    $null = Invoke-RestMethod "$base/repos/bench-org/none/actions/oidc/customization/sub" @irm -SkipHttpErrorCheck
-    $baselineCount = 0
-    $baseline = Measure-Command {
-        $null = Invoke-RestMethod "$base/orgs/bench-org/actions/oidc/customization/sub" @irm -SkipHttpErrorCheck
-        # Every page, following Link rel="next" (-FollowRelLink drops the Authorization header).
-        $listed = [System.Collections.Generic.List[object]]::new()
-        $next = "$base/orgs/bench-org/repos?per_page=100"
-        while ($next) {
-            $page = Invoke-RestMethod $next @irm -ResponseHeadersVariable responseHeaders
-            $listed.AddRange(@($page))
-            $next = if ("$($responseHeaders['Link'])" -match '<([^>]+)>;\s*rel="next"') { $Matches[1] } else { $null }
+    if (-not $RepeatOnly) {
+        # Baseline: the same reads, one after the other, as a script would do them.
+        $headers = @{ Authorization = 'Bearer test-admin-token'; Accept = 'application/vnd.github+json'; 'X-GitHub-Api-Version' = '2022-11-28' }
+        $irm = @{ Headers = $headers; AllowUnencryptedAuthentication = $true }
+        $null = Invoke-RestMethod "$base/repos/bench-org/none/actions/oidc/customization/sub" @irm -SkipHttpErrorCheck
+        $baselineCount = 0
+        $baseline = Measure-Command {
+            $null = Invoke-RestMethod "$base/orgs/bench-org/actions/oidc/customization/sub" @irm -SkipHttpErrorCheck
+            # Every page, following Link rel="next" (-FollowRelLink drops the Authorization header).
+            $listed = [System.Collections.Generic.List[object]]::new()
+            $next = "$base/orgs/bench-org/repos?per_page=100"
+            while ($next) {
+                $page = Invoke-RestMethod $next @irm -ResponseHeadersVariable responseHeaders
+                $listed.AddRange(@($page))
+                $next = if ("$($responseHeaders['Link'])" -match '<([^>]+)>;\s*rel="next"') { $Matches[1] } else { $null }
+            }
+            foreach ($repo in $listed) {
+                if ($repo.archived) { continue }
+                $null = Invoke-RestMethod "$base/repos/bench-org/$($repo.name)/actions/oidc/customization/sub" @irm
+                $baselineCount++
+            }
         }
-        foreach ($repo in $listed) {
-            if ($repo.archived) { continue }
-            $null = Invoke-RestMethod "$base/repos/bench-org/$($repo.name)/actions/oidc/customization/sub" @irm
-            $baselineCount++
+        $requests = 1 + [math]::Ceiling($Repositories / 100) + $Repositories
+        # Warm-up (script compilation, first connections), as the loop's first request above.
+        $null = Invoke-Control -Method POST -Path /_fake/orgs -Body @{ org = 'warm-org'; count = 20; seed = 3 }
+        $null = Get-GitHubOidcRepository -Owner warm-org -Context $ctx
+        $rows = foreach ($limit in $ThrottleLimit) {
+            $null = Invoke-RestMethod -Method Delete -Uri "$base/_fake/concurrency"
+            # A token of its own per run: each run stays below its token's 900 points a minute.
+            $null = Invoke-Control POST /_fake/tokens @{ token = "bench-token-$limit"; permission = 'write' }
+            $runCtx = $ctx.Clone()
+            $runCtx.Token = "bench-token-$limit"
+            $count = 0
+            $time = Measure-Command { Get-GitHubOidcRepository -Owner bench-org -ThrottleLimit $limit -Context $runCtx | ForEach-Object { $count++ } }
+            if ($count -ne $baselineCount) { throw "The inventory returned $count repositories, the loop $baselineCount." }
+            $peak = (Invoke-RestMethod "$base/_fake/concurrency").max_in_flight
+            $bound = $requests * $LatencyMs / 1000 / $limit
+            [pscustomobject]@{
+                ThrottleLimit    = $limit
+                'Inventory (s)'  = [math]::Round($time.TotalSeconds, 2)
+                'Loop (s)'       = [math]::Round($baseline.TotalSeconds, 2)
+                'Speed-up'       = [math]::Round($baseline.TotalSeconds / $time.TotalSeconds, 1)
+                'Bound (s)'      = [math]::Round($bound, 2)
+                'x Bound'        = [math]::Round($time.TotalSeconds / $bound, 2)
+                'Peak in flight' = $peak
+            }
         }
-    }
-    $requests = 1 + [math]::Ceiling($Repositories / 100) + $Repositories
-    # Warm-up (script compilation, first connections), as the loop's first request above.
-    $null = Invoke-Control -Method POST -Path /_fake/orgs -Body @{ org = 'warm-org'; count = 20; seed = 3 }
-    $null = Get-GitHubOidcRepository -Owner warm-org -Context $ctx
-    $rows = foreach ($limit in $ThrottleLimit) {
-        $null = Invoke-RestMethod -Method Delete -Uri "$base/_fake/concurrency"
-        # A token of its own per run: each run stays below its token's 900 points a minute.
-        $null = Invoke-Control POST /_fake/tokens @{ token = "bench-token-$limit"; permission = 'write' }
-        $runCtx = $ctx.Clone()
-        $runCtx.Token = "bench-token-$limit"
-        $count = 0
-        $time = Measure-Command { Get-GitHubOidcRepository -Owner bench-org -ThrottleLimit $limit -Context $runCtx | ForEach-Object { $count++ } }
-        if ($count -ne $baselineCount) { throw "The inventory returned $count repositories, the loop $baselineCount." }
-        $peak = (Invoke-RestMethod "$base/_fake/concurrency").max_in_flight
-        $bound = $requests * $LatencyMs / 1000 / $limit
-        [pscustomobject]@{
-            ThrottleLimit    = $limit
-            'Inventory (s)'  = [math]::Round($time.TotalSeconds, 2)
-            'Loop (s)'       = [math]::Round($baseline.TotalSeconds, 2)
-            'Speed-up'       = [math]::Round($baseline.TotalSeconds / $time.TotalSeconds, 1)
-            'Bound (s)'      = [math]::Round($bound, 2)
-            'x Bound'        = [math]::Round($time.TotalSeconds / $bound, 2)
-            'Peak in flight' = $peak
-        }
-    }
-    "Below GitHub's budget: inventory of $Repositories repositories, $requests requests, $LatencyMs ms latency each (targets: speed-up >= 10x, x Bound <= 1.3):"
-    $rows | Format-Table -AutoSize | Out-String | Write-Output
+        "Below GitHub's budget: inventory of $Repositories repositories, $requests requests, $LatencyMs ms latency each (targets: speed-up >= 10x, x Bound <= 1.3):"
+        $rows | Format-Table -AutoSize | Out-String | Write-Output
 
-    # Above the budget: 1,100 repositories against a server that enforces 900 points a minute.
-    # The bound is the minute the budget imposes (the first 900 requests at once, the rest when
-    # their points expire); no request may be refused.
-    $over = 1100
-    $null = Invoke-Control POST /_fake/orgs @{ org = 'over-org'; count = $over; seed = 4 }
-    $null = Invoke-Control POST /_fake/tokens @{ token = 'bench-token-over'; permission = 'write' }
-    $null = Invoke-Control PUT /_fake/secondary @{ points_per_minute = 900 }
-    $overCtx = $ctx.Clone()
-    $overCtx.Token = 'bench-token-over'
-    $overCount = 0
-    $overTime = Measure-Command { Get-GitHubOidcRepository -Owner over-org -ThrottleLimit 8 -Context $overCtx | ForEach-Object { $overCount++ } }
-    $limitState = Invoke-RestMethod "$base/_fake/secondary"
-    $null = Invoke-Control DELETE /_fake/secondary @{}
-    "Above GitHub's budget: $over repositories, $(1 + [math]::Ceiling($over / 100) + $over) requests, 900 points a minute enforced (targets: no refusal, x Bound <= 1.3):"
-    [pscustomobject]@{
-        Repositories    = $overCount
-        'Inventory (s)' = [math]::Round($overTime.TotalSeconds, 1)
-        'Bound (s)'     = 60
-        'x Bound'       = [math]::Round($overTime.TotalSeconds / 60, 2)
-        Refused         = $limitState.refused
-        'Most points in a minute' = $limitState.max_points_in_window
-    } | Format-Table -AutoSize | Out-String | Write-Output
+        # Above the budget: 1,100 repositories against a server that enforces 900 points a minute.
+        # The bound is the minute the budget imposes (the first 900 requests at once, the rest when
+        # their points expire); no request may be refused.
+        $over = 1100
+        $null = Invoke-Control POST /_fake/orgs @{ org = 'over-org'; count = $over; seed = 4 }
+        $null = Invoke-Control POST /_fake/tokens @{ token = 'bench-token-over'; permission = 'write' }
+        $null = Invoke-Control PUT /_fake/secondary @{ points_per_minute = 900 }
+        $overCtx = $ctx.Clone()
+        $overCtx.Token = 'bench-token-over'
+        $overCount = 0
+        $overTime = Measure-Command { Get-GitHubOidcRepository -Owner over-org -ThrottleLimit 8 -Context $overCtx | ForEach-Object { $overCount++ } }
+        $limitState = Invoke-RestMethod "$base/_fake/secondary"
+        $null = Invoke-Control DELETE /_fake/secondary @{}
+        "Above GitHub's budget: $over repositories, $(1 + [math]::Ceiling($over / 100) + $over) requests, 900 points a minute enforced (targets: no refusal, x Bound <= 1.3):"
+        [pscustomobject]@{
+            Repositories    = $overCount
+            'Inventory (s)' = [math]::Round($overTime.TotalSeconds, 1)
+            'Bound (s)'     = 60
+            'x Bound'       = [math]::Round($overTime.TotalSeconds / 60, 2)
+            Refused         = $limitState.refused
+            'Most points in a minute' = $limitState.max_points_in_window
+        } | Format-Table -AutoSize | Out-String | Write-Output
+
+    }
 
     # Repeat runs (issue 20): the primary budget a second inventory of unchanged repositories
     # spends, beside the first run's; GitHub does not charge a 304 Not Modified.
@@ -176,26 +186,28 @@ try {
     }
     Remove-Item -LiteralPath $cacheFolder -Recurse -Force -ErrorAction SilentlyContinue
     "Repeat runs: $RepeatRepositories unchanged repositories, $pages listing pages (target: a second run spends <= listing pages + 2 of the primary rate limit):"
-    $repeatRows | Format-Table -AutoSize | Out-String | Write-Output
+    $repeatRows | Format-Table -AutoSize | Out-String -Width 200 | Write-Output
 
-    # Peak memory of a pwsh that keeps a whole large inventory.
-    $null = Invoke-Control PUT /_fake/latency @{ ms = 0 }
-    $null = Invoke-Control POST /_fake/orgs @{ org = 'large-org'; count = $LargeRepositories; seed = 2; opted_in_every = 3; own_template_every = 7; immutable_every = 5 }
-    $hwm = 'function hwm { [double]((Get-Content /proc/self/status | Where-Object { $_ -like "VmHWM*" }) -replace "\D", "") / 1024 }'
-    $baselineMb = @(pwsh -NoProfile -NonInteractive -Command "$hwm; Import-Module '$module'; hwm")[-1]
-    # Pacing off: this figure is memory, and the fake enforces no secondary limit here.
-    $script = "$hwm; Import-Module '$module'; `$c = @{ HostName = 'github.com'; ApiBaseUri = '$base'; IssuerUri = '$base'; Token = 'test-admin-token'; PointsPerMinute = 0 }; " +
-        "`$all = @(Get-GitHubOidcRepository -Owner large-org -ThrottleLimit 32 -Context `$c); if (`$all.Count -ne $LargeRepositories) { throw `$all.Count }; hwm"
-    $largeOutput = $null
-    $largeTime = Measure-Command { $largeOutput = @(pwsh -NoProfile -NonInteractive -Command $script) }
-    $largeMb = $largeOutput[-1]
-    "Peak memory (VmHWM) of the pwsh process (target < 200 MB):"
-    [pscustomobject]@{
-        Repositories          = $LargeRepositories
-        'Inventory kept (MB)' = [math]::Round([double] $largeMb, 1)
-        'Import only (MB)'    = [math]::Round([double] $baselineMb, 1)
-        'Run (s)'             = [math]::Round($largeTime.TotalSeconds, 1)
-    } | Format-Table -AutoSize | Out-String | Write-Output
+    if (-not $RepeatOnly) {
+        # Peak memory of a pwsh that keeps a whole large inventory.
+        $null = Invoke-Control PUT /_fake/latency @{ ms = 0 }
+        $null = Invoke-Control POST /_fake/orgs @{ org = 'large-org'; count = $LargeRepositories; seed = 2; opted_in_every = 3; own_template_every = 7; immutable_every = 5 }
+        $hwm = 'function hwm { [double]((Get-Content /proc/self/status | Where-Object { $_ -like "VmHWM*" }) -replace "\D", "") / 1024 }'
+        $baselineMb = @(pwsh -NoProfile -NonInteractive -Command "$hwm; Import-Module '$module'; hwm")[-1]
+        # Pacing off: this figure is memory, and the fake enforces no secondary limit here.
+        $script = "$hwm; Import-Module '$module'; `$c = @{ HostName = 'github.com'; ApiBaseUri = '$base'; IssuerUri = '$base'; Token = 'test-admin-token'; PointsPerMinute = 0 }; " +
+            "`$all = @(Get-GitHubOidcRepository -Owner large-org -ThrottleLimit 32 -Context `$c); if (`$all.Count -ne $LargeRepositories) { throw `$all.Count }; hwm"
+        $largeOutput = $null
+        $largeTime = Measure-Command { $largeOutput = @(pwsh -NoProfile -NonInteractive -Command $script) }
+        $largeMb = $largeOutput[-1]
+        "Peak memory (VmHWM) of the pwsh process (target < 200 MB):"
+        [pscustomobject]@{
+            Repositories          = $LargeRepositories
+            'Inventory kept (MB)' = [math]::Round([double] $largeMb, 1)
+            'Import only (MB)'    = [math]::Round([double] $baselineMb, 1)
+            'Run (s)'             = [math]::Round($largeTime.TotalSeconds, 1)
+        } | Format-Table -AutoSize | Out-String | Write-Output
+    }
 } finally {
     $fake.StandardInput.Close()
     if (-not $fake.WaitForExit(3000)) { $fake.Kill() }
