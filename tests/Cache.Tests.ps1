@@ -116,6 +116,20 @@ Describe 'Conditional requests' {
         @($gets | Where-Object { $_.headers.'if-none-match' }) | Should -HaveCount 0
     }
 
+    It 'reports the answers from the cache of a desired-state Compare: after an Export every read is a 304' {
+        $null = New-FakeOrg -Fake $script:fake @{ org = 'state-org'; count = 40; seed = 34; own_template_every = 3; template = @('repo', 'context') }
+        $file = Join-Path $TestDrive 'state-org.json'
+        Export-GitHubOidcConfiguration -Owner state-org -Path $file -Context $script:fake.Context() -Force -ErrorAction Stop
+        $before = Get-PrimaryRemaining
+        $differences = @(Compare-GitHubOidcConfiguration -Path $file -Context $script:fake.Context() -InformationVariable info -ErrorAction Stop)
+        $differences | Should -HaveCount 0
+        $before - (Get-PrimaryRemaining) | Should -Be 0 -Because 'every read of the Compare was answered 304 after the Export'
+        $summary = ($info | Where-Object { $_.Tags -contains 'GitHubOidc.RunSummary' }).MessageData
+        $summary.Owner | Should -Be 'state-org'
+        $summary.Answers | Should -Be 42
+        $summary.FromCache | Should -Be 42
+    }
+
     Context 'with CachePath, from a new pwsh' {
         It 'reuses the cache of the last process, keeps it private, and says so when the file is corrupt' {
             $null = New-FakeOrg -Fake $script:fake @{ org = 'disk-org'; count = 150; seed = 33; own_template_every = 4 }

@@ -2,7 +2,8 @@
 //! repositories is answered with 304s that cost no primary budget (read from the fake's
 //! `GET /rate_limit`, which is not charged), in the same process and from the cache folder
 //! of a "new process" (the memory cache cleared); a repository changed in between is read
-//! whole; two tokens never send each other's validators; a single GET is conditional too.
+//! whole; two tokens never send each other's validators; a single GET (a template, the
+//! property inclusions) is conditional too.
 
 mod common;
 
@@ -211,4 +212,30 @@ fn a_single_get_is_conditional_and_a_corrupt_cache_file_is_a_warning() {
     let before = remaining(&s);
     assert_eq!(get(), a);
     assert_eq!(before - remaining(&s), 0);
+}
+
+#[test]
+fn property_inclusions_are_conditional_and_a_changed_list_is_read_whole() {
+    use github_oidc_core::properties::{self, Scope};
+    let s = server();
+    let c = ctx(&s, common::TOKEN, None);
+    let org = Scope::Organization("custom-org");
+    let before = remaining(&s);
+    let first = properties::list(&c, org).unwrap();
+    let again = properties::list(&c, org).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(before - remaining(&s), 1, "the second list was a 304");
+    let log = s.requests();
+    let lists: Vec<_> = log
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with("/properties/repo"))
+        .collect();
+    assert_eq!(lists.len(), 2);
+    assert!(lists[0].header("if-none-match").is_none());
+    assert!(lists[1].header("if-none-match").is_some());
+    // A new inclusion changes the list: read whole, with it.
+    properties::add(&c, org, "region", false).unwrap();
+    let changed = properties::list(&c, org).unwrap();
+    assert_eq!(changed.len(), first.len() + 1);
+    assert!(changed.iter().any(|i| i.custom_property_name == "region"));
 }
