@@ -84,7 +84,8 @@ Describe 'Conditional requests' {
         $summary.Answers | Should -Be 254
         $summary.FromCache | Should -Be 253
         $summary.Repositories | Should -Be 250
-        $said = @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*253 of 254 answers from the cache*' })
+        $said = @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } |
+                Where-Object Message -Like '*253 of 254 answers from the cache*')
         $said | Should -HaveCount 1
         # The same objects, except the changed repository with its new settings.
         $second | Should -HaveCount 250
@@ -128,6 +129,16 @@ Describe 'Conditional requests' {
         $summary.Owner | Should -Be 'state-org'
         $summary.Answers | Should -Be 42
         $summary.FromCache | Should -Be 42
+    }
+
+    It 'shows the CachePath of a context, made absolute' {
+        Push-Location $TestDrive
+        try {
+            $shown = Get-GitHubOidcContext -Context @{ HostName = 'github.com'; Token = 'x'; CachePath = 'relative-cache' }
+        } finally { Pop-Location }
+        $shown.CachePath | Should -Be (Join-Path $TestDrive 'relative-cache')
+        { Get-GitHubOidcContext -Context @{ HostName = 'github.com'; CachePath = $script:child } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GitHubOidc.InvalidArgument,*' -Because 'a file is not a cache folder'
     }
 
     Context 'with CachePath, from a new pwsh' {

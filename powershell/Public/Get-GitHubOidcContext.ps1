@@ -6,8 +6,10 @@ function Get-GitHubOidcContext {
         .DESCRIPTION
         Resolves the context exactly as the other commands do and shows the result: HostName,
         Kind (GitHubCom, GheCom or Ghes), ApiBaseUri, IssuerUri, DiscoveryUri, HasToken and
-        TokenSource (Context, GH_TOKEN, GITHUB_TOKEN or gh). The token itself is never shown.
-        No request is made.
+        TokenSource (Context, GH_TOKEN, GITHUB_TOKEN or gh), TimeoutSec, MaxRetries and CachePath
+        (the folder of the conditional-request cache, when the context names one). The token
+        itself is never shown. No request is made; a cache file in CachePath that cannot be read
+        (corrupt, or written by another version) is a warning.
 
         A context with a GitHub App shows TokenSource 'GitHubApp' and App: its ClientId or AppId,
         the Issuer of its JWT, the InstallationId when given (otherwise it is looked up for each
@@ -22,7 +24,7 @@ function Get-GitHubOidcContext {
         .PARAMETER Context
         Omitted: GH_HOST if set, else github.com. A string is a host name. An object or hashtable
         may carry HostName, ApiBaseUri, IssuerUri, Token (string or SecureString), TimeoutSec,
-        MaxRetries and MaxRetryWaitSec; PSModule/GitHub context objects work as they are.
+        MaxRetries, MaxRetryWaitSec and CachePath; PSModule/GitHub context objects work as they are.
         Instead of a Token, a GitHub App: ClientId (or AppId), PrivateKey (PEM text or a
         SecureString) or PrivateKeyPath, and optionally InstallationId.
 
@@ -103,6 +105,7 @@ function Get-GitHubOidcContext {
             }
             TimeoutSec   = $info['timeout_sec']
             MaxRetries   = $info['max_retries']
+            CachePath    = $info['cache_path']
         }
     }
 }

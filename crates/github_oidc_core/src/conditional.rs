@@ -782,6 +782,36 @@ mod tests {
     }
 
     #[test]
+    fn an_apps_identity_outlives_its_installation_tokens_and_differs_from_a_tokens() {
+        let app = |client: &str| {
+            Context::resolve(&ContextOptions {
+                host_name: Some("github.com".into()),
+                client_id: Some(client.into()),
+                private_key: Some(fake_github::TEST_SIGNING_KEY_PEM.into()),
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        let a = app("Iv23liAppOne");
+        let one = SecretString::from("ghs_installation_token_one".to_string());
+        let two = SecretString::from("ghs_installation_token_two".to_string());
+        assert_eq!(identity(&a, Some(&one)), identity(&a, Some(&two)), "the same App");
+        assert_ne!(
+            identity(&a, Some(&one)),
+            identity(&app("Iv23liAppTwo"), Some(&one)),
+            "another App"
+        );
+        let token = ctx("ghs_installation_token_one", None);
+        assert_ne!(
+            identity(&a, Some(&one)),
+            identity(&token, token.token()),
+            "a token is not an App"
+        );
+        assert_eq!(identity(&a, None), "anonymous");
+        assert_eq!(own_scope(&a).unwrap().identity, identity(&a, Some(&one)));
+    }
+
+    #[test]
     fn a_context_writes_only_its_own_credentials_entries() {
         let dir = TempDir::new("own");
         let api = "https://api.own-only.example";
