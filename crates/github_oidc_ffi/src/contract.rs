@@ -12,7 +12,6 @@
 //! Conventions: field names are snake_case, as in GitHub's API; an absent optional field and
 //! `null` mean the same ("not given"); booleans default to `false`.
 
-use crate::ops;
 use github_oidc_core::desired::Document;
 pub use github_oidc_core::write::ApprovedWrite;
 use github_oidc_core::ContextOptions;
@@ -699,6 +698,61 @@ github_oidc_core::contract_struct! {
     }
 }
 
+/// The answer of `ghoidc_context`.
+pub type ContextAnswer = github_oidc_core::context::Description;
+/// The answer of `ghoidc_discover`.
+pub type DiscoverAnswer = github_oidc_core::discovery::Discovery;
+/// The answer of `ghoidc_get_subject_claim`.
+pub type TemplateAnswer = github_oidc_core::template::Template;
+github_oidc_core::contract_struct! {
+    /// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
+    #[derive(Debug, Serialize)]
+    pub struct WrittenAnswer {
+        /// HTTP method: PUT, POST or DELETE.
+        pub method: String,
+        /// The request URL.
+        pub url: String,
+        /// The JSON body as sent, byte for byte (absent for a DELETE).
+        pub body: Option<String>,
+        /// The body as an object.
+        pub sent: Option<serde_json::Value>,
+        /// What the caller should know (unknown keys allowed, keys ignored, issuer change, ...).
+        pub warnings: Vec<String>,
+        /// `false` for a dry run: nothing was sent.
+        pub applied: bool,
+        /// What GitHub answered to the write (e.g. the inclusion it created).
+        pub result: Option<serde_json::Value>,
+        /// Enterprise issuer only: the issuer the enterprise's tokens carry after the write.
+        pub issuer: Option<String>,
+        /// The fingerprint of the GitHub state the body was computed from; absent when it
+        /// depends only on the request. Sent back in the write's `approved`.
+        pub state: Option<String>,
+    }
+}
+
+/// The answer of `ghoidc_list_property_claims`.
+pub type InclusionsAnswer = Vec<github_oidc_core::properties::Inclusion>;
+/// The answer of `ghoidc_resolve_subject`.
+pub type PreviewAnswer = serde_json::Value;
+/// The answer of `ghoidc_verify_token`.
+pub type VerificationAnswer = serde_json::Value;
+
+github_oidc_core::contract_struct! {
+    /// The answer of `ghoidc_config_compare`: what differs, the writes that apply it (organization
+    /// first), and how far apart to send them.
+    #[derive(Debug, Serialize)]
+    pub struct CompareAnswer {
+        /// Every property whose live value differs from the document.
+        pub differences: Vec<github_oidc_core::desired::Difference>,
+        /// One write per target that differs: the whole template, as `ghoidc_set_subject_claim` takes it.
+        pub writes: Vec<github_oidc_core::desired::Write>,
+        /// Things worth knowing that are not errors.
+        pub warnings: Vec<String>,
+        /// The least time between two writes GitHub asks for (milliseconds).
+        pub write_interval_ms: u64,
+    }
+}
+
 /// One export: its name, the schema of its request and answer, and how to call it from Rust.
 pub struct Export {
     /// The exported symbol.
@@ -730,23 +784,23 @@ macro_rules! export {
 pub fn exports() -> Vec<Export> {
     vec![
         export!("ghoidc_version", VersionRequest, VersionAnswer, false, "The library version and the headers it sends."),
-        export!("ghoidc_context", ContextRequest, ops::ContextAnswer, false, "Resolves a context: host kind, API base URL, issuer, token variables; no request."),
-        export!("ghoidc_discover", DiscoverRequest, ops::DiscoverAnswer, true, "The issuer's OpenID discovery document (cached per issuer)."),
+        export!("ghoidc_context", ContextRequest, ContextAnswer, false, "Resolves a context: host kind, API base URL, issuer, token variables; no request."),
+        export!("ghoidc_discover", DiscoverRequest, DiscoverAnswer, true, "The issuer's OpenID discovery document (cached per issuer)."),
         export!("ghoidc_claim_keys", ClaimKeysRequest, ClaimKeysAnswer, true, "Keys a subject template may use; the built-in list when discovery fails."),
-        export!("ghoidc_get_subject_claim", GetSubjectClaimRequest, ops::TemplateAnswer, true, "An organization's or repository's subject template."),
-        export!("ghoidc_set_subject_claim", SetSubjectClaimRequest, ops::WrittenAnswer, true, "Writes a subject template; with dry_run answers the exact body without writing; with approved sends that body or nothing."),
-        export!("ghoidc_list_property_claims", ListPropertyClaimsRequest, ops::InclusionsAnswer, true, "Custom-property inclusions of an organization or enterprise."),
-        export!("ghoidc_add_property_claim", AddPropertyClaimRequest, ops::WrittenAnswer, true, "Includes a custom property in the claims; with dry_run writes nothing."),
-        export!("ghoidc_remove_property_claim", RemovePropertyClaimRequest, ops::WrittenAnswer, true, "Stops including a custom property; with dry_run writes nothing."),
-        export!("ghoidc_set_enterprise_issuer", SetEnterpriseIssuerRequest, ops::WrittenAnswer, true, "Sets whether an enterprise's tokens use the enterprise-scoped issuer; with dry_run writes nothing."),
-        export!("ghoidc_resolve_subject", ResolveSubjectRequest, ops::PreviewAnswer, true, "The sub a job's token gets: offline, live or from a token."),
+        export!("ghoidc_get_subject_claim", GetSubjectClaimRequest, TemplateAnswer, true, "An organization's or repository's subject template."),
+        export!("ghoidc_set_subject_claim", SetSubjectClaimRequest, WrittenAnswer, true, "Writes a subject template; with dry_run answers the exact body without writing; with approved sends that body or nothing."),
+        export!("ghoidc_list_property_claims", ListPropertyClaimsRequest, InclusionsAnswer, true, "Custom-property inclusions of an organization or enterprise."),
+        export!("ghoidc_add_property_claim", AddPropertyClaimRequest, WrittenAnswer, true, "Includes a custom property in the claims; with dry_run writes nothing."),
+        export!("ghoidc_remove_property_claim", RemovePropertyClaimRequest, WrittenAnswer, true, "Stops including a custom property; with dry_run writes nothing."),
+        export!("ghoidc_set_enterprise_issuer", SetEnterpriseIssuerRequest, WrittenAnswer, true, "Sets whether an enterprise's tokens use the enterprise-scoped issuer; with dry_run writes nothing."),
+        export!("ghoidc_resolve_subject", ResolveSubjectRequest, PreviewAnswer, true, "The sub a job's token gets: offline, live or from a token."),
         export!("ghoidc_decode_token", DecodeTokenRequest, DecodeTokenAnswer, false, "A token's header and claims, unverified."),
-        export!("ghoidc_verify_token", VerifyTokenRequest, ops::VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
+        export!("ghoidc_verify_token", VerifyTokenRequest, VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
         export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
         export!("ghoidc_test_trust_policy", TestTrustPolicyRequest, TestTrustPolicyAnswer, false, "Whether a trust policy admits each job's token, and why not; no request."),
         export!("ghoidc_config_validate", ConfigValidateRequest, ConfigValidateAnswer, false, "Parses and checks a desired-state document (JSON text or an object); no request."),
         export!("ghoidc_config_export", ConfigExportRequest, ConfigExportAnswer, false, "A finished fleet job's organization as a desired-state document; no request."),
-        export!("ghoidc_config_compare", ConfigCompareRequest, crate::config::CompareAnswer, false, "Differences between a desired-state document and a finished fleet job's inventory, and the writes that apply them; no request."),
+        export!("ghoidc_config_compare", ConfigCompareRequest, CompareAnswer, false, "Differences between a desired-state document and a finished fleet job's inventory, and the writes that apply them; no request."),
         export!("ghoidc_clear_cache", ClearCacheRequest, EmptyAnswer, false, "Forgets cached discovery documents and key sets."),
         export!("ghoidc_fleet_start", FleetStartRequest, FleetStartAnswer, true, "Starts an inventory of an owner's repositories (listing, templates, bounded concurrency); answers a job id at once."),
         export!("ghoidc_fleet_next", FleetNextRequest, FleetNextAnswer, true, "The next repository states and failures of a job, with its progress; the run's own error once it failed."),

@@ -11,40 +11,7 @@ use github_oidc_core::properties;
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::write::Mode;
 use github_oidc_core::{discovery, keys, Context, ContextOptions, Error, Result};
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The answer of `ghoidc_context`.
-pub type ContextAnswer = github_oidc_core::context::Description;
-/// The answer of `ghoidc_discover`.
-pub type DiscoverAnswer = discovery::Discovery;
-/// The answer of `ghoidc_get_subject_claim`.
-pub type TemplateAnswer = template::Template;
-github_oidc_core::contract_struct! {
-    /// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
-    #[derive(Debug, Serialize)]
-    pub struct WrittenAnswer {
-        /// HTTP method: PUT, POST or DELETE.
-        pub method: String,
-        /// The request URL.
-        pub url: String,
-        /// The JSON body as sent, byte for byte (absent for a DELETE).
-        pub body: Option<String>,
-        /// The body as an object.
-        pub sent: Option<serde_json::Value>,
-        /// What the caller should know (unknown keys allowed, keys ignored, issuer change, ...).
-        pub warnings: Vec<String>,
-        /// `false` for a dry run: nothing was sent.
-        pub applied: bool,
-        /// What GitHub answered to the write (e.g. the inclusion it created).
-        pub result: Option<serde_json::Value>,
-        /// Enterprise issuer only: the issuer the enterprise's tokens carry after the write.
-        pub issuer: Option<String>,
-        /// The fingerprint of the GitHub state the body was computed from; absent when it
-        /// depends only on the request. Sent back in the write's `approved`.
-        pub state: Option<String>,
-    }
-}
 
 /// The write answer: the core's outcome plus the body as text, the exact bytes sent.
 fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
@@ -61,13 +28,6 @@ fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
         state: w.state,
     })
 }
-/// The answer of `ghoidc_list_property_claims`.
-pub type InclusionsAnswer = Vec<properties::Inclusion>;
-/// The answer of `ghoidc_resolve_subject`.
-pub type PreviewAnswer = serde_json::Value;
-/// The answer of `ghoidc_verify_token`.
-pub type VerificationAnswer = serde_json::Value;
-
 /// The resolved `context` of a request (absent = github.com, no token).
 /// Its secrets are redacted from the call's answer ([`crate::note_context`]).
 fn ctx(context: &Option<ContextOptions>) -> Result<Context> {
