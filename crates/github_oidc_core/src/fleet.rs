@@ -1123,7 +1123,7 @@ async fn gated_get(
         .acquire()
         .await
         .map_err(|_| Error::Internal("the request pool closed".into()))?;
-    http::api_gated(ctx, endpoint, args, url, Some(owner), shared.as_ref()).await
+    crate::auth::api_gated(ctx, endpoint, args, url, Some(owner), shared.as_ref()).await
 }
 
 /// Which listing is in use.

@@ -73,6 +73,5 @@ pub fn compare(r: ConfigCompareRequest) -> Result<CompareAnswer> {
         differences: plan.differences,
         writes: plan.writes,
         warnings: plan.warnings,
-        write_interval_ms: desired::WRITE_INTERVAL.as_millis() as u64,
     })
 }

@@ -410,7 +410,7 @@ github_oidc_core::contract_struct! {
 
 github_oidc_core::contract_struct! {
     /// One job to test against a trust policy: what its ID token carries.
-    #[derive(Debug, Default, Deserialize)]
+    #[derive(Debug, Default, Clone, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct TrustJob {
         /// The `sub` claim; absent = the token's `sub` (one of `subject` and `token` is needed).
@@ -453,6 +453,49 @@ github_oidc_core::contract_struct! {
         /// GitHub Enterprise Cloud: the jobs' tokens carry this enterprise's enterprise-scoped issuer.
         #[serde(default)]
         pub enterprise: Option<String>,
+        /// The migration view of one repository (a `Get-GitHubOidcRepository` state): `jobs`
+        /// then holds exactly one job (audience, issuer, token, other claims) and its subject is
+        /// computed twice from the repository's names and IDs and the job's ref: the subject it
+        /// gets today (form `Current`) and its immutable subject (form `Immutable`).
+        #[serde(default)]
+        pub repository: Option<TrustRepository>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// One repository whose jobs a trust policy is tested for (see `TestTrustPolicyRequest.repository`).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TrustRepository {
+        /// The owner's login.
+        pub owner: String,
+        /// The repository's name.
+        pub repository: String,
+        /// The owner's numeric ID.
+        pub owner_id: u64,
+        /// The repository's numeric ID.
+        pub repository_id: u64,
+        /// The repository's claim keys; absent = GitHub's default template.
+        #[serde(default)]
+        pub include_claim_keys: Option<Vec<String>>,
+        /// Whether the repository's subjects are immutable today.
+        #[serde(default)]
+        pub use_immutable_subject: bool,
+        /// The job's branch (`refs/heads/…`).
+        #[serde(default)]
+        pub branch: Option<String>,
+        /// The job's tag (`refs/tags/…`).
+        #[serde(default)]
+        pub tag: Option<String>,
+        /// The job's full ref.
+        #[serde(default)]
+        pub r#ref: Option<String>,
+        /// The job runs for this pull request number.
+        #[serde(default)]
+        pub pull_request: Option<u64>,
+        /// The job's deployment environment.
+        #[serde(default)]
+        pub environment: Option<String>,
     }
 }
 
@@ -483,6 +526,9 @@ github_oidc_core::contract_struct! {
     /// The verdict for one job.
     #[derive(Debug, Serialize)]
     pub struct TrustVerdict {
+        /// For a repository's migration view: `Current` or `Immutable`; absent otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub form: Option<String>,
         /// The job's `sub`.
         pub subject: String,
         /// The audience evaluated (given, from the token, or the provider default assumed).
@@ -748,8 +794,6 @@ github_oidc_core::contract_struct! {
         pub writes: Vec<github_oidc_core::desired::Write>,
         /// Things worth knowing that are not errors.
         pub warnings: Vec<String>,
-        /// The least time between two writes GitHub asks for (milliseconds).
-        pub write_interval_ms: u64,
     }
 }
 

@@ -392,8 +392,14 @@ pub fn test_trust_policy(r: TestTrustPolicyRequest) -> Result<TestTrustPolicyAns
         ));
     }
     let default_issuer = ctx(&r.context)?.issuer_for(given(&r.enterprise))?;
-    let jobs = r
-        .jobs
+    let (jobs, forms) = match r.repository {
+        None => {
+            let forms = vec![None; r.jobs.len()];
+            (r.jobs, forms)
+        }
+        Some(repository) => repository_jobs(repository, r.jobs)?,
+    };
+    let jobs = jobs
         .into_iter()
         .enumerate()
         .map(|(i, job)| token_facts(i, job, &default_issuer))
@@ -402,13 +408,77 @@ pub fn test_trust_policy(r: TestTrustPolicyRequest) -> Result<TestTrustPolicyAns
         .map_err(|e| Error::invalid(format!("{}.", e.to_string().trim_end_matches('.'))))?;
     Ok(TestTrustPolicyAnswer {
         provider: evaluation.provider.to_string(),
-        results: evaluation.results.into_iter().map(verdict).collect(),
+        results: evaluation
+            .results
+            .into_iter()
+            .zip(forms)
+            .map(|(result, form)| TrustVerdict {
+                form,
+                ..verdict(result)
+            })
+            .collect(),
         warnings: evaluation.warnings,
     })
 }
 
+/// The migration view of one repository: the one job given, twice, with the subject the
+/// repository's jobs get today (`Current`) and its immutable subject (`Immutable`), each with the
+/// claims the subject was computed from (the repository's names and IDs, the job's ref).
+fn repository_jobs(r: TrustRepository, jobs: Vec<TrustJob>) -> Result<(Vec<TrustJob>, Vec<Option<String>>)> {
+    let [job]: [TrustJob; 1] = jobs.try_into().map_err(|_| {
+        Error::invalid(
+            "A repository's migration view tests exactly one job (its audience, issuer and claims).",
+        )
+    })?;
+    let mut claims: BTreeMap<String, String> = job
+        .claims
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v.into_text())))
+        .collect();
+    claims.insert("repository".into(), format!("{}/{}", r.owner, r.repository));
+    claims.insert("repository_owner".into(), r.owner.clone());
+    claims.insert("repository_owner_id".into(), r.owner_id.to_string());
+    claims.insert("repository_id".into(), r.repository_id.to_string());
+    let text = |s: &Option<String>| given(s).map(str::to_string);
+    let ref_job = Job {
+        branch: text(&r.branch),
+        tag: text(&r.tag),
+        r#ref: text(&r.r#ref),
+        pull_request: r.pull_request,
+        environment: text(&r.environment),
+        event_name: None,
+    };
+    job_claims(&ref_job, &mut claims).map_err(|e| Error::invalid(format!("{e}.")))?;
+    let preview =
+        preview::resolve_offline(&claims, r.include_claim_keys.as_deref(), r.use_immutable_subject)?;
+    let subject = preview.subject;
+    let mut all: BTreeMap<String, Option<ClaimValue>> = claims
+        .into_iter()
+        .map(|(k, v)| (k, Some(ClaimValue::Text(v))))
+        .collect();
+    for (k, v) in subject.used_claims {
+        all.insert(k, Some(ClaimValue::Text(v)));
+    }
+    let immutable = subject
+        .immutable_subject
+        .clone()
+        .unwrap_or_else(|| subject.subject.clone());
+    let with = |sub: String| TrustJob {
+        subject: Some(sub),
+        claims: Some(all.clone()),
+        ..job.clone()
+    };
+    Ok((
+        vec![with(subject.subject), with(immutable)],
+        vec![Some("Current".into()), Some("Immutable".into())],
+    ))
+}
+
 fn verdict(t: github_oidc_claims::evaluate::TrustResult) -> TrustVerdict {
     TrustVerdict {
+        form: None,
         subject: t.subject,
         audience: t.audience,
         issuer: t.issuer,
