@@ -301,7 +301,14 @@ function Test-GitHubOidcTrustPolicy {
                 Enterprise = $Enterprise
                 Repository = $Repo
             }
-            $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
+            if ($Repo) {
+                # One repository of a pipeline: its subject may not compute (an error naming it),
+                # and the pipeline goes on.
+                $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $RepositoryName
+                if ($null -eq $answer) { return }
+            } else {
+                $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
+            }
             if (-not $seen.Warned) {
                 foreach ($warning in @($answer['warnings'] | Where-Object { $_ })) {
                     Write-Warning $warning
