@@ -216,6 +216,10 @@ namespace GitHubOidc.Native
         [JsonPropertyName("points_per_minute")]
         public long? PointsPerMinute { get; set; }
 
+        /// <summary>Least time between two writes of the credential, in seconds (default 1, GitHub's advice for mutating requests); `0` turns it off.</summary>
+        [JsonPropertyName("write_interval_sec")]
+        public double? WriteIntervalSec { get; set; }
+
         /// <summary>The proxy for every request (`http://HOST:PORT`), instead of `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`.</summary>
         [JsonPropertyName("proxy")]
         public string? Proxy { get; set; }
@@ -623,6 +627,10 @@ namespace GitHubOidc.Native
         /// <summary>GitHub Enterprise Cloud: the jobs' tokens carry this enterprise's enterprise-scoped issuer.</summary>
         [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
+
+        /// <summary>The migration view of one repository (a `Get-GitHubOidcRepository` state): `jobs` then holds exactly one job (audience, issuer, token, other claims) and its subject is computed twice from the repository's names and IDs and the job's ref: the subject it gets today (form `Current`) and its immutable subject (form `Immutable`).</summary>
+        [JsonPropertyName("repository")]
+        public TrustRepository? Repository { get; set; }
     }
 
     /// <summary>One job to test against a trust policy: what its ID token carries.</summary>
@@ -689,6 +697,54 @@ namespace GitHubOidc.Native
         /// <summary>Azure and Vault: the name of the credential or role.</summary>
         [JsonPropertyName("name")]
         public string? Name { get; set; }
+    }
+
+    /// <summary>One repository whose jobs a trust policy is tested for (see `TestTrustPolicyRequest.repository`).</summary>
+    public sealed partial class TrustRepository
+    {
+        /// <summary>The owner's login.</summary>
+        [JsonPropertyName("owner")]
+        public string? Owner { get; set; }
+
+        /// <summary>The repository's name.</summary>
+        [JsonPropertyName("repository")]
+        public string? Repository { get; set; }
+
+        /// <summary>The owner's numeric ID.</summary>
+        [JsonPropertyName("owner_id")]
+        public long? OwnerId { get; set; }
+
+        /// <summary>The repository's numeric ID.</summary>
+        [JsonPropertyName("repository_id")]
+        public long? RepositoryId { get; set; }
+
+        /// <summary>The repository's claim keys; absent = GitHub's default template.</summary>
+        [JsonPropertyName("include_claim_keys")]
+        public string[]? IncludeClaimKeys { get; set; }
+
+        /// <summary>Whether the repository's subjects are immutable today.</summary>
+        [JsonPropertyName("use_immutable_subject")]
+        public bool? UseImmutableSubject { get; set; }
+
+        /// <summary>The job's branch (`refs/heads/…`).</summary>
+        [JsonPropertyName("branch")]
+        public string? Branch { get; set; }
+
+        /// <summary>The job's tag (`refs/tags/…`).</summary>
+        [JsonPropertyName("tag")]
+        public string? Tag { get; set; }
+
+        /// <summary>The job's full ref.</summary>
+        [JsonPropertyName("ref")]
+        public string? Ref { get; set; }
+
+        /// <summary>The job runs for this pull request number.</summary>
+        [JsonPropertyName("pull_request")]
+        public long? PullRequest { get; set; }
+
+        /// <summary>The job's deployment environment.</summary>
+        [JsonPropertyName("environment")]
+        public string? Environment { get; set; }
     }
 
     /// <summary>`ghoidc_verify_token`: verify a token against its issuer's keys. Sent to ghoidc_verify_token.</summary>

@@ -142,16 +142,17 @@ Describe 'Errors' {
             $env:PATH = $script:savedEnvironment['PATH']
         }
 
-        It '<Command> fails before any request and says how to provide a token' -ForEach @(
-            @{ Command = 'Get-GitHubOidcSubjectClaim'; Arguments = @{ Owner = 'custom-org' } }
-            @{ Command = 'Set-GitHubOidcSubjectClaim'; Arguments = @{ Owner = 'octo-org'; Repository = 'octo-repo'; UseDefault = $true } }
+        It '<Command> on <HostName> fails before any request and says how to provide a token' -ForEach @(
+            @{ Command = 'Get-GitHubOidcSubjectClaim'; Arguments = @{ Owner = 'custom-org' }; HostName = 'github.com'; Variables = 'GH_TOKEN or GITHUB_TOKEN' }
+            @{ Command = 'Set-GitHubOidcSubjectClaim'; Arguments = @{ Owner = 'octo-org'; Repository = 'octo-repo'; UseDefault = $true }; HostName = 'github.com'; Variables = 'GH_TOKEN or GITHUB_TOKEN' }
+            @{ Command = 'Get-GitHubOidcSubjectClaim'; Arguments = @{ Owner = 'custom-org' }; HostName = 'ghes.example.com'; Variables = 'GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN, GH_TOKEN or GITHUB_TOKEN' }
+            @{ Command = 'Get-GitHubOidcRepository'; Arguments = @{ Owner = 'custom-org' }; HostName = 'ghes.example.com'; Variables = 'GH_ENTERPRISE_TOKEN, GITHUB_ENTERPRISE_TOKEN, GH_TOKEN or GITHUB_TOKEN' }
         ) {
-            $context = @{ HostName = 'github.com'; ApiBaseUri = $script:fake.BaseUrl }
+            $context = @{ HostName = $HostName; ApiBaseUri = $script:fake.BaseUrl }
             $record = Get-ErrorRecord { & $Command @Arguments -Context $context -ErrorAction Stop }
             $record.FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.InvalidArgument,*'
-            "$record" | Should -Match 'GH_TOKEN'
-            "$record" | Should -Match 'gh auth login'
-            "$record" | Should -Match 'Token'
+            # The native layer's one wording: every variable of the host's kind, gh and a GitHub App.
+            "$record" | Should -BeLike "No GitHub token for $HostName.*set $Variables, run 'gh auth login --hostname $HostName', or give a GitHub App*"
             @(Get-FakeRequests -Fake $script:fake).Count | Should -Be 0
         }
 

@@ -34,6 +34,9 @@ namespace GitHubOidc.Native
         public System.Security.SecureString? PrivateKeySecret { get; set; }
 
         public override string ToString() => HostName ?? ApiBaseUri ?? "github.com";
+
+        /// <summary>A copy to change for some requests (e.g. Sync's write interval) without changing the session's context.</summary>
+        public GitHubOidcContext Copy() => (GitHubOidcContext)MemberwiseClone();
     }
 
     /// <summary>A request to one export; the classes are generated from the Rust contract (Requests.cs).</summary>

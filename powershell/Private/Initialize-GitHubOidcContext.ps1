@@ -104,12 +104,10 @@ function Initialize-GitHubOidcContext {
 
         $hostName = [string]$info['host_name']
         if ($RequireToken -and -not $resolved.Token -and -not $app) {
-            $variables = @($info['token_variables']) -join ' or '
-            $message = "No GitHub token for $hostName. Pass -Context @{ HostName = '$hostName'; Token = <token> } (a string or a SecureString), " +
-            "set $variables, or run 'gh auth login --hostname $hostName'."
-            return New-GitHubOidcErrorRecord -Message $message -TargetObject $hostName `
+            # The native layer's words (one wording for every host kind, also for its own check).
+            return New-GitHubOidcErrorRecord -Message ([string]$info['missing_token_message']) -TargetObject $hostName `
                 -Category ([System.Management.Automation.ErrorCategory]::AuthenticationError) `
-                -RecommendedAction "Set GH_TOKEN, pass -Context @{ Token = ... }, or run 'gh auth login --hostname $hostName'."
+                -RecommendedAction 'Give a token or a GitHub App in -Context, or set one of the token variables the message names.'
         }
 
         $source = if ($app) {

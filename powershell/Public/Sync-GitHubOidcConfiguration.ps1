@@ -110,16 +110,21 @@ function Sync-GitHubOidcConfiguration {
         $file = Read-GitHubOidcConfigurationFile -Path $Path -Cmdlet $PSCmdlet
         $plan = Get-GitHubOidcConfigurationPlan -File $file -IncludeArchived:$IncludeArchived -State $state -Cmdlet $PSCmdlet `
             -Activity 'Synchronising OIDC settings' -MaxRateLimitWait $MaxRateLimitWait
-        if ($null -eq $interval) { $interval = [TimeSpan]::FromMilliseconds([double]$plan['write_interval_ms']) }
+        # Writes are paced by the native layer (GitHub's second between writes of a token, or
+        # -WriteInterval): the writes' context says how far apart.
+        $writeContext = $state.Context
+        if ($null -ne $interval) {
+            $writeContext = $state.Context.Copy()
+            $writeContext.WriteIntervalSec = $interval.TotalSeconds
+        }
 
-        $lastWrite = $null
         foreach ($write in @($plan['writes'])) {
             $repository = $write['repository']
             $target = if ($repository) { "$($write['owner'])/$repository" } else { $write['owner'] }
             $what = if ($repository) { "repository [$target]" } else { "organization [$target]" }
             $properties = [string[]]@($write['properties'])
             $request = [GitHubOidc.Native.SetSubjectClaimRequest]@{
-                Context             = $state.Context
+                Context             = $writeContext
                 Owner               = $write['owner']
                 Repository          = $repository
                 UseDefault          = $write['use_default']
@@ -144,13 +149,7 @@ function Sync-GitHubOidcConfiguration {
                 $result.Status = 'Failed'
                 $result.ErrorRecord = $failures | Select-Object -First 1
             } elseif ($PSCmdlet.ShouldProcess("OIDC subject claim for $what", "Set $($properties -join ', ') ($sending)")) {
-                if ($null -ne $lastWrite) {
-                    $wait = $interval - $lastWrite.Elapsed
-                    if ($wait -gt [TimeSpan]::Zero) { Start-Sleep -Milliseconds ([int][math]::Ceiling($wait.TotalMilliseconds)) }
-                }
                 $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target -Failures $failures
-                # Counted from the answer: the next write arrives at least the interval after this one.
-                $lastWrite = [System.Diagnostics.Stopwatch]::StartNew()
                 if ($null -ne $answer) {
                     $result.Status = 'Applied'
                 } else {

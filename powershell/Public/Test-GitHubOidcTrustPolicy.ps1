@@ -292,15 +292,23 @@ function Test-GitHubOidcTrustPolicy {
 
         # One native call per pipeline item, so results stream.
         $test = {
-            param([object[]] $Jobs, [object[]] $Forms, [string] $RepositoryName)
+            param([object[]] $Jobs, [object[]] $Forms, [string] $RepositoryName, [GitHubOidc.Native.TrustRepository] $Repo)
             $request = [GitHubOidc.Native.TestTrustPolicyRequest]@{
                 Provider   = $Provider
                 Policy     = $policyText
                 Jobs       = [GitHubOidc.Native.TrustJob[]]$Jobs
                 Context    = $state.Context
                 Enterprise = $Enterprise
+                Repository = $Repo
             }
-            $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
+            if ($Repo) {
+                # One repository of a pipeline: its subject may not compute (an error naming it),
+                # and the pipeline goes on.
+                $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $RepositoryName
+                if ($null -eq $answer) { return }
+            } else {
+                $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
+            }
             if (-not $seen.Warned) {
                 foreach ($warning in @($answer['warnings'] | Where-Object { $_ })) {
                     Write-Warning $warning
@@ -327,7 +335,7 @@ function Test-GitHubOidcTrustPolicy {
                 [pscustomobject][ordered]@{
                     PSTypeName = 'GitHubOidc.TrustResult'
                     Subject    = [string]$r['subject']
-                    Form       = $Forms[$i]
+                    Form       = if ($r['form']) { [string]$r['form'] } else { $Forms[$i] }
                     Allowed    = [bool]$r['allowed']
                     Evaluable  = [bool]$r['evaluable']
                     MatchedBy  = $r['matched_by']
@@ -360,18 +368,14 @@ function Test-GitHubOidcTrustPolicy {
         if ($Owner -and $Repository -and $RepositoryId -gt 0 -and $OwnerId -gt 0) {
             # The migration view for one repository (a GitHubOidc.RepositoryState from
             # Get-GitHubOidcRepository, bound by property name, or the same values given as
-            # parameters): its current and its immutable subject, both computed by the native
-            # layer from the repository's keys and IDs and the job (-Branch, -Environment, ...).
+            # parameters): the native layer computes its current and its immutable subject from
+            # the repository's keys and IDs and the job (-Branch, -Environment, ...), and tests both.
             $tested++
-            $name = "$Owner/$Repository"
-            $given = [System.Collections.Generic.Dictionary[string, object]]::new()
-            if ($Claim) { foreach ($key in $Claim.Keys) { $given["$key"] = $Claim[$key] } }
-            $given['repository'] = $name
-            $given['repository_owner'] = $Owner
-            $given['repository_owner_id'] = "$OwnerId"
-            $given['repository_id'] = "$RepositoryId"
-            $resolve = [GitHubOidc.Native.ResolveSubjectRequest]@{
-                Claims              = $given
+            $repo = [GitHubOidc.Native.TrustRepository]@{
+                Owner               = $Owner
+                Repository          = $Repository
+                OwnerId             = $OwnerId
+                RepositoryId        = $RepositoryId
                 IncludeClaimKeys    = if ($IncludeClaimKeys) { [string[]]$IncludeClaimKeys } else { $null }
                 UseImmutableSubject = [bool]$Immutable
                 Branch              = $Branch
@@ -379,18 +383,8 @@ function Test-GitHubOidcTrustPolicy {
                 Ref                 = $Ref
                 Environment         = $Environment
             }
-            if ($PSBoundParameters.ContainsKey('PullRequest')) { $resolve.PullRequest = $PullRequest }
-            $subjects = Invoke-GitHubOidcNative -Request $resolve -Cmdlet $PSCmdlet -TargetObject $name
-            if ($null -eq $subjects) { return }
-            $claims = [ordered]@{}
-            foreach ($key in $given.Keys) { $claims[$key] = $given[$key] }
-            $usedClaims = $subjects['used_claims']
-            if ($usedClaims -is [System.Collections.IDictionary]) {
-                foreach ($key in $usedClaims.Keys) { $claims["$key"] = $usedClaims[$key] }
-            }
-            $current = [string]$subjects['subject']
-            $immutableSubject = if ($subjects['immutable_subject']) { [string]$subjects['immutable_subject'] } else { $current }
-            & $test @((& $newJob $current $claims), (& $newJob $immutableSubject $claims)) @('Current', 'Immutable') $name
+            if ($PSBoundParameters.ContainsKey('PullRequest')) { $repo.PullRequest = $PullRequest }
+            & $test @(& $newJob $null $null) @($null) "$Owner/$Repository" $repo
             return
         }
         foreach ($item in $Subject) {

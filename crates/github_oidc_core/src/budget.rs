@@ -9,6 +9,10 @@
 //! `points_per_minute` changes the budget (GitHub Enterprise Server administrators set their
 //! own limits); `0` turns pacing off.
 //!
+//! Writes are also spaced: GitHub asks for at least one second between mutating requests of a
+//! token ([`WRITE_INTERVAL`]); a context's `write_interval_sec` changes it (`0` turns it off), as
+//! `Sync-GitHubOidcConfiguration -WriteInterval` does.
+//!
 //! Budgets are keyed by the API base and a hash of the bearer credential, in memory only:
 //! two tokens never share a budget, and no token is kept.
 
@@ -24,6 +28,9 @@ pub const DEFAULT_POINTS_PER_MINUTE: u32 = 900;
 pub const WINDOW: Duration = Duration::from_secs(60);
 /// Kept on top of the window: latency between taking points and GitHub counting the request.
 pub const MARGIN: Duration = Duration::from_secs(1);
+
+/// GitHub's least time between two writes (PUT, POST, PATCH, DELETE) of one token.
+pub const WRITE_INTERVAL: Duration = Duration::from_secs(1);
 
 /// The points an attempt with this method costs.
 pub fn cost(method: &Method) -> u32 {
@@ -58,6 +65,8 @@ impl Key {
 struct Spent {
     entries: VecDeque<(Instant, u32)>,
     total: u32,
+    /// When the last write was admitted.
+    last_write: Option<Instant>,
 }
 
 impl Spent {
@@ -81,19 +90,32 @@ fn spent(key: &Key) -> Arc<Mutex<Spent>> {
 
 /// Takes `points` from `key`'s budget of `per_minute` now, or answers how long to wait until
 /// they may be taken. An attempt that costs more than the whole budget goes when the window
-/// is empty. `per_minute` 0 never waits.
-pub fn take(key: &Key, points: u32, per_minute: u32) -> Result<(), Duration> {
-    if per_minute == 0 {
-        return Ok(());
-    }
+/// is empty. `per_minute` 0 never waits for points. A write (`write_gap` given) also waits until
+/// `write_gap` has passed since the credential's last write.
+pub fn take(key: &Key, points: u32, per_minute: u32, write_gap: Option<Duration>) -> Result<(), Duration> {
     let entry = spent(key);
     let mut s = entry.lock().unwrap_or_else(|p| p.into_inner());
     let now = Instant::now();
+    if let (Some(gap), Some(last)) = (write_gap, s.last_write) {
+        let wait = (last + gap).saturating_duration_since(now);
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+    }
+    let admitted = |s: &mut Spent| {
+        if write_gap.is_some() {
+            s.last_write = Some(now);
+        }
+        Ok(())
+    };
+    if per_minute == 0 {
+        return admitted(&mut s);
+    }
     s.expire(now);
     if s.total == 0 || s.total + points <= per_minute {
         s.entries.push_back((now, points));
         s.total += points;
-        return Ok(());
+        return admitted(&mut s);
     }
     // Wait until enough of the oldest points expire.
     let mut freed = 0;
@@ -145,27 +167,45 @@ mod tests {
     fn bursts_up_to_the_budget_then_waits_about_a_minute() {
         let k = Key::new("https://api.example", "token-a");
         for _ in 0..180 {
-            take(&k, 5, 900).unwrap();
+            take(&k, 5, 900, None).unwrap();
         }
         assert_eq!(spent_now(&k), 900);
-        let wait = take(&k, 1, 900).unwrap_err();
+        let wait = take(&k, 1, 900, None).unwrap_err();
         assert!(
             wait > Duration::from_secs(59) && wait <= WINDOW + MARGIN,
             "{wait:?}"
         );
         // Another token, or another host, has its own budget.
-        take(&Key::new("https://api.example", "token-b"), 5, 900).unwrap();
-        take(&Key::new("https://ghes.example/api/v3", "token-a"), 5, 900).unwrap();
+        take(&Key::new("https://api.example", "token-b"), 5, 900, None).unwrap();
+        take(&Key::new("https://ghes.example/api/v3", "token-a"), 5, 900, None).unwrap();
         // A refund makes room again; 0 turns pacing off.
         refund(&k, 5);
-        take(&k, 1, 900).unwrap();
-        take(&k, 5, 0).unwrap();
+        take(&k, 1, 900, None).unwrap();
+        take(&k, 5, 0, None).unwrap();
+    }
+
+    #[test]
+    fn writes_of_a_credential_are_a_gap_apart() {
+        let k = Key::new("https://api.example", "token-writes");
+        let gap = Some(Duration::from_millis(300));
+        take(&k, 5, 900, gap).unwrap();
+        let wait = take(&k, 5, 900, gap).unwrap_err();
+        assert!(
+            wait > Duration::from_millis(200) && wait <= Duration::from_millis(300),
+            "{wait:?}"
+        );
+        // Reads are not spaced, nor are writes of another credential; points pacing off keeps the gap.
+        take(&k, 1, 900, None).unwrap();
+        take(&Key::new("https://api.example", "token-other"), 5, 900, gap).unwrap();
+        assert!(take(&k, 5, 0, gap).is_err());
+        std::thread::sleep(wait);
+        take(&k, 5, 0, gap).unwrap();
     }
 
     #[test]
     fn an_attempt_larger_than_the_budget_goes_alone() {
         let k = Key::new("https://api.example", "token-c");
-        take(&k, 5, 3).unwrap();
-        assert!(take(&k, 1, 3).is_err());
+        take(&k, 5, 3, None).unwrap();
+        assert!(take(&k, 1, 3, None).is_err());
     }
 }

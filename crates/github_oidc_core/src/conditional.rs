@@ -22,6 +22,7 @@
 //! [`not_modified`] (a 304: the kept answer) and [`store`] (a 2xx GET: keep it).
 
 use crate::context::Context;
+use crate::credentials::Credentials;
 use crate::http::{Request, Response};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
@@ -384,10 +385,10 @@ fn scopes_of(ctx: &Context) -> Vec<Scope> {
 /// The scope of the context's own credential (its token, or its App), if it has one.
 fn own_scope(ctx: &Context) -> Option<Scope> {
     // An App's identity does not depend on the bearer (an installation token or a JWT).
-    let id = match (ctx.app(), ctx.token()) {
-        (Some(_), _) => identity(ctx, Some(&SecretString::from(String::new()))),
-        (None, Some(t)) => identity(ctx, Some(t)),
-        (None, None) => return None,
+    let id = match &ctx.credentials {
+        Credentials::App(_) => identity(ctx, Some(&SecretString::from(String::new()))),
+        Credentials::Token(t) => identity(ctx, Some(t)),
+        Credentials::None => return None,
     };
     Some(Scope::new(ctx, id))
 }
@@ -555,6 +556,20 @@ mod tests {
     use super::*;
     use crate::context::ContextOptions;
 
+    /// The context's token, as the tests pass it as the bearer.
+    trait TokenOf {
+        fn token(&self) -> Option<&SecretString>;
+    }
+
+    impl TokenOf for Context {
+        fn token(&self) -> Option<&SecretString> {
+            match &self.credentials {
+                Credentials::Token(t) => Some(t),
+                _ => None,
+            }
+        }
+    }
+
     /// A folder removed when dropped.
     struct TempDir(PathBuf);
 
@@ -591,7 +606,7 @@ mod tests {
             method: Method::GET,
             url: url.to_string(),
             body: None,
-            auth: true,
+            auth: crate::http::Auth::Context,
             ctx,
             api_version: None,
             owner: None,

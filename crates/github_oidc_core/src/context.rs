@@ -19,9 +19,10 @@
 //! `private_key` or `private_key_path`, optional `installation_id`): requests then use an
 //! installation token (see [`crate::app`]). A token and an App together are refused.
 
+use crate::credentials::{App, Credentials};
 use crate::error::{Error, Result};
 use github_oidc_claims::text::shorten;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use url::Url;
@@ -70,6 +71,9 @@ crate::contract_struct! {
         /// Points per minute per token on this host (GET 1, other methods 5; default 900,
         /// GitHub's secondary limit); `0` turns pacing off.
         pub points_per_minute: Option<u32>,
+        /// Least time between two writes of the credential, in seconds (default 1, GitHub's
+        /// advice for mutating requests); `0` turns it off.
+        pub write_interval_sec: Option<f64>,
         /// The proxy for every request (`http://HOST:PORT`), instead of `HTTPS_PROXY` /
         /// `HTTP_PROXY` / `ALL_PROXY`.
         pub proxy: Option<String>,
@@ -110,6 +114,7 @@ impl std::fmt::Debug for ContextOptions {
             .field("max_retries", &self.max_retries)
             .field("max_retry_wait_sec", &self.max_retry_wait_sec)
             .field("points_per_minute", &self.points_per_minute)
+            .field("write_interval_sec", &self.write_interval_sec)
             .field("proxy", &self.proxy.as_deref().map(crate::network::shown_proxy))
             .field("no_proxy", &self.no_proxy)
             .field("ca_certificate_path", &self.ca_certificate_path)
@@ -165,9 +170,9 @@ pub struct Context {
     pub api_base_uri: Url,
     /// OIDC issuer, without a trailing slash.
     pub issuer_uri: Url,
-    token: Option<SecretString>,
-    /// A GitHub App to act as, instead of a token.
-    app: Option<crate::app::App>,
+    /// What requests authenticate with: none, a token or a GitHub App (plain data; the one
+    /// auth step that turns it into a request's bearer is [`crate::auth`]).
+    pub credentials: Credentials,
     /// Per-request timeout.
     pub timeout: Duration,
     /// Retries of transient failures.
@@ -180,6 +185,8 @@ pub struct Context {
     pub network: crate::network::Network,
     /// Points per minute per token ([`crate::budget`]); 0 = no pacing.
     pub points_per_minute: u32,
+    /// Least time between two writes of the credential ([`crate::budget::WRITE_INTERVAL`]).
+    pub write_interval: Duration,
     /// Warnings to show on every call (an allowed `http://` URL).
     pub warnings: Vec<String>,
     /// The folder of the conditional-request cache files ([`crate::conditional`]), if any.
@@ -192,8 +199,7 @@ impl std::fmt::Debug for Context {
             .field("host_name", &self.host_name)
             .field("api_base_uri", &self.api_base_uri.as_str())
             .field("issuer_uri", &self.issuer_uri.as_str())
-            .field("token", &self.token.as_ref().map(|_| "***"))
-            .field("app", &self.app)
+            .field("credentials", &self.credentials)
             .finish()
     }
 }
@@ -352,18 +358,14 @@ impl Context {
         let (api, issuer) = derive_endpoints(&host_name);
         let api_base_uri = parse_url("ApiBaseUri", opts.api_base_uri.as_deref().unwrap_or(&api))?;
         let issuer_uri = parse_url("IssuerUri", opts.issuer_uri.as_deref().unwrap_or(&issuer))?;
-        let token = opts
-            .token
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| SecretString::from(t.to_string()));
-        if let Some(t) = &token {
-            if t.expose_secret().chars().any(|c| c.is_control() || c == ' ') {
-                return Err(Error::invalid("The token contains spaces or control characters."));
-            }
-        }
-        let app = crate::app::App::from_options(opts)?;
+        let credentials = Credentials::from_fields(&crate::credentials::Fields {
+            token: opts.token.clone(),
+            client_id: opts.client_id.clone(),
+            app_id: opts.app_id,
+            private_key: opts.private_key.clone(),
+            private_key_path: opts.private_key_path.clone(),
+            installation_id: opts.installation_id,
+        })?;
         let secs = |v: Option<f64>, default: f64, what: &str| -> Result<Duration> {
             let v = v.unwrap_or(default);
             if !(v.is_finite() && v > 0.0 && v <= 3600.0) {
@@ -396,8 +398,7 @@ impl Context {
             host_name,
             api_base_uri,
             issuer_uri,
-            token,
-            app,
+            credentials,
             timeout: secs(opts.timeout_sec, 30.0, "TimeoutSec")?,
             max_retries,
             max_retry_wait: secs(opts.max_retry_wait_sec, 30.0, "MaxRetryWaitSec")?,
@@ -406,6 +407,11 @@ impl Context {
             points_per_minute: opts
                 .points_per_minute
                 .unwrap_or(crate::budget::DEFAULT_POINTS_PER_MINUTE),
+            write_interval: match opts.write_interval_sec {
+                Some(0.0) => Duration::ZERO,
+                Some(v) => secs(Some(v), 1.0, "WriteIntervalSec")?,
+                None => crate::budget::WRITE_INTERVAL,
+            },
             warnings,
             cache_path: cache_path(opts.cache_path.as_deref())?,
         })
@@ -413,40 +419,42 @@ impl Context {
 
     /// Whether a token is available.
     pub fn has_token(&self) -> bool {
-        self.token.is_some()
+        matches!(self.credentials, Credentials::Token(_))
     }
 
     /// The GitHub App the context acts as, if any.
-    pub fn app(&self) -> Option<&crate::app::App> {
-        self.app.as_ref()
+    pub fn app(&self) -> Option<&App> {
+        match &self.credentials {
+            Credentials::App(app) => Some(app),
+            _ => None,
+        }
     }
 
     /// Every secret this context authenticates with, for callers that redact answers: its
     /// token, and for a GitHub App its private key and the installation tokens and JWTs
-    /// obtained for it so far (see [`crate::app::App::issued`]).
+    /// obtained for it so far (see [`App::issued`]).
     pub fn secrets(&self) -> Vec<SecretString> {
-        let mut out: Vec<SecretString> = self.token.iter().cloned().collect();
-        if let Some(app) = &self.app {
-            out.extend(app.issued());
-        }
-        out
+        self.credentials.secrets()
     }
 
-    /// The token, if the context has one (an App context has none: see [`crate::app`]).
-    pub(crate) fn token(&self) -> Option<&SecretString> {
-        self.token.as_ref()
+    /// The error of an authenticated request without credentials: how to give a token for this
+    /// host (the variables of its kind) or an App ([`Credentials::missing`]).
+    pub fn missing_credentials(&self) -> Error {
+        Credentials::missing(&self.host_name, self.kind.token_variables())
     }
 
-    /// Succeeds when requests can be authenticated (a token or a GitHub App); otherwise an
-    /// error that says how to provide a token.
+    /// Succeeds when requests can be authenticated (a token or a GitHub App); otherwise
+    /// [`Context::missing_credentials`].
     pub(crate) fn require_token(&self) -> Result<()> {
-        if self.token.is_some() || self.app.is_some() {
-            return Ok(());
+        match self.credentials.any() {
+            true => Ok(()),
+            false => Err(self.missing_credentials()),
         }
-        Err(Error::invalid(format!(
-                "No GitHub token for {}. Pass -Context @{{ HostName = '{}'; Token = <token> }}, set GH_TOKEN or GITHUB_TOKEN, or run 'gh auth login --hostname {}'.",
-                self.host_name, self.host_name, self.host_name
-        )))
+    }
+
+    /// The REST API base URL without a trailing slash.
+    pub fn api_base(&self) -> String {
+        self.api_base_uri.as_str().trim_end_matches('/').to_string()
     }
 
     /// The issuer URL as a string without a trailing slash.
@@ -509,9 +517,9 @@ impl Context {
             host_name: self.host_name.clone(),
             kind: self.kind,
             // An App context uses installation tokens: no variable is read for it.
-            token_variables: match self.app {
-                Some(_) => Vec::new(),
-                None => self
+            token_variables: match self.credentials {
+                Credentials::App(_) => Vec::new(),
+                _ => self
                     .kind
                     .token_variables()
                     .iter()
@@ -523,7 +531,8 @@ impl Context {
             issuer_uri: self.issuer(),
             discovery_uri: format!("{}/.well-known/openid-configuration", self.issuer()),
             has_token: self.has_token(),
-            app: self.app.as_ref().map(crate::app::App::describe),
+            app: self.app().map(App::describe),
+            missing_token_message: self.missing_credentials().to_string(),
             timeout_sec: self.timeout.as_secs_f64(),
             max_retries: self.max_retries,
             network_variables: crate::network::NETWORK_VARIABLES
@@ -562,7 +571,10 @@ crate::contract_struct! {
         /// The GitHub App the context acts as (never its key); absent without one. A context
         /// with an App reads no token variables.
         #[serde(skip_serializing_if = "Option::is_none")]
-        pub app: Option<crate::app::AppDescription>,
+        pub app: Option<crate::credentials::AppDescription>,
+        /// What an authenticated command says when no token is found for this host (the one
+        /// wording; PowerShell shows it when its own token lookup finds nothing).
+        pub missing_token_message: String,
         /// Per-request timeout in seconds.
         pub timeout_sec: f64,
         /// Retries of transient failures.

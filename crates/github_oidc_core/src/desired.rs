@@ -68,11 +68,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Value};
 use std::fmt;
 
-/// The least time between two mutating requests: GitHub's REST guidance ("wait at least one
-/// second between each request" that creates or changes content, to stay clear of secondary
-/// rate limits). Sync paces its writes by it unless told otherwise.
-pub const WRITE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
-
 /// File name of the document's JSON Schema, shipped in the module beside the manifest.
 pub const SCHEMA_FILE: &str = "GitHubOidc.DesiredState.schema.json";
 

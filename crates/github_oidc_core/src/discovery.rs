@@ -9,7 +9,7 @@
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::http::{self, Request};
+use crate::http::{self, Auth, Request};
 use crate::models::{DiscoveryDocument, JwksDocument};
 use reqwest::Method;
 use serde::Serialize;
@@ -78,15 +78,18 @@ pub fn discover(ctx: &Context, enterprise: Option<&str>) -> Result<Arc<Discovery
             return Ok(d.clone());
         }
     }
-    let result = http::block_on(http::send(Request {
-        method: Method::GET,
-        url: uri.clone(),
-        body: None,
-        auth: false,
-        ctx,
-        api_version: None,
-        owner: None,
-    }))
+    let result = http::block_on(http::send(
+        &Request {
+            method: Method::GET,
+            url: uri.clone(),
+            body: None,
+            auth: Auth::Anonymous,
+            ctx,
+            api_version: None,
+            owner: None,
+        },
+        None,
+    ))
     .and_then(|r| parse(&r));
     let mut c = cache();
     match result {
@@ -141,15 +144,18 @@ pub fn jwks(ctx: &Context, discovery: &Discovery, refresh: bool) -> Result<Arc<S
             return Ok(k.clone());
         }
     }
-    let resp = http::block_on(http::send(Request {
-        method: Method::GET,
-        url: discovery.jwks_uri.clone(),
-        body: None,
-        auth: false,
-        ctx,
-        api_version: None,
-        owner: None,
-    }))?;
+    let resp = http::block_on(http::send(
+        &Request {
+            method: Method::GET,
+            url: discovery.jwks_uri.clone(),
+            body: None,
+            auth: Auth::Anonymous,
+            ctx,
+            api_version: None,
+            owner: None,
+        },
+        None,
+    ))?;
     resp.parse::<JwksDocument>()?;
     let text = Arc::new(resp.body.to_string());
     cache().jwks.insert(discovery.jwks_uri.clone(), text.clone());

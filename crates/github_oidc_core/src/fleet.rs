@@ -1139,7 +1139,7 @@ async fn gated_get(
         .acquire()
         .await
         .map_err(|_| Error::Internal("the request pool closed".into()))?;
-    let answer = http::api_gated(ctx, endpoint, args, url, Some(owner), shared.as_ref()).await;
+    let answer = crate::auth::api_gated(ctx, endpoint, args, url, Some(owner), shared.as_ref()).await;
     // GitHub answered (a success, or an error status such as an organization's 404 "no template").
     if answer.as_ref().map_or_else(|e| e.api().is_some(), |_| true) {
         shared.answers.fetch_add(1, Ordering::Relaxed);

@@ -28,9 +28,10 @@
 //! [`Error::UnexpectedResponse`] naming the `Location` host), so the token never leaves the
 //! host it was meant for.
 //!
-//! Authentication: a context's token, or, for a GitHub App context, an installation token
-//! from [`crate::app`] (cached; renewed once at once when GitHub answers 401 to it, and the
-//! request is sent again).
+//! Authentication is the request's own choice ([`Auth`]): none, or a bearer the transport puts
+//! in the `Authorization` header. A request that names the context's credentials is first
+//! given its bearer by [`crate::auth`] (the token, or a GitHub App installation token); this
+//! module never looks at credentials.
 //!
 //! Pacing: every authenticated attempt first takes its points (GET 1, else 5) from its
 //! credential's budget of 900 a minute ([`crate::budget`]), GitHub's documented secondary limit.
@@ -48,7 +49,6 @@
 
 use crate::budget;
 use crate::context::Context;
-use crate::endpoints::Endpoint;
 use crate::error::{ApiError, Error, Result};
 use crate::models::ErrorBody;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
@@ -109,7 +109,20 @@ impl Response {
     }
 }
 
+/// Who a request authenticates as: the request's choice, which the transport honours.
+#[derive(Clone)]
+pub enum Auth {
+    /// No `Authorization` header (discovery documents, key sets).
+    Anonymous,
+    /// The context's credentials: [`crate::auth::send`] gives the request its bearer (a token or
+    /// an installation token) before the transport sends it.
+    Context,
+    /// This bearer (an installation token, a GitHub App JWT, a runner's request token).
+    Bearer(SecretString),
+}
+
 /// A request to send.
+#[derive(Clone)]
 pub struct Request<'a> {
     /// HTTP method.
     pub method: Method,
@@ -117,8 +130,8 @@ pub struct Request<'a> {
     pub url: String,
     /// JSON body.
     pub body: Option<serde_json::Value>,
-    /// Whether to send the context's token (API calls) or not (discovery, JWKS).
-    pub auth: bool,
+    /// Who the request authenticates as.
+    pub auth: Auth,
     /// Timeouts and retry budget come from here.
     pub ctx: &'a Context,
     /// `X-GitHub-Api-Version` for this request; `None` = [`API_VERSION`].
@@ -425,35 +438,6 @@ async fn attempt(req: &Request<'_>, bearer: Option<&SecretString>, attempt: u32)
     Attempt::Retry(wait, Error::Api(Box::new(err)))
 }
 
-/// Sends a request with GitHub's headers, retrying transient failures (see the module's
-/// policy). With `auth`, the context's token goes in the `Authorization` header, or, for a
-/// GitHub App context, an installation token for the request's owner ([`crate::app`]).
-pub async fn send(req: Request<'_>) -> Result<Response> {
-    send_through(&req, None).await
-}
-
-/// Like [`send`], but every attempt first passes `gate`, and a rate-limit wait is the gate's
-/// shared pause (the request then waits at the gate with every other one) rather than a
-/// private sleep. Authentication (token or App) and the retry budget (`max_retries`,
-/// `max_retry_wait`) are the same as [`send`].
-pub async fn send_gated(req: Request<'_>, gate: &dyn Gate) -> Result<Response> {
-    send_through(&req, Some(gate)).await
-}
-
-/// Picks the credential (none, the context's token, or an App installation token) and sends.
-/// The one token check of every authenticated request: without a token or App, the
-/// missing-token error ([`Context::require_token`]) before any request.
-async fn send_through(req: &Request<'_>, gate: Option<&dyn Gate>) -> Result<Response> {
-    if !req.auth {
-        return send_with(req, None, gate).await;
-    }
-    if let Some(app) = req.ctx.app() {
-        return crate::app::send(app, req, gate).await;
-    }
-    req.ctx.require_token()?;
-    send_with(req, req.ctx.token(), gate).await
-}
-
 /// The most rate-limit pauses one request of a gated run waits through before it fails.
 pub const MAX_RATE_LIMIT_RETRIES: u32 = 20;
 
@@ -467,7 +451,10 @@ async fn admit(req: &Request<'_>, key: Option<&budget::Key>, gate: Option<&dyn G
             g.before_attempt().await?;
         }
         let Some(key) = key else { return Ok(()) };
-        match budget::take(key, points, req.ctx.points_per_minute) {
+        let write_gap = (!matches!(req.method, Method::GET | Method::HEAD))
+            .then_some(req.ctx.write_interval)
+            .filter(|gap| !gap.is_zero());
+        match budget::take(key, points, req.ctx.points_per_minute, write_gap) {
             Ok(()) if gate.is_some_and(|g| g.held()) => budget::refund(key, points),
             Ok(()) => return Ok(()),
             Err(wait) => {
@@ -481,17 +468,23 @@ async fn admit(req: &Request<'_>, key: Option<&budget::Key>, gate: Option<&dyn G
     }
 }
 
-/// Sends a request with `bearer` (if any) as `Authorization: Bearer …`, retrying transient
-/// failures; `req.auth` is not looked at. Every attempt with a bearer first takes its points
-/// from the credential's budget ([`crate::budget`]). With a `gate`, every attempt first passes
-/// it, and a rate limit is the gate's shared pause: it does not use up `max_retries` and is not
-/// bounded by `max_retry_wait` but by the gate (which stops the run when GitHub asks for a
-/// longer wait than the run's budget).
-pub(crate) async fn send_with(
-    req: &Request<'_>,
-    bearer: Option<&SecretString>,
-    gate: Option<&dyn Gate>,
-) -> Result<Response> {
+/// Sends a request as its [`Auth`] says, with GitHub's headers, retrying transient failures
+/// (see the module's policy): the one retry loop of every request. Every attempt with a bearer
+/// first takes its points from the credential's budget ([`crate::budget`]). With a `gate`,
+/// every attempt first passes it, and a rate limit is the gate's shared pause: it does not use
+/// up `max_retries` and is not bounded by `max_retry_wait` but by the gate (which stops the run
+/// when GitHub asks for a longer wait than the run's budget). A request for the context's
+/// credentials ([`Auth::Context`]) goes through [`crate::auth::send`], which gives it its bearer.
+pub async fn send(req: &Request<'_>, gate: Option<&dyn Gate>) -> Result<Response> {
+    let bearer = match &req.auth {
+        Auth::Anonymous => None,
+        Auth::Bearer(b) => Some(b),
+        Auth::Context => {
+            return Err(Error::Internal(
+                "a request for the context's credentials reached the transport without a bearer (send it through auth::send)".into(),
+            ))
+        }
+    };
     let ctx = req.ctx;
     let key = bearer.map(|b| budget::Key::new(ctx.api_base_uri.as_str(), b.expose_secret()));
     let mut n = 0u32;
@@ -553,38 +546,6 @@ pub trait Gate: Send + Sync {
     fn pause(&self, wait: Duration, err: &Error) -> Result<()>;
 }
 
-/// [`api`] for async callers on the runtime: the endpoint's URL, or `url` when given (a `Link`
-/// from a previous answer, already checked to be on the API's origin), sent through `gate`,
-/// acting for `owner` (see [`Request::owner`]).
-pub async fn api_gated(
-    ctx: &Context,
-    endpoint: &Endpoint,
-    args: &[&str],
-    url: Option<String>,
-    owner: Option<&str>,
-    gate: &dyn Gate,
-) -> Result<Response> {
-    let url = match url {
-        Some(u) => u,
-        None => endpoint.url(ctx, args)?,
-    };
-    // Without a token (or App), send_through fails before any request.
-    send_gated(
-        Request {
-            method: endpoint.method.clone(),
-            url,
-            body: None,
-            auth: true,
-            ctx,
-            api_version: endpoint.api_version,
-            owner: owner.map(str::to_string),
-        },
-        gate,
-    )
-    .await
-    .map_err(|e| with_permission(e, endpoint.permission))
-}
-
 /// Spawns a future on the process-wide runtime (long runs that the caller polls).
 pub fn spawn<F>(f: F) -> tokio::task::JoinHandle<F::Output>
 where
@@ -592,42 +553,6 @@ where
     F::Output: Send + 'static,
 {
     RUNTIME.spawn(f)
-}
-
-/// An authenticated REST API call to one of the [`crate::endpoints`]: fails before any request
-/// without a token, fills the endpoint's path with `args` (validated and percent-encoded),
-/// sends it under the context's API base with GitHub's headers, the endpoint's API version and
-/// retries, and names the endpoint's permission in 401/403 errors.
-pub fn api(
-    ctx: &Context,
-    endpoint: &Endpoint,
-    args: &[&str],
-    body: Option<&serde_json::Value>,
-) -> Result<Response> {
-    let url = endpoint.url(ctx, args)?;
-    // Without a token (or App), send_through fails before any request.
-    block_on(send(Request {
-        method: endpoint.method.clone(),
-        url,
-        body: body.cloned(),
-        auth: true,
-        ctx,
-        api_version: endpoint.api_version,
-        owner: None,
-    }))
-    .map_err(|e| with_permission(e, endpoint.permission))
-}
-
-/// Attaches the permission an endpoint needs to 401/403 errors, so the user knows what kind of
-/// token to create.
-fn with_permission(e: Error, permission: &str) -> Error {
-    match e {
-        Error::Api(mut api) if matches!(api.status, 401 | 403) && !api.rate_limited => {
-            api.required_permission = Some(permission.to_string());
-            Error::Api(api)
-        }
-        other => other,
-    }
 }
 
 /// The error text with its source chain, without the URL (added by the caller).
@@ -664,53 +589,6 @@ impl WithoutUrl for reqwest::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::ContextOptions;
-    use crate::error::ErrorKind;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// A gate that only counts the attempts that pass it.
-    struct CountingGate(AtomicUsize);
-
-    impl Gate for CountingGate {
-        fn before_attempt(
-            &self,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + '_>> {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            Box::pin(async { Ok(()) })
-        }
-        fn pause(&self, _wait: Duration, _err: &Error) -> Result<()> {
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn a_missing_token_is_the_context_error_before_any_request() {
-        // A listener that would see any connection; it never accepts one.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let ctx = Context::resolve(&ContextOptions {
-            host_name: Some("github.com".into()),
-            api_base_uri: Some(base),
-            ..Default::default()
-        })
-        .unwrap();
-        let endpoint = &crate::endpoints::GET_ORG_TEMPLATE;
-        let gate = CountingGate(AtomicUsize::new(0));
-        let gated = block_on(api_gated(&ctx, endpoint, &["octo-org"], None, None, &gate)).unwrap_err();
-        let plain = api(&ctx, endpoint, &["octo-org"], None).unwrap_err();
-        let expected = "No GitHub token for github.com. Pass -Context @{ HostName = 'github.com'; Token = <token> }, set GH_TOKEN or GITHUB_TOKEN, or run 'gh auth login --hostname github.com'.";
-        for e in [&gated, &plain] {
-            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
-            assert_eq!(e.kind().code(), ErrorKind::InvalidArgument.code());
-            assert_eq!(e.to_string(), expected);
-        }
-        assert_eq!(gate.0.load(Ordering::SeqCst), 0, "no attempt passed the gate");
-        assert!(
-            matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
-            "no connection was made"
-        );
-    }
 
     #[test]
     fn retry_after_wins() {

@@ -5,13 +5,15 @@
 //!
 //! | Module | What it does |
 //! | --- | --- |
-//! | [`app`] | GitHub App authentication: App JWT, installation lookup, cached installation tokens |
-//! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
+//! | [`credentials`] | what a context authenticates with (none, a token, a GitHub App) as plain data; the App JWT |
+//! | [`auth`] | the one auth step: the context's credentials → a request's bearer; REST calls of the endpoints |
+//! | [`app`] | GitHub App installations: installation lookup, cached installation tokens |
+//! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), credentials |
 //! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
 //! | [`desired`] | desired state of an organization: the document, its schema, export and compare (pure) |
 //! | [`error`] | one error enum that keeps GitHub's status, message and documentation URL |
 //! | [`fleet`] | every repository of an organization: inventory types (issue 8) |
-//! | [`http`] | headers, timeouts, retries with backoff that honours `retry-after` |
+//! | [`http`] | the transport: headers, timeouts, retries with backoff that honours `retry-after`, pacing |
 //! | [`budget`] | GitHub's secondary limit: points per minute per token, shared by the process |
 //! | [`conditional`] | conditional requests: `ETag`s kept per host and credential, 304s answered from the cache, on disk with `cache_path` |
 //! | [`network`] | proxies, extra certificate authorities, cleartext refusal; a client per setting |
@@ -28,9 +30,11 @@
 //! | [`verify`] | ID token verification against the keys of its issuer |
 
 pub mod app;
+pub mod auth;
 pub mod budget;
 pub mod conditional;
 pub mod context;
+pub mod credentials;
 pub mod desired;
 pub mod discovery;
 pub mod endpoints;

@@ -19,7 +19,6 @@
 
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http;
 use crate::models::RepositoryResponse;
 use crate::names::segment;
 use crate::template;
@@ -266,7 +265,7 @@ pub struct RepositoryInfo {
 /// Reads names and IDs of a repository (`GET /repos/{owner}/{repo}`).
 pub fn repository_info(ctx: &Context, owner: &str, repo: &str) -> Result<RepositoryInfo> {
     let r: RepositoryResponse =
-        http::api(ctx, &crate::endpoints::GET_REPOSITORY, &[owner, repo], None)?.parse()?;
+        crate::auth::api(ctx, &crate::endpoints::GET_REPOSITORY, &[owner, repo], None)?.parse()?;
     let text = |v: Option<String>| v.filter(|s| !s.is_empty());
     Ok(RepositoryInfo {
         owner: text(r.owner.login).unwrap_or_else(|| owner.to_string()),

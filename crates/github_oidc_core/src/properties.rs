@@ -8,7 +8,6 @@
 use crate::context::Context;
 use crate::endpoints::{self, Endpoint};
 use crate::error::Result;
-use crate::http;
 use crate::keys::PROPERTY_PREFIX;
 use crate::models::{InclusionBody, InclusionResponse};
 use crate::names::segment;
@@ -80,7 +79,7 @@ fn source_of(scope: Scope) -> &'static str {
 /// Lists the inclusions of an organization (with those it inherits) or an enterprise.
 pub fn list(ctx: &Context, scope: Scope) -> Result<Vec<Inclusion>> {
     let (list, _, _, owner) = endpoints_of(ctx, scope)?;
-    let items: Vec<InclusionResponse> = http::api(ctx, list, &[owner], None)?.parse()?;
+    let items: Vec<InclusionResponse> = crate::auth::api(ctx, list, &[owner], None)?.parse()?;
     Ok(items.into_iter().map(|v| inclusion(v, scope)).collect())
 }
 

@@ -66,7 +66,10 @@ pub struct Update {
 
 /// Reads an organization's template.
 pub fn get_org(ctx: &Context, org: &str) -> Result<Template> {
-    org_template(org, http::api(ctx, &endpoints::GET_ORG_TEMPLATE, &[org], None))
+    org_template(
+        org,
+        crate::auth::api(ctx, &endpoints::GET_ORG_TEMPLATE, &[org], None),
+    )
 }
 
 /// An organization's template from the answer to [`endpoints::GET_ORG_TEMPLATE`]: the 404
@@ -109,7 +112,7 @@ pub fn get_repo(ctx: &Context, owner: &str, repo: &str) -> Result<Template> {
     repo_template(
         owner,
         repo,
-        &http::api(ctx, &endpoints::GET_REPO_TEMPLATE, &[owner, repo], None)?,
+        &crate::auth::api(ctx, &endpoints::GET_REPO_TEMPLATE, &[owner, repo], None)?,
     )
 }
 

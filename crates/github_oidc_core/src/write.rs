@@ -208,7 +208,7 @@ pub(crate) fn perform(
         Mode::Approved(approved) => check_approved(approved, &written, basis)?,
         Mode::Send => {}
     }
-    let response = http::api(ctx, endpoint, args, written.sent.as_ref())?;
+    let response = crate::auth::api(ctx, endpoint, args, written.sent.as_ref())?;
     check_answer(&response)?;
     written.applied = true;
     written.result =

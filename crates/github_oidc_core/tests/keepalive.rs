@@ -83,7 +83,7 @@ fn ctx(server: &Server) -> Context {
 }
 
 fn delete(c: &Context) -> github_oidc_core::Result<http::Response> {
-    http::api(
+    github_oidc_core::auth::api(
         c,
         &endpoints::REMOVE_ORG_PROPERTY_INCLUSION,
         &["octo-org", "team"],

@@ -10,28 +10,11 @@
 //! Both are parsed into the same types with the same errors.
 
 use crate::contract::{
-    ConfigCompareRequest, ConfigExportAnswer, ConfigExportRequest, ConfigValidateAnswer,
+    CompareAnswer, ConfigCompareRequest, ConfigExportAnswer, ConfigExportRequest, ConfigValidateAnswer,
     ConfigValidateRequest,
 };
-use github_oidc_core::desired::{self, Difference, Document, Write};
+use github_oidc_core::desired::{self, Document};
 use github_oidc_core::{Error, Result};
-use serde::Serialize;
-
-github_oidc_core::contract_struct! {
-    /// The answer of `ghoidc_config_compare`: what differs, the writes that apply it (organization
-    /// first), and how far apart to send them.
-    #[derive(Debug, Serialize)]
-    pub struct CompareAnswer {
-        /// Every property whose live value differs from the document.
-        pub differences: Vec<Difference>,
-        /// One write per target that differs: the whole template, as `ghoidc_set_subject_claim` takes it.
-        pub writes: Vec<Write>,
-        /// Things worth knowing that are not errors.
-        pub warnings: Vec<String>,
-        /// The least time between two writes GitHub asks for (milliseconds).
-        pub write_interval_ms: u64,
-    }
-}
 
 /// The document of a request: exactly one of its text and its object form. An empty text is
 /// absent (PowerShell sends `""` for a string it leaves unset).
@@ -90,6 +73,5 @@ pub fn compare(r: ConfigCompareRequest) -> Result<CompareAnswer> {
         differences: plan.differences,
         writes: plan.writes,
         warnings: plan.warnings,
-        write_interval_ms: desired::WRITE_INTERVAL.as_millis() as u64,
     })
 }

@@ -12,7 +12,6 @@
 //! Conventions: field names are snake_case, as in GitHub's API; an absent optional field and
 //! `null` mean the same ("not given"); booleans default to `false`.
 
-use crate::ops;
 use github_oidc_core::desired::Document;
 pub use github_oidc_core::write::ApprovedWrite;
 use github_oidc_core::ContextOptions;
@@ -411,7 +410,7 @@ github_oidc_core::contract_struct! {
 
 github_oidc_core::contract_struct! {
     /// One job to test against a trust policy: what its ID token carries.
-    #[derive(Debug, Default, Deserialize)]
+    #[derive(Debug, Default, Clone, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct TrustJob {
         /// The `sub` claim; absent = the token's `sub` (one of `subject` and `token` is needed).
@@ -454,6 +453,49 @@ github_oidc_core::contract_struct! {
         /// GitHub Enterprise Cloud: the jobs' tokens carry this enterprise's enterprise-scoped issuer.
         #[serde(default)]
         pub enterprise: Option<String>,
+        /// The migration view of one repository (a `Get-GitHubOidcRepository` state): `jobs`
+        /// then holds exactly one job (audience, issuer, token, other claims) and its subject is
+        /// computed twice from the repository's names and IDs and the job's ref: the subject it
+        /// gets today (form `Current`) and its immutable subject (form `Immutable`).
+        #[serde(default)]
+        pub repository: Option<TrustRepository>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// One repository whose jobs a trust policy is tested for (see `TestTrustPolicyRequest.repository`).
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TrustRepository {
+        /// The owner's login.
+        pub owner: String,
+        /// The repository's name.
+        pub repository: String,
+        /// The owner's numeric ID.
+        pub owner_id: u64,
+        /// The repository's numeric ID.
+        pub repository_id: u64,
+        /// The repository's claim keys; absent = GitHub's default template.
+        #[serde(default)]
+        pub include_claim_keys: Option<Vec<String>>,
+        /// Whether the repository's subjects are immutable today.
+        #[serde(default)]
+        pub use_immutable_subject: bool,
+        /// The job's branch (`refs/heads/…`).
+        #[serde(default)]
+        pub branch: Option<String>,
+        /// The job's tag (`refs/tags/…`).
+        #[serde(default)]
+        pub tag: Option<String>,
+        /// The job's full ref.
+        #[serde(default)]
+        pub r#ref: Option<String>,
+        /// The job runs for this pull request number.
+        #[serde(default)]
+        pub pull_request: Option<u64>,
+        /// The job's deployment environment.
+        #[serde(default)]
+        pub environment: Option<String>,
     }
 }
 
@@ -484,6 +526,9 @@ github_oidc_core::contract_struct! {
     /// The verdict for one job.
     #[derive(Debug, Serialize)]
     pub struct TrustVerdict {
+        /// For a repository's migration view: `Current` or `Immutable`; absent otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub form: Option<String>,
         /// The job's `sub`.
         pub subject: String,
         /// The audience evaluated (given, from the token, or the provider default assumed).
@@ -699,6 +744,59 @@ github_oidc_core::contract_struct! {
     }
 }
 
+/// The answer of `ghoidc_context`.
+pub type ContextAnswer = github_oidc_core::context::Description;
+/// The answer of `ghoidc_discover`.
+pub type DiscoverAnswer = github_oidc_core::discovery::Discovery;
+/// The answer of `ghoidc_get_subject_claim`.
+pub type TemplateAnswer = github_oidc_core::template::Template;
+github_oidc_core::contract_struct! {
+    /// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
+    #[derive(Debug, Serialize)]
+    pub struct WrittenAnswer {
+        /// HTTP method: PUT, POST or DELETE.
+        pub method: String,
+        /// The request URL.
+        pub url: String,
+        /// The JSON body as sent, byte for byte (absent for a DELETE).
+        pub body: Option<String>,
+        /// The body as an object.
+        pub sent: Option<serde_json::Value>,
+        /// What the caller should know (unknown keys allowed, keys ignored, issuer change, ...).
+        pub warnings: Vec<String>,
+        /// `false` for a dry run: nothing was sent.
+        pub applied: bool,
+        /// What GitHub answered to the write (e.g. the inclusion it created).
+        pub result: Option<serde_json::Value>,
+        /// Enterprise issuer only: the issuer the enterprise's tokens carry after the write.
+        pub issuer: Option<String>,
+        /// The fingerprint of the GitHub state the body was computed from; absent when it
+        /// depends only on the request. Sent back in the write's `approved`.
+        pub state: Option<String>,
+    }
+}
+
+/// The answer of `ghoidc_list_property_claims`.
+pub type InclusionsAnswer = Vec<github_oidc_core::properties::Inclusion>;
+/// The answer of `ghoidc_resolve_subject`.
+pub type PreviewAnswer = serde_json::Value;
+/// The answer of `ghoidc_verify_token`.
+pub type VerificationAnswer = serde_json::Value;
+
+github_oidc_core::contract_struct! {
+    /// The answer of `ghoidc_config_compare`: what differs, the writes that apply it (organization
+    /// first), and how far apart to send them.
+    #[derive(Debug, Serialize)]
+    pub struct CompareAnswer {
+        /// Every property whose live value differs from the document.
+        pub differences: Vec<github_oidc_core::desired::Difference>,
+        /// One write per target that differs: the whole template, as `ghoidc_set_subject_claim` takes it.
+        pub writes: Vec<github_oidc_core::desired::Write>,
+        /// Things worth knowing that are not errors.
+        pub warnings: Vec<String>,
+    }
+}
+
 /// One export: its name, the schema of its request and answer, and how to call it from Rust.
 pub struct Export {
     /// The exported symbol.
@@ -730,23 +828,23 @@ macro_rules! export {
 pub fn exports() -> Vec<Export> {
     vec![
         export!("ghoidc_version", VersionRequest, VersionAnswer, false, "The library version and the headers it sends."),
-        export!("ghoidc_context", ContextRequest, ops::ContextAnswer, false, "Resolves a context: host kind, API base URL, issuer, token variables; no request."),
-        export!("ghoidc_discover", DiscoverRequest, ops::DiscoverAnswer, true, "The issuer's OpenID discovery document (cached per issuer)."),
+        export!("ghoidc_context", ContextRequest, ContextAnswer, false, "Resolves a context: host kind, API base URL, issuer, token variables; no request."),
+        export!("ghoidc_discover", DiscoverRequest, DiscoverAnswer, true, "The issuer's OpenID discovery document (cached per issuer)."),
         export!("ghoidc_claim_keys", ClaimKeysRequest, ClaimKeysAnswer, true, "Keys a subject template may use; the built-in list when discovery fails."),
-        export!("ghoidc_get_subject_claim", GetSubjectClaimRequest, ops::TemplateAnswer, true, "An organization's or repository's subject template."),
-        export!("ghoidc_set_subject_claim", SetSubjectClaimRequest, ops::WrittenAnswer, true, "Writes a subject template; with dry_run answers the exact body without writing; with approved sends that body or nothing."),
-        export!("ghoidc_list_property_claims", ListPropertyClaimsRequest, ops::InclusionsAnswer, true, "Custom-property inclusions of an organization or enterprise."),
-        export!("ghoidc_add_property_claim", AddPropertyClaimRequest, ops::WrittenAnswer, true, "Includes a custom property in the claims; with dry_run writes nothing."),
-        export!("ghoidc_remove_property_claim", RemovePropertyClaimRequest, ops::WrittenAnswer, true, "Stops including a custom property; with dry_run writes nothing."),
-        export!("ghoidc_set_enterprise_issuer", SetEnterpriseIssuerRequest, ops::WrittenAnswer, true, "Sets whether an enterprise's tokens use the enterprise-scoped issuer; with dry_run writes nothing."),
-        export!("ghoidc_resolve_subject", ResolveSubjectRequest, ops::PreviewAnswer, true, "The sub a job's token gets: offline, live or from a token."),
+        export!("ghoidc_get_subject_claim", GetSubjectClaimRequest, TemplateAnswer, true, "An organization's or repository's subject template."),
+        export!("ghoidc_set_subject_claim", SetSubjectClaimRequest, WrittenAnswer, true, "Writes a subject template; with dry_run answers the exact body without writing; with approved sends that body or nothing."),
+        export!("ghoidc_list_property_claims", ListPropertyClaimsRequest, InclusionsAnswer, true, "Custom-property inclusions of an organization or enterprise."),
+        export!("ghoidc_add_property_claim", AddPropertyClaimRequest, WrittenAnswer, true, "Includes a custom property in the claims; with dry_run writes nothing."),
+        export!("ghoidc_remove_property_claim", RemovePropertyClaimRequest, WrittenAnswer, true, "Stops including a custom property; with dry_run writes nothing."),
+        export!("ghoidc_set_enterprise_issuer", SetEnterpriseIssuerRequest, WrittenAnswer, true, "Sets whether an enterprise's tokens use the enterprise-scoped issuer; with dry_run writes nothing."),
+        export!("ghoidc_resolve_subject", ResolveSubjectRequest, PreviewAnswer, true, "The sub a job's token gets: offline, live or from a token."),
         export!("ghoidc_decode_token", DecodeTokenRequest, DecodeTokenAnswer, false, "A token's header and claims, unverified."),
-        export!("ghoidc_verify_token", VerifyTokenRequest, ops::VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
+        export!("ghoidc_verify_token", VerifyTokenRequest, VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
         export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
         export!("ghoidc_test_trust_policy", TestTrustPolicyRequest, TestTrustPolicyAnswer, false, "Whether a trust policy admits each job's token, and why not; no request."),
         export!("ghoidc_config_validate", ConfigValidateRequest, ConfigValidateAnswer, false, "Parses and checks a desired-state document (JSON text or an object); no request."),
         export!("ghoidc_config_export", ConfigExportRequest, ConfigExportAnswer, false, "A finished fleet job's organization as a desired-state document; no request."),
-        export!("ghoidc_config_compare", ConfigCompareRequest, crate::config::CompareAnswer, false, "Differences between a desired-state document and a finished fleet job's inventory, and the writes that apply them; no request."),
+        export!("ghoidc_config_compare", ConfigCompareRequest, CompareAnswer, false, "Differences between a desired-state document and a finished fleet job's inventory, and the writes that apply them; no request."),
         export!("ghoidc_clear_cache", ClearCacheRequest, EmptyAnswer, false, "Forgets cached discovery documents and key sets."),
         export!("ghoidc_fleet_start", FleetStartRequest, FleetStartAnswer, true, "Starts an inventory of an owner's repositories (listing, templates, bounded concurrency); answers a job id at once."),
         export!("ghoidc_fleet_next", FleetNextRequest, FleetNextAnswer, true, "The next repository states and failures of a job, with its progress; the run's own error once it failed."),

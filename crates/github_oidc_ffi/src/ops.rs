@@ -11,40 +11,7 @@ use github_oidc_core::properties;
 use github_oidc_core::template::{self, Update};
 use github_oidc_core::write::Mode;
 use github_oidc_core::{discovery, keys, Context, ContextOptions, Error, Result};
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// The answer of `ghoidc_context`.
-pub type ContextAnswer = github_oidc_core::context::Description;
-/// The answer of `ghoidc_discover`.
-pub type DiscoverAnswer = discovery::Discovery;
-/// The answer of `ghoidc_get_subject_claim`.
-pub type TemplateAnswer = template::Template;
-github_oidc_core::contract_struct! {
-    /// The answer of every write: what was (or, with `dry_run`, would be) sent, and warnings.
-    #[derive(Debug, Serialize)]
-    pub struct WrittenAnswer {
-        /// HTTP method: PUT, POST or DELETE.
-        pub method: String,
-        /// The request URL.
-        pub url: String,
-        /// The JSON body as sent, byte for byte (absent for a DELETE).
-        pub body: Option<String>,
-        /// The body as an object.
-        pub sent: Option<serde_json::Value>,
-        /// What the caller should know (unknown keys allowed, keys ignored, issuer change, ...).
-        pub warnings: Vec<String>,
-        /// `false` for a dry run: nothing was sent.
-        pub applied: bool,
-        /// What GitHub answered to the write (e.g. the inclusion it created).
-        pub result: Option<serde_json::Value>,
-        /// Enterprise issuer only: the issuer the enterprise's tokens carry after the write.
-        pub issuer: Option<String>,
-        /// The fingerprint of the GitHub state the body was computed from; absent when it
-        /// depends only on the request. Sent back in the write's `approved`.
-        pub state: Option<String>,
-    }
-}
 
 /// The write answer: the core's outcome plus the body as text, the exact bytes sent.
 fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
@@ -61,13 +28,6 @@ fn written(w: github_oidc_core::write::Written) -> Result<WrittenAnswer> {
         state: w.state,
     })
 }
-/// The answer of `ghoidc_list_property_claims`.
-pub type InclusionsAnswer = Vec<properties::Inclusion>;
-/// The answer of `ghoidc_resolve_subject`.
-pub type PreviewAnswer = serde_json::Value;
-/// The answer of `ghoidc_verify_token`.
-pub type VerificationAnswer = serde_json::Value;
-
 /// The resolved `context` of a request (absent = github.com, no token).
 /// Its secrets are redacted from the call's answer ([`crate::note_context`]).
 fn ctx(context: &Option<ContextOptions>) -> Result<Context> {
@@ -437,8 +397,14 @@ pub fn test_trust_policy(r: TestTrustPolicyRequest) -> Result<TestTrustPolicyAns
         ));
     }
     let default_issuer = ctx(&r.context)?.issuer_for(given(&r.enterprise))?;
-    let jobs = r
-        .jobs
+    let (jobs, forms) = match r.repository {
+        None => {
+            let forms = vec![None; r.jobs.len()];
+            (r.jobs, forms)
+        }
+        Some(repository) => repository_jobs(repository, r.jobs)?,
+    };
+    let jobs = jobs
         .into_iter()
         .enumerate()
         .map(|(i, job)| token_facts(i, job, &default_issuer))
@@ -447,13 +413,77 @@ pub fn test_trust_policy(r: TestTrustPolicyRequest) -> Result<TestTrustPolicyAns
         .map_err(|e| Error::invalid(format!("{}.", e.to_string().trim_end_matches('.'))))?;
     Ok(TestTrustPolicyAnswer {
         provider: evaluation.provider.to_string(),
-        results: evaluation.results.into_iter().map(verdict).collect(),
+        results: evaluation
+            .results
+            .into_iter()
+            .zip(forms)
+            .map(|(result, form)| TrustVerdict {
+                form,
+                ..verdict(result)
+            })
+            .collect(),
         warnings: evaluation.warnings,
     })
 }
 
+/// The migration view of one repository: the one job given, twice, with the subject the
+/// repository's jobs get today (`Current`) and its immutable subject (`Immutable`), each with the
+/// claims the subject was computed from (the repository's names and IDs, the job's ref).
+fn repository_jobs(r: TrustRepository, jobs: Vec<TrustJob>) -> Result<(Vec<TrustJob>, Vec<Option<String>>)> {
+    let [job]: [TrustJob; 1] = jobs.try_into().map_err(|_| {
+        Error::invalid(
+            "A repository's migration view tests exactly one job (its audience, issuer and claims).",
+        )
+    })?;
+    let mut claims: BTreeMap<String, String> = job
+        .claims
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v.into_text())))
+        .collect();
+    claims.insert("repository".into(), format!("{}/{}", r.owner, r.repository));
+    claims.insert("repository_owner".into(), r.owner.clone());
+    claims.insert("repository_owner_id".into(), r.owner_id.to_string());
+    claims.insert("repository_id".into(), r.repository_id.to_string());
+    let text = |s: &Option<String>| given(s).map(str::to_string);
+    let ref_job = Job {
+        branch: text(&r.branch),
+        tag: text(&r.tag),
+        r#ref: text(&r.r#ref),
+        pull_request: r.pull_request,
+        environment: text(&r.environment),
+        event_name: None,
+    };
+    job_claims(&ref_job, &mut claims).map_err(|e| Error::invalid(format!("{e}.")))?;
+    let preview =
+        preview::resolve_offline(&claims, r.include_claim_keys.as_deref(), r.use_immutable_subject)?;
+    let subject = preview.subject;
+    let mut all: BTreeMap<String, Option<ClaimValue>> = claims
+        .into_iter()
+        .map(|(k, v)| (k, Some(ClaimValue::Text(v))))
+        .collect();
+    for (k, v) in subject.used_claims {
+        all.insert(k, Some(ClaimValue::Text(v)));
+    }
+    let immutable = subject
+        .immutable_subject
+        .clone()
+        .unwrap_or_else(|| subject.subject.clone());
+    let with = |sub: String| TrustJob {
+        subject: Some(sub),
+        claims: Some(all.clone()),
+        ..job.clone()
+    };
+    Ok((
+        vec![with(subject.subject), with(immutable)],
+        vec![Some("Current".into()), Some("Immutable".into())],
+    ))
+}
+
 fn verdict(t: github_oidc_claims::evaluate::TrustResult) -> TrustVerdict {
     TrustVerdict {
+        form: None,
         subject: t.subject,
         audience: t.audience,
         issuer: t.issuer,

@@ -238,3 +238,54 @@ fn malformed_input_is_invalid_argument() {
     );
     assert!(m.contains("jobs[0].sub"), "{m}");
 }
+
+#[test]
+fn a_repository_state_is_tested_in_both_forms_with_the_claims_of_each() {
+    // The migration view: the native layer computes the repository's current and immutable
+    // subjects from its names, IDs and the job's branch (PowerShell only passes the state).
+    let v = test(&json!({
+        "provider": "aws",
+        "policy": aws_policy(LEGACY),
+        "jobs": [{ "audience": "sts.amazonaws.com" }],
+        "repository": {
+            "owner": "octo", "repository": "api", "owner_id": 11, "repository_id": 22,
+            "branch": "main"
+        },
+    }));
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{v}");
+    assert_eq!(results[0]["form"], "Current");
+    assert_eq!(results[0]["subject"], LEGACY);
+    assert_eq!(results[0]["allowed"], true, "{v}");
+    assert_eq!(results[1]["form"], "Immutable");
+    assert_eq!(results[1]["subject"], IMMUTABLE);
+    assert_eq!(results[1]["allowed"], false, "{v}");
+    // A repository already on immutable subjects: both forms are its immutable subject.
+    let v = test(&json!({
+        "provider": "aws",
+        "policy": aws_policy(IMMUTABLE),
+        "jobs": [{}],
+        "repository": {
+            "owner": "octo", "repository": "api", "owner_id": 11, "repository_id": 22,
+            "branch": "main", "use_immutable_subject": true
+        },
+    }));
+    let subjects: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, [IMMUTABLE, IMMUTABLE], "{v}");
+    // Plain jobs carry no form; the view takes exactly one job.
+    let plain =
+        test(&json!({ "provider": "aws", "policy": aws_policy(LEGACY), "jobs": [{ "subject": LEGACY }] }));
+    assert!(plain["results"][0].get("form").is_none(), "{plain}");
+    let two = invalid(&json!({
+        "provider": "aws",
+        "policy": aws_policy(LEGACY),
+        "jobs": [{}, {}],
+        "repository": { "owner": "octo", "repository": "api", "owner_id": 11, "repository_id": 22 },
+    }));
+    assert!(two.contains("exactly one job"), "{two}");
+}
