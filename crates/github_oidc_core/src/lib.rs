@@ -5,6 +5,7 @@
 //!
 //! | Module | What it does |
 //! | --- | --- |
+//! | [`actions`] | inside a GitHub Actions job: the ID token the runner gives the job |
 //! | [`app`] | GitHub App authentication: App JWT, installation lookup, cached installation tokens |
 //! | [`context`] | host name → API base URL and OIDC issuer (github.com, GHE.com, GHES), token |
 //! | [`endpoints`] | every GitHub REST endpoint the crate calls: method, path, permission, API version |
@@ -26,6 +27,7 @@
 //! | [`preview`] | the effective template of a repository and the `sub` it produces |
 //! | [`verify`] | ID token verification against the keys of its issuer |
 
+pub mod actions;
 pub mod app;
 pub mod budget;
 pub mod context;

@@ -1,0 +1,267 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+# Inside GitHub Actions (issue 18): Get-GitHubOidcToken against the fake's runner ID-token endpoint
+# (/_apis/.../idtoken, bearer RUNNER_REQUEST_TOKEN, signed with the key of the fake's JWKS), with
+# runner-like environment variables set in this pwsh; piping the token into
+# Test-GitHubOidcTrustPolicy and Resolve-GitHubOidcSubject; Out-GitHubOidcStepSummary's Markdown
+# and annotations; the composite action's script run end to end.
+
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    Import-TestModule
+    Clear-GitHubOidcTestEnvironment
+    $script:fake = Start-FakeGitHub
+    # crates/fake_github/src/runner.rs RUNNER_REQUEST_TOKEN
+    $script:requestToken = 'fake-actions-id-token-request-token-5f2c9a'
+    $script:runnerPath = '/_apis/pipelines/1/runs/7/idtoken'
+    $script:ctx = @{ HostName = 'github.com'; ApiBaseUri = $script:fake.BaseUrl; IssuerUri = $script:fake.BaseUrl; Token = 'test-admin-token'; MaxRetries = 2; MaxRetryWaitSec = 2 }
+    $script:runnerVariables = 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'GITHUB_OUTPUT'
+
+    function script:Set-RunnerEnvironment {
+        param([string] $Query = '?api-version=2.0', [AllowNull()] [string] $RequestToken = $script:requestToken, [switch] $NoUrl)
+        if ($NoUrl) { Remove-Item Env:ACTIONS_ID_TOKEN_REQUEST_URL -ErrorAction Ignore } else {
+            $env:ACTIONS_ID_TOKEN_REQUEST_URL = "$($script:fake.BaseUrl)$($script:runnerPath)$Query"
+        }
+        if ($RequestToken) { $env:ACTIONS_ID_TOKEN_REQUEST_TOKEN = $RequestToken } else { Remove-Item Env:ACTIONS_ID_TOKEN_REQUEST_TOKEN -ErrorAction Ignore }
+    }
+
+    function script:Get-RunnerRequests {
+        @(Get-FakeRequests -Fake $script:fake | Where-Object { $_.path -eq $script:runnerPath })
+    }
+
+    function script:Get-RawToken {
+        param([Parameter(Mandatory)] $Token)
+        ConvertFrom-SecureString -SecureString $Token.IdToken -AsPlainText
+    }
+
+    function script:Assert-NoSecret {
+        # Neither the request token nor (when given) the JWT in any text.
+        param([AllowNull()] [object[]] $Records, [string] $Jwt)
+        $text = (@($Records) | ForEach-Object {
+                if ($_ -is [System.Management.Automation.ErrorRecord]) { "$_ $($_.Exception.Message) $($_.ErrorDetails) $($_.TargetObject)" }
+                else { ($_ | Out-String -Width 10000) + ($_ | Format-List * -Force | Out-String -Width 10000) }
+            }) -join "`n"
+        $text | Should -Not -BeLike "*$script:requestToken*"
+        if ($Jwt) {
+            $text | Should -Not -BeLike "*$Jwt*"
+            # Any JWT-shaped text at all (a part of it, the header).
+            $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{13,}\.'
+        }
+    }
+}
+
+AfterAll {
+    foreach ($name in $script:runnerVariables) { Remove-Item "Env:$name" -ErrorAction Ignore }
+    Stop-FakeGitHub -Fake $script:fake
+}
+
+Describe 'Get-GitHubOidcToken' {
+    BeforeEach {
+        Reset-FakeGitHub -Fake $script:fake
+        Set-RunnerEnvironment
+    }
+
+    It 'requests the job''s token with the request token and the audience after the existing query, and verifies it' {
+        $t = Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx
+        $t.PSObject.TypeNames[0] | Should -Be 'GitHubOidc.Token'
+        $t.Valid | Should -BeTrue
+        $t.Verified | Should -BeTrue
+        $t.Failures | Should -BeNullOrEmpty
+        $t.Subject | Should -BeExactly 'repo:octo-org/octo-repo:ref:refs/heads/main'
+        $t.Audience | Should -BeExactly 'sts.amazonaws.com'
+        $t.Issuer | Should -Be $script:fake.BaseUrl
+        $t.Claims.repository | Should -Be 'octo-org/octo-repo'
+        $t.Header.kid | Should -Be 'test-key-1'
+        $t.ExpiresAt | Should -BeOfType [datetime]
+        $t.ExpiresAt | Should -BeGreaterThan ([datetime]::UtcNow)
+        $t.IdToken | Should -BeOfType [securestring]
+
+        $requests = Get-RunnerRequests
+        $requests | Should -HaveCount 1
+        $requests[0].method | Should -Be 'GET'
+        $requests[0].query | Should -BeExactly 'api-version=2.0&audience=sts.amazonaws.com'
+        # The fake answers only its request token (anything else is a 401), and logs it redacted.
+        $requests[0].headers.authorization | Should -Be 'Bearer [REDACTED]'
+        # Verified against the keys of the fake's JWKS.
+        $t.JwksUri | Should -Be "$($script:fake.BaseUrl)/.well-known/jwks"
+    }
+
+    It 'returns the raw token only as a SecureString that is in no view' {
+        $t = Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx
+        $jwt = Get-RawToken $t
+        $jwt | Should -Match '^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$'
+        # The SecureString is the token the runner answered: it verifies and decodes to the same claims.
+        (Test-GitHubOidcToken -Token $jwt -Audience 'sts.amazonaws.com' -Context $script:ctx).Valid | Should -BeTrue
+        (ConvertFrom-GitHubOidcToken -Token $jwt).Subject | Should -BeExactly $t.Subject
+        ($t | Format-List * | Out-String) | Should -Not -Match 'IdToken\s*:|SecureString'
+        ($t | Out-String) | Should -Not -Match 'IdToken\s*:|SecureString'
+        (($t | Get-Member).Name) | Should -Not -Contain 'IdToken'
+        Assert-NoSecret -Records @($t, ($t | ConvertTo-Json -Depth 5)) -Jwt $jwt
+    }
+
+    It 'puts the audience as the whole query when the URL has none' {
+        Set-RunnerEnvironment -Query ''
+        $t = Get-GitHubOidcToken -Audience 'api://AzureADTokenExchange' -Context $script:ctx
+        $t.Audience | Should -BeExactly 'api://AzureADTokenExchange'
+        (Get-RunnerRequests)[0].query | Should -BeExactly 'audience=api%3A%2F%2FAzureADTokenExchange'
+    }
+
+    It 'replaces an audience already in the URL rather than sending two' {
+        Set-RunnerEnvironment -Query '?audience=old&api-version=2.0'
+        $t = Get-GitHubOidcToken -Audience 'pypi' -Context $script:ctx
+        $t.Audience | Should -BeExactly 'pypi'
+        (Get-RunnerRequests)[0].query | Should -BeExactly 'api-version=2.0&audience=pypi'
+    }
+
+    It 'without -Audience keeps the URL and gets the runner''s default audience' {
+        $t = Get-GitHubOidcToken -Context $script:ctx -WarningAction SilentlyContinue
+        $t.Audience | Should -Be 'https://github.com/octo-org'
+        (Get-RunnerRequests)[0].query | Should -BeExactly 'api-version=2.0'
+    }
+
+    It 'an audience the token does not carry makes it not valid' {
+        $state = Invoke-RestMethod "$($script:fake.BaseUrl)/_fake/state"
+        $state | Add-Member -NotePropertyName runner_claims -NotePropertyValue @{ aud = 'someone-else' } -Force
+        $null = Invoke-RestMethod "$($script:fake.BaseUrl)/_fake/state" -Method Put -Body ($state | ConvertTo-Json -Depth 20) -ContentType 'application/json'
+        $t = Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx
+        $t.Valid | Should -BeFalse
+        $t.Verified | Should -BeFalse
+        ($t.Failures -join ' ') | Should -Match 'aud'
+        $t.Warning | Should -Match 'NOT VALID'
+    }
+
+    Context 'errors' {
+        It 'outside Actions: says so and names the permission, and sends nothing' {
+            Set-RunnerEnvironment -NoUrl -RequestToken $null
+            $err = { Get-GitHubOidcToken -Context $script:ctx -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.InvalidArgument*' -PassThru
+            $err.Exception.Message | Should -Match 'not running inside a GitHub Actions job'
+            $err.Exception.Message | Should -Match 'permissions: id-token: write'
+            @(Get-FakeRequests -Fake $script:fake) | Should -HaveCount 0
+        }
+
+        It 'a URL without the request token names the permission and fork pull requests' {
+            Set-RunnerEnvironment -RequestToken $null
+            $err = { Get-GitHubOidcToken -Context $script:ctx -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.InvalidArgument*' -PassThru
+            $err.Exception.Message | Should -Match 'ACTIONS_ID_TOKEN_REQUEST_TOKEN is not'
+            $err.Exception.Message | Should -Match 'id-token: write'
+            $err.Exception.Message | Should -Match 'fork'
+            Get-RunnerRequests | Should -HaveCount 0
+        }
+
+        It 'the runner''s 401 (a wrong request token) is Unauthorized, names the permission and holds no token' {
+            Set-RunnerEnvironment -RequestToken 'wrong-request-token-value-1234'
+            $err = { Get-GitHubOidcToken -Context $script:ctx -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.Unauthorized*' -PassThru
+            $err.Exception.Message | Should -Match 'runner refused the ID-token request'
+            $err.Exception.Message | Should -Match 'id-token: write'
+            "$err $($err.Exception.Message)" | Should -Not -Match 'wrong-request-token-value-1234'
+            Get-RunnerRequests | Should -HaveCount 1
+        }
+
+        It 'the runner''s 403 is Forbidden' {
+            Add-FakeFault -Fake $script:fake -Fault @{ path_prefix = '/_apis/'; status = 403; times = 1; body = '{"message":"Resource not accessible by integration"}' }
+            $err = { Get-GitHubOidcToken -Context $script:ctx -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.Forbidden*' -PassThru
+            $err.Exception.Message | Should -Match 'Resource not accessible by integration'
+            $err.Exception.Message | Should -Match 'id-token: write'
+        }
+
+        It 'a 5xx is retried, then a ServerError' {
+            Add-FakeFault -Fake $script:fake -Fault @{ path_prefix = '/_apis/'; status = 500; times = 10 }
+            $err = { Get-GitHubOidcToken -Context $script:ctx -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.ServerError*' -PassThru
+            $err.Exception.Message | Should -Match "runner's ID-token service failed"
+            # MaxRetries = 2: three attempts.
+            Get-RunnerRequests | Should -HaveCount 3
+        }
+
+        It 'a 503 once is retried and then succeeds' {
+            Add-FakeFault -Fake $script:fake -Fault @{ path_prefix = '/_apis/'; status = 503; times = 1 }
+            (Get-GitHubOidcToken -Audience 'x' -Context $script:ctx).Valid | Should -BeTrue
+            Get-RunnerRequests | Should -HaveCount 2
+        }
+
+        It 'an answer that is not JSON is UnexpectedResponse' {
+            Add-FakeFault -Fake $script:fake -Fault @{ path_prefix = '/_apis/'; kind = 'not_json'; status = 200; times = 1 }
+            $err = { Get-GitHubOidcToken -Context $script:ctx -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.UnexpectedResponse*' -PassThru
+            $err.Exception.Message | Should -Match "runner's ID-token answer"
+        }
+
+        It 'JSON without a value is UnexpectedResponse' {
+            Add-FakeFault -Fake $script:fake -Fault @{ path_prefix = '/_apis/'; status = 200; times = 1; body = '{"count":0}' }
+            $err = { Get-GitHubOidcToken -Context $script:ctx -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.UnexpectedResponse*' -PassThru
+            $err.Exception.Message | Should -Match 'no `value`'
+        }
+    }
+
+    It 'writes neither token to any stream, $Error or a transcript, with -Verbose -Debug, in success and failure' {
+        $transcript = Join-Path $TestDrive 'transcript.txt'
+        $Error.Clear()
+        $null = Start-Transcript -Path $transcript
+        try {
+            $records = @(& {
+                    $t = Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx -Verbose -Debug
+                    $t
+                    $t | Format-List * -Force | Out-String
+                    Set-RunnerEnvironment -RequestToken 'bad-request-token-but-long-enough'
+                    try { Get-GitHubOidcToken -Context $script:ctx -Verbose -Debug } catch { $_ }
+                    Set-RunnerEnvironment -RequestToken $null
+                    try { Get-GitHubOidcToken -Context $script:ctx -Verbose -Debug } catch { $_ }
+                } *>&1)
+        } finally {
+            $null = Stop-Transcript
+        }
+        Set-RunnerEnvironment
+        $t = $records | Where-Object { $_.PSObject.TypeNames -contains 'GitHubOidc.Token' } | Select-Object -First 1
+        $jwt = Get-RawToken $t
+        @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -BeGreaterThan 0
+        @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }).Count | Should -Be 2
+        Assert-NoSecret -Records ($records + @($Error)) -Jwt $jwt
+        $text = Get-Content -LiteralPath $transcript -Raw
+        $text | Should -Not -BeLike "*$script:requestToken*"
+        $text | Should -Not -BeLike "*$jwt*"
+        $text | Should -Not -BeLike '*bad-request-token-but-long-enough*'
+    }
+}
+
+Describe 'the token in the pipeline' {
+    BeforeEach {
+        Reset-FakeGitHub -Fake $script:fake
+        Set-RunnerEnvironment
+    }
+
+    It 'Test-GitHubOidcTrustPolicy uses its subject and claims: a denial names the failing condition' {
+        $policy = @(
+            @{ name = 'prod'; issuer = $script:fake.BaseUrl; subject = 'repo:octo-org/octo-repo:environment:prod'; audiences = @('api://AzureADTokenExchange') }
+        ) | ConvertTo-Json -Depth 5 -AsArray
+        $r = Get-GitHubOidcToken -Audience 'api://AzureADTokenExchange' -Context $script:ctx | Test-GitHubOidcTrustPolicy -Provider Azure -Policy $policy -Context $script:ctx
+        $r.Allowed | Should -BeFalse
+        $r.Subject | Should -BeExactly 'repo:octo-org/octo-repo:ref:refs/heads/main'
+        $r.Audience | Should -Be 'api://AzureADTokenExchange'
+        $reason = @($r.Reasons | Where-Object { $_.Condition -match 'subject' })[0]
+        $reason.Expected | Should -Be 'repo:octo-org/octo-repo:environment:prod'
+        $reason.Actual | Should -Be 'repo:octo-org/octo-repo:ref:refs/heads/main'
+    }
+
+    It 'Test-GitHubOidcTrustPolicy allows it when the policy matches the token' {
+        $policy = @(
+            @{ name = 'main'; issuer = $script:fake.BaseUrl; subject = 'repo:octo-org/octo-repo:ref:refs/heads/main'; audiences = @('api://AzureADTokenExchange') }
+        ) | ConvertTo-Json -Depth 5 -AsArray
+        $r = Get-GitHubOidcToken -Audience 'api://AzureADTokenExchange' -Context $script:ctx | Test-GitHubOidcTrustPolicy -Provider Azure -Policy $policy -Context $script:ctx
+        $r.Allowed | Should -BeTrue
+    }
+
+    It 'Resolve-GitHubOidcSubject reads the live template of the token''s repository and says it predicts this sub' {
+        $s = Get-GitHubOidcToken -Context $script:ctx -WarningAction SilentlyContinue | Resolve-GitHubOidcSubject -Context $script:ctx
+        $s.Owner | Should -Be 'octo-org'
+        $s.Repository | Should -Be 'octo-repo'
+        $s.TokenSubject | Should -BeExactly 'repo:octo-org/octo-repo:ref:refs/heads/main'
+        $s.Matches | Should -BeTrue
+        @(Get-FakeRequests -Fake $script:fake -PathLike '/repos/octo-org/octo-repo/actions/oidc/customization/sub').Count | Should -Be 1
+    }
+
+    It 'Resolve-GitHubOidcSubject says when the live template does not predict the token''s sub' {
+        # The repository's template (repo, context, job_workflow_ref) is not the one the token was made with.
+        $null = Set-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -IncludeClaimKeys repo, context, job_workflow_ref -Context $script:ctx -Confirm:$false
+        $s = Get-GitHubOidcToken -Context $script:ctx -WarningAction SilentlyContinue | Resolve-GitHubOidcSubject -Context $script:ctx -WarningVariable warnings -WarningAction SilentlyContinue
+        $s.Matches | Should -BeFalse
+        $s.Subject | Should -BeLike 'repo:octo-org/octo-repo:ref:refs/heads/main:job_workflow_ref:*'
+        ($warnings -join ' ') | Should -Match 'predicts'
+    }
+}
