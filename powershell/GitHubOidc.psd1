@@ -30,6 +30,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Get-GitHubOidcSubjectClaim'
         'Get-GitHubOidcToken'
         'New-GitHubOidcTrustPolicy'
+        'Out-GitHubOidcStepSummary'
         'Remove-GitHubOidcPropertyClaim'
         'Resolve-GitHubOidcSubject'
         'Set-GitHubOidcIssuer'

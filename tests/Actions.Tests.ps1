@@ -265,3 +265,137 @@ Describe 'the token in the pipeline' {
         ($warnings -join ' ') | Should -Match 'predicts'
     }
 }
+
+Describe 'the runner''s escaping (ConvertTo-GitHubOidcEscapedText)' {
+    It 'escapes a workflow command''s message: % CR LF' {
+        $text = "50% done`r`nnext: a,b"
+        & (Get-Module GitHubOidc) { param($t) ConvertTo-GitHubOidcEscapedText $t -As Data } $text | Should -BeExactly '50%25 done%0D%0Anext: a,b'
+    }
+
+    It 'escapes a workflow command''s property: also : and ,' {
+        $text = "repo:o/r,x 100%`n"
+        & (Get-Module GitHubOidc) { param($t) ConvertTo-GitHubOidcEscapedText $t -As Property } $text | Should -BeExactly 'repo%3Ao/r%2Cx 100%25%0A'
+    }
+
+    It 'escapes Markdown so a value cannot end a cell, link, or open a tag' {
+        $text = "a|b`n<img src=x>*_``[l](u)\#~&"
+        & (Get-Module GitHubOidc) { param($t) ConvertTo-GitHubOidcEscapedText $t -As Markdown } $text |
+            Should -BeExactly 'a\|b<br>&lt;img src=x&gt;\*\_\`\[l\](u)\\\#\~&amp;'
+    }
+
+    It 'an empty or missing value is empty' {
+        & (Get-Module GitHubOidc) { ConvertTo-GitHubOidcEscapedText $null -As Markdown } | Should -BeExactly ''
+    }
+}
+
+Describe 'Out-GitHubOidcStepSummary' {
+    BeforeEach {
+        Reset-FakeGitHub -Fake $script:fake
+        Set-RunnerEnvironment
+        $script:summary = Join-Path $TestDrive "summary-$([guid]::NewGuid().ToString('n')).md"
+        $env:GITHUB_STEP_SUMMARY = $script:summary
+        $env:GITHUB_ACTIONS = 'true'
+        $script:denyPolicyPath = Join-Path $TestDrive 'federated-credentials.json'
+        @(
+            @{ name = 'prod'; issuer = $script:fake.BaseUrl; subject = 'repo:octo-org/octo-repo:environment:prod'; audiences = @('api://AzureADTokenExchange') }
+        ) | ConvertTo-Json -Depth 5 -AsArray | Set-Content -LiteralPath $script:denyPolicyPath -Encoding utf8NoBOM
+    }
+
+    AfterEach {
+        foreach ($name in 'GITHUB_STEP_SUMMARY', 'GITHUB_ACTIONS') { Remove-Item "Env:$name" -ErrorAction Ignore }
+    }
+
+    It 'token | Test-GitHubOidcTrustPolicy | Out-GitHubOidcStepSummary: the verdict with its reasons in the summary, an ::error annotation, no token anywhere' {
+        $records = @(Get-GitHubOidcToken -Audience 'api://AzureADTokenExchange' -Context $script:ctx |
+                Test-GitHubOidcTrustPolicy -Provider Azure -Path $script:denyPolicyPath -Context $script:ctx |
+                Out-GitHubOidcStepSummary *>&1)
+        $md = Get-Content -LiteralPath $script:summary -Raw
+        $md | Should -Match '### Trust policy \(Azure\)'
+        $md | Should -Match '\| repo:octo-org/octo-repo:ref:refs/heads/main \|  \| ❌ denied \|'
+        $md | Should -Match '#### ❌ Denied: repo:octo-org/octo-repo:ref:refs/heads/main'
+        # The failing condition with its expected and actual values.
+        $md | Should -Match '\| credential prod \| subject \| equals \| repo:octo-org/octo-repo:environment:prod \| repo:octo-org/octo-repo:ref:refs/heads/main \|'
+        $annotations = @($records | ForEach-Object { "$_" } | Where-Object { $_ -like '::*' })
+        $annotations | Should -HaveCount 1
+        $annotations[0] | Should -BeLike '::error title=Azure trust policy denies repo%3Aocto-org/octo-repo%3Aref%3Arefs/heads/main::The Azure trust policy denies the subject repo:octo-org/octo-repo:ref:refs/heads/main: credential prod: *'
+        Assert-NoSecret -Records ($records + @($md)) -Jwt 'eyJ'
+    }
+
+    It 'renders the token: verdict, subject, audience, claims; never the raw token' {
+        $t = Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx
+        $out = @($t | Out-GitHubOidcStepSummary -PassThru)
+        $out | Should -HaveCount 1
+        $out[0].Subject | Should -Be $t.Subject
+        $md = Get-Content -LiteralPath $script:summary -Raw
+        $md | Should -Match '### OIDC token: repo:octo-org/octo-repo:ref:refs/heads/main'
+        $md | Should -Match '\| Verdict \| ✅ valid'
+        $md | Should -Match '\| Audience \(aud\) \| sts.amazonaws.com \|'
+        $md | Should -Match '\| repository\\_owner\\_id \| 100 \|'
+        $md | Should -Not -BeLike "*$(Get-RawToken $t)*"
+        $md | Should -Not -Match 'eyJ'
+    }
+
+    It 'an invalid token is an ::error; appending keeps what the summary held' {
+        Set-Content -LiteralPath $script:summary -Value 'earlier step' -NoNewline
+        $state = Invoke-RestMethod "$($script:fake.BaseUrl)/_fake/state"
+        $state | Add-Member -NotePropertyName runner_claims -NotePropertyValue @{ aud = 'someone-else' } -Force
+        $null = Invoke-RestMethod "$($script:fake.BaseUrl)/_fake/state" -Method Put -Body ($state | ConvertTo-Json -Depth 20) -ContentType 'application/json'
+        $records = @(Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx | Out-GitHubOidcStepSummary 6>&1)
+        $md = Get-Content -LiteralPath $script:summary -Raw
+        $md | Should -BeLike 'earlier step*'
+        $md | Should -Match '\| Verdict \| ❌ NOT valid \|'
+        @($records | ForEach-Object { "$_" } | Where-Object { $_ -like '::error title=OIDC token not valid::*' }) | Should -HaveCount 1
+    }
+
+    It 'writes no annotation outside Actions (GITHUB_ACTIONS not true)' {
+        $env:GITHUB_ACTIONS = 'false'
+        $records = @(Get-GitHubOidcToken -Audience 'api://AzureADTokenExchange' -Context $script:ctx |
+                Test-GitHubOidcTrustPolicy -Provider Azure -Path $script:denyPolicyPath -Context $script:ctx |
+                Out-GitHubOidcStepSummary *>&1)
+        @($records | Where-Object { "$_" -like '::*' }) | Should -HaveCount 0
+        Get-Content -LiteralPath $script:summary -Raw | Should -Match '❌ denied'
+    }
+
+    It 'configuration differences: a table and a ::warning each; sync results: a table' {
+        $desired = Join-Path $TestDrive 'octo-org.json'
+        Export-GitHubOidcConfiguration -Owner octo-org -Path $desired -Context $script:ctx -Force
+        $doc = Get-Content -LiteralPath $desired -Raw | ConvertFrom-Json -AsHashtable
+        $doc.Organization.UseImmutableSubject = $true
+        $doc | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $desired -Encoding utf8NoBOM
+        $records = @(Compare-GitHubOidcConfiguration -Path $desired -Context $script:ctx | Out-GitHubOidcStepSummary 6>&1)
+        $md = Get-Content -LiteralPath $script:summary -Raw
+        $md | Should -Match '### Configuration differences \(1\)'
+        $md | Should -Match '\| octo-org \|  \| UseImmutableSubject \| \*\(none\)\* \| True \| OptIn \|'
+        @($records | ForEach-Object { "$_" } | Where-Object { $_ -like '::warning title=OIDC drift%3A octo-org::octo-org UseImmutableSubject is (none), desired True (OptIn).' }) | Should -HaveCount 1
+
+        $null = Sync-GitHubOidcConfiguration -Path $desired -Context $script:ctx -WhatIf | Out-GitHubOidcStepSummary
+        $md = Get-Content -LiteralPath $script:summary -Raw
+        $md | Should -Match '### Sync'
+        $md | Should -Match '\| octo-org \|  \| Skipped \| UseImmutableSubject \|'
+    }
+
+    It 'repository states and subjects: one table each, in the order they came' {
+        @(Get-GitHubOidcRepository -Owner octo-org -Context $script:ctx) + @(Resolve-GitHubOidcSubject -Claim @{ repository = 'o/r'; ref = 'refs/heads/main' }) |
+            Out-GitHubOidcStepSummary
+        $md = Get-Content -LiteralPath $script:summary -Raw
+        $md | Should -Match '(?s)### Repositories.*\| octo-org/octo-repo \| .*### Subject.*\| repo:o/r:ref:refs/heads/main \|'
+    }
+
+    It 'outside Actions without -Path: a clear error and nothing written' {
+        Remove-Item Env:GITHUB_STEP_SUMMARY
+        $err = { 'x' | Out-GitHubOidcStepSummary -ErrorAction Stop } | Should -Throw -ErrorId 'GitHubOidc.InvalidArgument*' -PassThru
+        $err.Exception.Message | Should -Match 'GITHUB_STEP_SUMMARY is not set'
+        $err.Exception.Message | Should -Match '-Path'
+        Test-Path -LiteralPath $script:summary | Should -BeFalse
+    }
+
+    It '-Path writes the Markdown to a file; an object of another kind is an error' {
+        Remove-Item Env:GITHUB_STEP_SUMMARY
+        $file = Join-Path $TestDrive 'report.md'
+        $t = Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx
+        $t, (Get-Date) | Out-GitHubOidcStepSummary -Path $file -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors | Should -HaveCount 1
+        "$($errors[0])" | Should -Match 'not \[System.DateTime\]'
+        Get-Content -LiteralPath $file -Raw | Should -Match '### OIDC token'
+    }
+}

@@ -99,7 +99,8 @@ function Get-GitHubOidcToken {
         $requestToken = [System.Environment]::GetEnvironmentVariable('ACTIONS_ID_TOKEN_REQUEST_TOKEN')
         if ($VerbosePreference -ne 'SilentlyContinue') {
             $where = if ($url) { 'the runner (ACTIONS_ID_TOKEN_REQUEST_URL)' } else { 'nowhere: ACTIONS_ID_TOKEN_REQUEST_URL is not set' }
-            Write-Verbose "GitHubOidc: requesting the job's ID token from $where, audience $(if ($Audience) { $Audience } else { '(the runner''s default)' }); verifying it against $($state.Info['issuer_uri'])."
+            $aud = if ($Audience) { $Audience } else { '(the runner''s default)' }
+            Write-Verbose "GitHubOidc: requesting the job's ID token from $where, audience $aud; verifying it against $($state.Info['issuer_uri'])."
         }
         $request = [GitHubOidc.Native.ActionsTokenRequest]@{
             Context      = $state.Context
@@ -114,6 +115,7 @@ function Get-GitHubOidcToken {
             $PSCmdlet.ThrowTerminatingError($record)
         }
         $verification = $answer['verification']
-        ConvertTo-GitHubOidcIdToken -Utf8 ([object[]]@($answer['token_utf8'])) -Verification $verification -RequestUrl ([string]$answer['request_url'])
+        $bytes = [object[]]@($answer['token_utf8'])
+        ConvertTo-GitHubOidcIdToken -Utf8 $bytes -Verification $verification -RequestUrl ([string]$answer['request_url'])
     }
 }
