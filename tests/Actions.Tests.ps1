@@ -399,3 +399,101 @@ Describe 'Out-GitHubOidcStepSummary' {
         Get-Content -LiteralPath $file -Raw | Should -Match '### OIDC token'
     }
 }
+
+Describe 'the composite action''s script (action/Invoke-GitHubOidcAction.ps1), run as a runner runs it' {
+    BeforeAll {
+        $script:actionScript = Join-Path $script:RepoRoot 'action/Invoke-GitHubOidcAction.ps1'
+        function script:Invoke-ActionScript {
+            # A child pwsh with this process's runner-like environment; returns its output lines and exit code.
+            param([string] $Arguments)
+            $base = $script:fake.BaseUrl
+            $command = "& '$script:actionScript' $Arguments -ModulePath '$(Get-TestModulePath)' " +
+            "-Context @{ HostName = 'github.com'; ApiBaseUri = '$base'; IssuerUri = '$base'; Token = 'test-admin-token' }"
+            $lines = @(Invoke-Pwsh -NoProfile -NonInteractive -Command $command 2>&1 | ForEach-Object { "$_" })
+            [pscustomobject]@{ Lines = $lines; ExitCode = $LASTEXITCODE; Text = $lines -join "`n" }
+        }
+        function script:Read-ActionOutput {
+            # The NAME<<DELIMITER blocks of a GITHUB_OUTPUT file, as a hashtable.
+            param([string] $Path)
+            $outputs = @{}
+            $lines = @(Get-Content -LiteralPath $Path)
+            for ($i = 0; $i -lt $lines.Count; $i++) {
+                if ($lines[$i] -match '^([A-Za-z_-]+)<<(ghadelimiter_[0-9a-f]{32})$') {
+                    $name, $delimiter = $Matches[1], $Matches[2]
+                    $value = [System.Collections.Generic.List[string]]::new()
+                    for ($i++; $lines[$i] -ne $delimiter; $i++) { $value.Add($lines[$i]) }
+                    $outputs[$name] = $value -join "`n"
+                } else {
+                    throw "Unexpected line in GITHUB_OUTPUT: '$($lines[$i])'"
+                }
+            }
+            $outputs
+        }
+    }
+
+    BeforeEach {
+        Reset-FakeGitHub -Fake $script:fake
+        Set-RunnerEnvironment
+        $env:GITHUB_ACTIONS = 'true'
+        $env:GITHUB_STEP_SUMMARY = Join-Path $TestDrive "summary-$([guid]::NewGuid().ToString('n')).md"
+        $env:GITHUB_OUTPUT = Join-Path $TestDrive "output-$([guid]::NewGuid().ToString('n')).txt"
+        $script:policyPath = Join-Path $TestDrive 'credentials.json'
+    }
+
+    AfterEach {
+        foreach ($name in 'GITHUB_STEP_SUMMARY', 'GITHUB_ACTIONS', 'GITHUB_OUTPUT') { Remove-Item "Env:$name" -ErrorAction Ignore }
+    }
+
+    It 'a denial: the summary holds the verdict, the outputs subject and allowed=false, exit code 1, no token anywhere' {
+        @(@{ name = 'prod'; issuer = $script:fake.BaseUrl; subject = 'repo:octo-org/octo-repo:environment:prod'; audiences = @('api://AzureADTokenExchange') }) |
+            ConvertTo-Json -Depth 5 -AsArray | Set-Content -LiteralPath $script:policyPath -Encoding utf8NoBOM
+        $run = Invoke-ActionScript "-Audience 'api://AzureADTokenExchange' -Provider Azure -PolicyPath '$script:policyPath'"
+        $run.ExitCode | Should -Be 1
+        $outputs = Read-ActionOutput $env:GITHUB_OUTPUT
+        $outputs.subject | Should -BeExactly 'repo:octo-org/octo-repo:ref:refs/heads/main'
+        $outputs.allowed | Should -BeExactly 'false'
+        $summary = Get-Content -LiteralPath $env:GITHUB_STEP_SUMMARY -Raw
+        $summary | Should -Match '## GitHub Actions OIDC token'
+        $summary | Should -Match '### OIDC token: repo:octo-org/octo-repo:ref:refs/heads/main'
+        $summary | Should -Match '\| credential prod \| subject \| equals \| repo:octo-org/octo-repo:environment:prod \| repo:octo-org/octo-repo:ref:refs/heads/main \|'
+        @($run.Lines | Where-Object { $_ -like '::error title=Azure trust policy denies *' }) | Should -HaveCount 1
+        @($run.Lines | Where-Object { $_ -like '::error title=GitHubOidc::Failing the step (fail-on-deny)*' }) | Should -HaveCount 1
+        foreach ($text in $run.Text, $summary, (Get-Content -LiteralPath $env:GITHUB_OUTPUT -Raw)) {
+            $text | Should -Not -BeLike "*$script:requestToken*"
+            $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{13,}'
+        }
+    }
+
+    It 'an allowing policy: allowed=true and exit code 0; with fail-on-deny false a denial exits 0' {
+        @(@{ name = 'main'; issuer = $script:fake.BaseUrl; subject = 'repo:octo-org/octo-repo:ref:refs/heads/main'; audiences = @('api://AzureADTokenExchange') }) |
+            ConvertTo-Json -Depth 5 -AsArray | Set-Content -LiteralPath $script:policyPath -Encoding utf8NoBOM
+        $run = Invoke-ActionScript "-Audience 'api://AzureADTokenExchange' -Provider Azure -PolicyPath '$script:policyPath'"
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        (Read-ActionOutput $env:GITHUB_OUTPUT).allowed | Should -BeExactly 'true'
+        Get-Content -LiteralPath $env:GITHUB_STEP_SUMMARY -Raw | Should -Match 'allowed'
+
+        $deny = @(@{ name = 'prod'; issuer = $script:fake.BaseUrl; subject = 'repo:x/y:ref:refs/heads/main'; audiences = @('api://AzureADTokenExchange') }) | ConvertTo-Json -Depth 5 -AsArray
+        Remove-Item -LiteralPath $env:GITHUB_OUTPUT
+        $run = Invoke-ActionScript "-Audience 'api://AzureADTokenExchange' -Provider Azure -Policy '$deny' -FailOnDeny false"
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        (Read-ActionOutput $env:GITHUB_OUTPUT).allowed | Should -BeExactly 'false'
+    }
+
+    It 'without a policy: the token''s claims in the summary, subject set, allowed empty' {
+        $run = Invoke-ActionScript "-Audience 'sts.amazonaws.com'"
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $outputs = Read-ActionOutput $env:GITHUB_OUTPUT
+        $outputs.subject | Should -BeExactly 'repo:octo-org/octo-repo:ref:refs/heads/main'
+        $outputs.allowed | Should -BeExactly ''
+        Get-Content -LiteralPath $env:GITHUB_STEP_SUMMARY -Raw | Should -Match '\| Audience \(aud\) \| sts.amazonaws.com \|'
+        (Get-RunnerRequests)[0].query | Should -BeExactly 'api-version=2.0&audience=sts.amazonaws.com'
+    }
+
+    It 'a job without id-token: write: an ::error that names it, exit code 1, no outputs' {
+        Set-RunnerEnvironment -NoUrl -RequestToken $null
+        $run = Invoke-ActionScript "-Audience 'sts.amazonaws.com'"
+        $run.ExitCode | Should -Be 1
+        @($run.Lines | Where-Object { $_ -like '::error title=GitHubOidc::*permissions: id-token: write*' }) | Should -HaveCount 1
+        Test-Path -LiteralPath $env:GITHUB_OUTPUT | Should -BeFalse
+    }
+}

@@ -128,3 +128,58 @@ Describe 'Workflow <Name>' -ForEach $script:workflowCases {
         }
     }
 }
+
+Describe 'Composite action (action.yml)' {
+    BeforeAll {
+        $script:actionPath = Join-Path $script:RepoRoot 'action.yml'
+        $script:action = if ($script:python) { ConvertFrom-Workflow $script:actionPath }
+        $scriptAst = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $script:RepoRoot 'action/Invoke-GitHubOidcAction.ps1'), [ref]$null, [ref]$null)
+        $script:scriptParameters = @($scriptAst.ParamBlock.Parameters | ForEach-Object { $_.Name.VariablePath.UserPath })
+    }
+
+    It 'never puts an input or expression into a script''s text (they go through env:)' {
+        $text = Get-Content -LiteralPath $script:actionPath -Raw
+        (Get-Content -LiteralPath $script:actionPath -Raw) | Should -Not -Match "`t"
+        # A run block holds no ${{ }}: inputs reach the scripts as environment variables only.
+        $inRun = $false
+        foreach ($line in $text -split "`n") {
+            if ($line -match '^\s+run:\s*\|\s*$') { $inRun = $true; $indent = ($line -replace '\S.*$').Length; continue }
+            if ($inRun -and $line.Trim() -and ($line -replace '\S.*$').Length -le $indent) { $inRun = $false }
+            if ($inRun) { $line | Should -Not -Match '\$\{\{' }
+        }
+    }
+
+    Context 'Parsed as YAML' {
+        It 'is a composite action whose every run step uses pwsh, and whose actions are pinned well-known ones' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because $script:noYamlReason; return }
+            $script:action.runs.using | Should -Be 'composite'
+            @($script:action.runs.steps).Count | Should -BeGreaterThan 0
+            foreach ($step in $script:action.runs.steps) {
+                @('uses', 'run' | Where-Object { $step.ContainsKey($_) }).Count | Should -Be 1
+                if ($step.ContainsKey('uses')) {
+                    $step.uses | Should -Match '^actions/cache@v\d+$'
+                } else {
+                    $step.shell | Should -Be 'pwsh'
+                }
+            }
+        }
+
+        It 'has the inputs of issue 18, mirrored by the script''s parameters, and the outputs subject and allowed' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because $script:noYamlReason; return }
+            @($script:action.inputs.Keys | Sort-Object) | Should -Be @('audience', 'fail-on-deny', 'module-version', 'policy', 'policy-path', 'provider')
+            $script:action.inputs['fail-on-deny'].default | Should -Be 'true'
+            foreach ($name in $script:action.inputs.Keys) {
+                $parameter = (Get-Culture).TextInfo.ToTitleCase($name).Replace('-', '')
+                $parameter | Should -BeIn $script:scriptParameters -Because "input $name is a parameter of the script"
+            }
+            'ModulePath' | Should -BeIn $script:scriptParameters
+            $script:action.outputs.subject.value | Should -Be '${{ steps.oidc.outputs.subject }}'
+            $script:action.outputs.allowed.value | Should -Be '${{ steps.oidc.outputs.allowed }}'
+            $oidc = $script:action.runs.steps | Where-Object { $_['id'] -eq 'oidc' }
+            $oidc.run | Should -Match 'action/Invoke-GitHubOidcAction\.ps1'
+            # The module comes from the Gallery, at a version, cached between runs.
+            ($script:action.runs.steps.run -join "`n") | Should -Match 'Save-PSResource -Name GitHubOidc -Version '
+            ($script:action.runs.steps | Where-Object { $_['uses'] -like 'actions/cache@*' }).with.key | Should -Match 'steps\.version\.outputs\.version'
+        }
+    }
+}
