@@ -374,6 +374,11 @@ Describe 'Out-GitHubOidcStepSummary' {
         $md | Should -Match '\| octo-org \|  \| Skipped \| UseImmutableSubject \|'
     }
 
+    It 'with -Title and no results (an organization without drift) says so' {
+        @() | Out-GitHubOidcStepSummary -Title 'OIDC drift: octo-org'
+        Get-Content -LiteralPath $script:summary -Raw | Should -Match '## OIDC drift: octo-org\s+\*No results \(for a comparison: no differences\)\.\*'
+    }
+
     It 'repository states and subjects: one table each, in the order they came' {
         @(Get-GitHubOidcRepository -Owner octo-org -Context $script:ctx) + @(Resolve-GitHubOidcSubject -Claim @{ repository = 'o/r'; ref = 'refs/heads/main' }) |
             Out-GitHubOidcStepSummary

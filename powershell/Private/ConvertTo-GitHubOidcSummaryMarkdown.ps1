@@ -80,6 +80,7 @@ function ConvertTo-GitHubOidcSummaryMarkdown {
 
     $null = $md.AppendLine()
     if ($Title) { $null = $md.Append('## ').AppendLine((& $e $Title)).AppendLine() }
+    if ($Group.Count -eq 0) { $null = $md.AppendLine('*No results (for a comparison: no differences).*').AppendLine() }
 
     foreach ($kind in $Group.Keys) {
         $items = @($Group[$kind])
