@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 6515437814517099197ul)
+            if (api_version != 2019743436822479767ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (6515437814517099197). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (2019743436822479767). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -297,6 +297,25 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_verify_token(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `ActionsTokenRequest`. Answer: `ActionsTokenAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_actions_token")]
+        public static extern GhoidcStatus ghoidc_actions_token(Sliceu8 request);
+
+        /// Request: `ActionsTokenRequest`. Answer: `ActionsTokenAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_actions_token(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_actions_token(request_slice);;
             }
             finally
             {

@@ -7,6 +7,36 @@ using System.Text.Json.Serialization;
 
 namespace GitHubOidc.Native
 {
+    /// <summary>`ghoidc_actions_token`: inside a GitHub Actions job, the job's ID token from the runner, verified against its issuer's keys. The caller reads the runner's variables. Sent to ghoidc_actions_token.</summary>
+    public sealed partial class ActionsTokenRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_actions_token";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_actions_token(json);
+
+        /// <summary>Which instance issues the job's tokens (the issuers allowed, the keys), and the timeouts, retries and network settings of the runner request. Its token is not sent.</summary>
+        [JsonPropertyName("context")]
+        public GitHubOidcContext? Context { get; set; }
+
+        /// <summary>`ACTIONS_ID_TOKEN_REQUEST_URL` as the caller's environment has it (absent = not set).</summary>
+        [JsonPropertyName("request_url")]
+        public string? RequestUrl { get; set; }
+
+        /// <summary>`ACTIONS_ID_TOKEN_REQUEST_TOKEN` (absent = not set). Redacted from every answer.</summary>
+        [JsonPropertyName("request_token")]
+        public string? RequestToken { get; set; }
+
+        /// <summary>The audience (`aud`) to request; absent = the runner's default. The token's `aud` is then checked against it.</summary>
+        [JsonPropertyName("audience")]
+        public string? Audience { get; set; }
+
+        /// <summary>Allow this enterprise's enterprise-scoped issuer too.</summary>
+        [JsonPropertyName("enterprise")]
+        public string? Enterprise { get; set; }
+    }
+
     /// <summary>`ghoidc_add_property_claim`: include a custom property in the tokens' claims. Sent to ghoidc_add_property_claim.</summary>
     public sealed partial class AddPropertyClaimRequest : INativeRequest
     {
@@ -501,6 +531,10 @@ namespace GitHubOidc.Native
         /// <summary>Token mode: an Actions OIDC token (JWT) whose claims describe the job.</summary>
         [JsonPropertyName("token")]
         public string? Token { get; set; }
+
+        /// <summary>Token mode: read the token's repository's live template (with `context`) and say whether it predicts exactly the token's `sub`, rather than applying `include_claim_keys` offline.</summary>
+        [JsonPropertyName("live")]
+        public bool? Live { get; set; }
 
         /// <summary>Live mode: the job runs on this branch (`ref` = `refs/heads/&lt;branch&gt;`).</summary>
         [JsonPropertyName("branch")]

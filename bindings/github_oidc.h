@@ -38,6 +38,7 @@
  *   ghoidc_resolve_subject         ResolveSubjectRequest        any JSON value
  *   ghoidc_decode_token            DecodeTokenRequest           DecodeTokenAnswer
  *   ghoidc_verify_token            VerifyTokenRequest           any JSON value
+ *   ghoidc_actions_token           ActionsTokenRequest          ActionsTokenAnswer
  *   ghoidc_trust_policy            TrustPolicyRequest           TrustPolicyAnswer
  *   ghoidc_test_trust_policy       TestTrustPolicyRequest       TestTrustPolicyAnswer
  *   ghoidc_config_validate         ConfigValidateRequest        ConfigValidateAnswer
@@ -58,7 +59,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 6515437814517099197ull
+#define GHOIDC_API_HASH 2019743436822479767ull
 
 
 /**
@@ -217,6 +218,11 @@ enum GhoidcStatus ghoidc_decode_token(struct GhoidcSlice request);
  * Request: `VerifyTokenRequest`. Answer: `VerificationAnswer` (both in bindings/schema.json).
  */
 enum GhoidcStatus ghoidc_verify_token(struct GhoidcSlice request);
+
+/**
+ * Request: `ActionsTokenRequest`. Answer: `ActionsTokenAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_actions_token(struct GhoidcSlice request);
 
 /**
  * Request: `TrustPolicyRequest`. Answer: `TrustPolicyAnswer` (both in bindings/schema.json).

@@ -128,3 +128,137 @@ Describe 'Workflow <Name>' -ForEach $script:workflowCases {
         }
     }
 }
+
+Describe 'Composite action (action.yml)' {
+    BeforeAll {
+        $script:actionPath = Join-Path $script:RepoRoot 'action.yml'
+        $script:action = if ($script:python) { ConvertFrom-Workflow $script:actionPath }
+        $scriptAst = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $script:RepoRoot 'action/Invoke-GitHubOidcAction.ps1'), [ref]$null, [ref]$null)
+        $script:scriptParameters = @($scriptAst.ParamBlock.Parameters | ForEach-Object { $_.Name.VariablePath.UserPath })
+    }
+
+    It 'never puts an input or expression into a script''s text (they go through env:)' {
+        $text = Get-Content -LiteralPath $script:actionPath -Raw
+        (Get-Content -LiteralPath $script:actionPath -Raw) | Should -Not -Match "`t"
+        # A run block holds no ${{ }}: inputs reach the scripts as environment variables only.
+        $inRun = $false
+        foreach ($line in $text -split "`n") {
+            if ($line -match '^\s+run:\s*\|\s*$') { $inRun = $true; $indent = ($line -replace '\S.*$').Length; continue }
+            if ($inRun -and $line.Trim() -and ($line -replace '\S.*$').Length -le $indent) { $inRun = $false }
+            if ($inRun) { $line | Should -Not -Match '\$\{\{' }
+        }
+    }
+
+    Context 'Parsed as YAML' {
+        It 'is a composite action whose every run step uses pwsh, and whose actions are pinned well-known ones' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because $script:noYamlReason; return }
+            $script:action.runs.using | Should -Be 'composite'
+            @($script:action.runs.steps).Count | Should -BeGreaterThan 0
+            foreach ($step in $script:action.runs.steps) {
+                @('uses', 'run' | Where-Object { $step.ContainsKey($_) }).Count | Should -Be 1
+                if ($step.ContainsKey('uses')) {
+                    $step.uses | Should -Match '^actions/cache@v\d+$'
+                } else {
+                    $step.shell | Should -Be 'pwsh'
+                }
+            }
+        }
+
+        It 'has the inputs of issue 18, mirrored by the script''s parameters, and the outputs subject and allowed' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because $script:noYamlReason; return }
+            @($script:action.inputs.Keys | Sort-Object) | Should -Be @('audience', 'fail-on-deny', 'module-version', 'policy', 'policy-path', 'provider')
+            $script:action.inputs['fail-on-deny'].default | Should -Be 'true'
+            foreach ($name in $script:action.inputs.Keys) {
+                $parameter = (Get-Culture).TextInfo.ToTitleCase($name).Replace('-', '')
+                $parameter | Should -BeIn $script:scriptParameters -Because "input $name is a parameter of the script"
+            }
+            'ModulePath' | Should -BeIn $script:scriptParameters
+            $script:action.outputs.subject.value | Should -Be '${{ steps.oidc.outputs.subject }}'
+            $script:action.outputs.allowed.value | Should -Be '${{ steps.oidc.outputs.allowed }}'
+            $oidc = $script:action.runs.steps | Where-Object { $_['id'] -eq 'oidc' }
+            $oidc.run | Should -Match 'action/Invoke-GitHubOidcAction\.ps1'
+            # The module comes from the Gallery, at a version, cached between runs.
+            ($script:action.runs.steps.run -join "`n") | Should -Match 'Save-PSResource -Name GitHubOidc -Version '
+            ($script:action.runs.steps | Where-Object { $_['uses'] -like 'actions/cache@*' }).with.key | Should -Match 'steps\.version\.outputs\.version'
+        }
+    }
+}
+
+Describe 'Reusable workflow oidc-drift.yml (every organization on a schedule)' {
+    # Not the project's CI: a workflow that users call, so its run steps are short pwsh scripts of
+    # the module's commands rather than ./build.ps1. The intent of the rules above still holds:
+    # pinned well-known actions only, pwsh only, and no ${{ }} inside a script (inputs and secrets
+    # reach it as environment variables, so an organization name cannot inject code).
+    BeforeAll {
+        $script:driftPath = Join-Path $script:workflowDir 'oidc-drift.yml'
+        $script:drift = if ($script:python) { ConvertFrom-Workflow $script:driftPath }
+    }
+
+    It 'indents with spaces and puts no expression into a script''s text' {
+        $text = Get-Content -LiteralPath $script:driftPath -Raw
+        $text | Should -Not -Match "`t"
+        $inRun = $false
+        $runs = 0
+        foreach ($line in $text -split "`n") {
+            if ($line -match '^(\s+)run:\s*\|\s*$') { $inRun = $true; $runs++; $indent = $Matches[1].Length; continue }
+            if ($inRun -and $line.Trim() -and ($line -replace '\S.*$').Length -le $indent) { $inRun = $false }
+            if ($inRun) { $line | Should -Not -Match '\$\{\{' }
+        }
+        $runs | Should -BeGreaterThan 0
+    }
+
+    Context 'Parsed as YAML' {
+        It 'is called with organizations (JSON), a folder of desired states and the App''s secrets, with least privilege' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because $script:noYamlReason; return }
+            @($script:drift.on.Keys) | Should -Be @('workflow_call')
+            $call = $script:drift.on.workflow_call
+            $call.inputs.organizations.type | Should -Be 'string'
+            $call.inputs.organizations.required | Should -Be 'true'
+            $call.inputs['desired-state-path'].type | Should -Be 'string'
+            $call.inputs.sync.type | Should -Be 'boolean'
+            $call.inputs.sync.default | Should -Be 'false'
+            $call.secrets['app-client-id'].required | Should -Be 'true'
+            $call.secrets['app-private-key'].required | Should -Be 'true'
+            @($script:drift.permissions.Keys) | Should -Be @('contents')
+            $script:drift.permissions.contents | Should -Be 'read'
+            $script:drift.defaults.run.shell | Should -Be 'pwsh'
+        }
+
+        It 'compares each organization in a matrix job, merges the artifacts, and syncs only behind an environment' {
+            if (-not $script:python) { Set-ItResult -Skipped -Because $script:noYamlReason; return }
+            $jobs = $script:drift.jobs
+            @($jobs.Keys | Sort-Object) | Should -Be @('compare', 'summary', 'sync')
+            $compare = $jobs.compare
+            $compare.strategy.matrix.organization | Should -Be '${{ fromJSON(inputs.organizations) }}'
+            $compare.strategy['fail-fast'] | Should -Be 'false'
+            $compare.strategy['max-parallel'] | Should -Be '${{ inputs.max-parallel }}'
+            $script = ($compare.steps | Where-Object { $_.ContainsKey('run') }).run -join "`n"
+            $script | Should -Match 'Compare-GitHubOidcConfiguration -Path \$path -Context \$context'
+            $script | Should -Match 'ClientId = \$env:APP_CLIENT_ID; PrivateKey = \$env:APP_PRIVATE_KEY'
+            $script | Should -Match 'Out-GitHubOidcStepSummary'
+            ($compare.steps | Where-Object { $_['name'] -eq 'Compare' }).env.APP_PRIVATE_KEY | Should -Be '${{ secrets.app-private-key }}'
+            ($compare.steps | Where-Object { $_['uses'] -like 'actions/upload-artifact@*' }).with.name | Should -Be 'oidc-drift-${{ matrix.organization }}'
+
+            $jobs.summary.needs | Should -Be 'compare'
+            $jobs.summary.if | Should -Be 'always()'
+            ($jobs.summary.steps | Where-Object { $_['uses'] -like 'actions/download-artifact@*' }).with.pattern | Should -Be 'oidc-drift-*'
+            $jobs.summary.outputs.drift | Should -Be '${{ steps.merge.outputs.drift }}'
+
+            $sync = $jobs.sync
+            $sync.environment | Should -Be '${{ inputs.sync-environment }}'
+            $sync.if | Should -Match 'inputs\.sync'
+            $sync.if | Should -Match "needs\.summary\.outputs\.drift == 'true'"
+            (($sync.steps | Where-Object { $_.ContainsKey('run') }).run -join "`n") | Should -Match 'Sync-GitHubOidcConfiguration -Path \$path -Context \$context -Confirm:\$false'
+
+            foreach ($job in $jobs.GetEnumerator()) {
+                $job.Value['runs-on'] | Should -Not -BeNullOrEmpty
+                foreach ($step in $job.Value.steps) {
+                    @('uses', 'run' | Where-Object { $step.ContainsKey($_) }).Count | Should -Be 1
+                    if ($step.ContainsKey('uses')) {
+                        $step.uses | Should -Match '^actions/(checkout|upload-artifact|download-artifact)@v\d+$'
+                    }
+                }
+            }
+        }
+    }
+}

@@ -19,6 +19,10 @@ function Resolve-GitHubOidcSubject {
           owner IDs are read when the template or the immutable form needs them.
         - Token (-Token): from the claims of an ID token, and whether the computed subject
           equals the token's own `sub` (the token is decoded, not verified).
+        - Job token (-IdToken, or Get-GitHubOidcToken output from the pipeline): reads the live
+          template of the token's repository (as -Owner -Repository does; needs a GitHub token,
+          e.g. GITHUB_TOKEN in the job) and says whether it predicts exactly the token's `sub`
+          (Matches, TokenSubject): a real job checks the rules.
 
         Rules: the template keys in order, each `key:value`, joined with `:`; `repo` renders
         repo:OWNER/REPO (immutable: repo:OWNER@OWNER_ID/REPO@REPO_ID); `context` renders
@@ -63,8 +67,12 @@ function Resolve-GitHubOidcSubject {
         .PARAMETER Token
         An OIDC ID token (JWT); its claims are used and its own sub is compared.
 
+        .PARAMETER IdToken
+        The job's ID token as a SecureString: Get-GitHubOidcToken output binds it by property
+        name. Its repository's live template is applied to its claims and compared with its sub.
+
         .PARAMETER Context
-        Live preview: where to connect and with which token. Omitted: GH_HOST if set, else
+        Live preview (and -IdToken): where to connect and with which token. Omitted: GH_HOST if set, else
         github.com. A string is a host name; an object or hashtable may carry HostName,
         ApiBaseUri, IssuerUri, Token (string or SecureString).
 
@@ -94,6 +102,12 @@ function Resolve-GitHubOidcSubject {
         Resolve-GitHubOidcSubject -Token $env:ID_TOKEN | Select-Object Subject, Matches
 
         Recomputes the sub from a token's claims and compares it with the token's own.
+
+        .EXAMPLE
+        Get-GitHubOidcToken | Resolve-GitHubOidcSubject | Select-Object Subject, TokenSubject, Matches
+
+        Inside a job: whether the repository's live template predicts exactly the sub GitHub put
+        into this job's token.
 
         .OUTPUTS
         GitHubOidc.Subject: Subject, IncludeClaimKeys, Immutable, Source (Default, Organization,
@@ -185,8 +199,14 @@ function Resolve-GitHubOidcSubject {
         [ValidateNotNullOrEmpty()]
         [string] $Token,
 
+        # The job's ID token (Get-GitHubOidcToken output, bound by property name).
+        [Parameter(Mandatory, ParameterSetName = 'IdToken', ValueFromPipelineByPropertyName)]
+        [ValidateNotNull()]
+        [securestring] $IdToken,
+
         # Live preview: where to connect and with which token.
         [Parameter(ParameterSetName = 'Live')]
+        [Parameter(ParameterSetName = 'IdToken')]
         [object] $Context
     )
 
@@ -199,6 +219,10 @@ function Resolve-GitHubOidcSubject {
 
     process {
         $set = $PSCmdlet.ParameterSetName
+        if ($set -eq 'IdToken' -and -not $state) {
+            # The set is known only once the pipeline's object is bound (Get-GitHubOidcToken output).
+            $state = Initialize-GitHubOidcContext -Context $Context -RequireToken -Cmdlet $PSCmdlet
+        }
         $keys = if ($IncludeClaimKeys) { [string[]]$IncludeClaimKeys } else { $null }
         $claims = [System.Collections.Generic.Dictionary[string, object]]::new()
         if ($Claim) {
@@ -210,12 +234,13 @@ function Resolve-GitHubOidcSubject {
         $target = switch ($set) {
             'Live' { "$Owner/$Repository" }
             'Token' { 'Token' }
+            'IdToken' { 'IdToken' }
             default { 'Claim' }
         }
         # The job's ref and event (-Branch, -Tag, -Ref, -PullRequest, -Environment) are turned
         # into claims by the native layer, which knows how GitHub fills them.
         $request = [GitHubOidc.Native.ResolveSubjectRequest]@{
-            Claims              = if ($set -ne 'Token') { $claims } else { $null }
+            Claims              = if ($set -notin 'Token', 'IdToken') { $claims } else { $null }
             IncludeClaimKeys    = $keys
             UseImmutableSubject = $UseImmutableSubject.IsPresent
         }
@@ -233,6 +258,11 @@ function Resolve-GitHubOidcSubject {
             if ($PSBoundParameters.ContainsKey('PullRequest')) { $request.PullRequest = $PullRequest }
         } elseif ($set -eq 'Token') {
             $request.Token = $Token
+        } elseif ($set -eq 'IdToken') {
+            # The token as text only for the request (the native layer redacts it from the answer).
+            $request.Token = ConvertFrom-SecureString -SecureString $IdToken -AsPlainText
+            $request.Live = $true
+            $request.Context = $state.Context
         }
         $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target
         if ($null -eq $answer) { return }

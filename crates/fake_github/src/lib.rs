@@ -5,6 +5,7 @@
 //! enterprise-scoped and GHES-style issuers), records every request and can inject faults:
 //! error statuses and rate limits, connection resets, truncated and huge bodies, no answer,
 //! bodies that are not JSON / of the wrong shape / HTML, and redirects to a second listener.
+//! It also plays the Actions runner's ID-token endpoint (`/_apis/…/idtoken`, see `runner.rs`).
 //! See the crate README for the seed data and the `/_fake/` control API.
 //!
 //! ```no_run
@@ -26,12 +27,14 @@ mod fleet;
 mod http;
 mod oidc;
 mod routes;
+mod runner;
 mod server;
 mod shared;
 pub mod state;
 
 pub use apps::{IssuedToken, RegisteredApp, TokenShape};
 pub use routes::{DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS};
+pub use runner::RUNNER_REQUEST_TOKEN;
 pub use server::{
     spawn, spawn_blocking_server, spawn_on, BlockingServer, FakeGitHub, RunningServer, REDACTED,
 };

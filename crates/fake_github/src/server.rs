@@ -365,6 +365,15 @@ fn real_answer(
     if let Some(resp) = oidc::handle(shared, &parts.method, &parts.headers, parts.uri.path()) {
         return resp;
     }
+    if let Some(resp) = crate::runner::handle(
+        shared,
+        &parts.method,
+        &parts.headers,
+        parts.uri.path(),
+        parts.uri.query(),
+    ) {
+        return resp;
+    }
     routes::handle(
         shared,
         &parts.method,

@@ -108,6 +108,9 @@ pub struct State {
     pub enterprise_property_inclusions: BTreeMap<String, Vec<String>>,
     /// GitHub Apps (`POST /_fake/apps`).
     pub apps: Vec<crate::apps::RegisteredApp>,
+    /// Claims laid over the runner ID-token endpoint's default claims (`runner.rs`); a `null`
+    /// removes a claim.
+    pub runner_claims: BTreeMap<String, serde_json::Value>,
     /// Installation tokens issued to the Apps, by value (never serialised).
     #[serde(skip)]
     pub installation_tokens: BTreeMap<String, crate::apps::IssuedToken>,
@@ -224,6 +227,7 @@ impl State {
             ],
             jwks: serde_json::json!({ "keys": [jwk] }),
             apps: Vec::new(),
+            runner_claims: BTreeMap::new(),
             installation_tokens: BTreeMap::new(),
         }
     }

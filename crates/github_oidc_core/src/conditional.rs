@@ -248,14 +248,26 @@ fn key(req: &Request<'_>) -> String {
     )
 }
 
+/// Whether a GET's answer may be kept: an anonymous read (discovery, JWKS), or a read of the
+/// context's API. An answer to a bearer sent elsewhere (a runner's ID token) is a secret of its
+/// own and is never kept.
+fn keepable(req: &Request<'_>, bearer: Option<&SecretString>) -> bool {
+    let api = req.ctx.api_base();
+    bearer.is_none()
+        || req
+            .url
+            .strip_prefix(api.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+}
+
 /// Before a GET is sent: its kept validators, added as `If-None-Match` / `If-Modified-Since`.
-/// Other methods pass unchanged (`None`).
+/// Other methods, and GETs whose answer is not kept ([`keepable`]), pass unchanged (`None`).
 pub fn decorate(
     req: &Request<'_>,
     bearer: Option<&SecretString>,
     builder: reqwest::RequestBuilder,
 ) -> (reqwest::RequestBuilder, Option<Lookup>) {
-    if req.method != Method::GET {
+    if req.method != Method::GET || !keepable(req, bearer) {
         return (builder, None);
     }
     let lookup = lookup(req.ctx, &identity(req.ctx, bearer), key(req));
@@ -611,6 +623,23 @@ mod tests {
             api_version: None,
             owner: None,
         }
+    }
+
+    #[test]
+    fn only_the_apis_and_anonymous_answers_are_kept() {
+        let c = ctx("tok_keep", None);
+        let api = c.api_base();
+        let token = c.token().cloned();
+        let keep = |url: &str, bearer: Option<&SecretString>| keepable(&request(&c, url), bearer);
+        assert!(keep(&format!("{api}/orgs/o/actions/oidc/customization/sub"), token.as_ref()));
+        assert!(keep(&format!("{api}?page=2"), token.as_ref()));
+        // A runner's ID-token answer (another host, its own bearer) is never kept; nor is a URL
+        // that only starts like the API base.
+        let runner = SecretString::from("runner-request-token".to_string());
+        assert!(!keep("https://pipelines.example/_apis/idtoken?audience=x", Some(&runner)));
+        assert!(!keep(&format!("{api}.evil.example/x"), token.as_ref()));
+        // Discovery and key sets carry no credential.
+        assert!(keep("https://token.actions.example/.well-known/openid-configuration", None));
     }
 
     fn answer(url: &str, etag: Option<&str>, body: serde_json::Value, link: Option<&str>) -> Response {

@@ -5,6 +5,7 @@
 //!
 //! | Module | What it does |
 //! | --- | --- |
+//! | [`actions`] | inside a GitHub Actions job: the ID token the runner gives the job |
 //! | [`credentials`] | what a context authenticates with (none, a token, a GitHub App) as plain data; the App JWT |
 //! | [`auth`] | the one auth step: the context's credentials → a request's bearer; REST calls of the endpoints |
 //! | [`app`] | GitHub App installations: installation lookup, cached installation tokens |
@@ -29,6 +30,7 @@
 //! | [`preview`] | the effective template of a repository and the `sub` it produces |
 //! | [`verify`] | ID token verification against the keys of its issuer |
 
+pub mod actions;
 pub mod app;
 pub mod auth;
 pub mod budget;

@@ -392,6 +392,38 @@ pub fn resolve_token(jwt: &str, keys: Option<&[String]>, immutable: bool) -> Res
     Ok(p)
 }
 
+/// The live preview for the job an ID token describes: the repository's effective template
+/// (read from GitHub, see [`resolve_live`]) applied to the token's own claims, and whether that
+/// gives exactly the token's `sub` (`matches`; a warning names both when it does not). The owner
+/// and repository come from the token's `repository` claim; the token is decoded, not verified.
+pub fn resolve_token_live(ctx: &Context, jwt: &str) -> Result<Preview> {
+    let decoded =
+        token::decode(jwt).map_err(|e| Error::invalid(format!("The token cannot be decoded: {e}.")))?;
+    let claims = string_claims(&decoded.claims);
+    let (owner, repo) = claims
+        .get("repository")
+        .and_then(|r| r.split_once('/'))
+        .map(|(o, r)| (o.to_string(), r.to_string()))
+        .ok_or_else(|| Error::invalid("The token has no `repository` claim (OWNER/REPO), so its repository's template cannot be read."))?;
+    let token_sub = decoded
+        .claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut p = resolve_live(ctx, &owner, &repo, &claims)?;
+    p.matches = token_sub.as_ref().map(|t| *t == p.subject.subject);
+    if p.matches == Some(false) {
+        p.warnings.push(format!(
+            "The live template of {owner}/{repo} ({}) predicts {}, but the token's own sub is {}.",
+            p.subject.include_claim_keys.join(", "),
+            p.subject.subject,
+            token_sub.as_deref().unwrap_or_default()
+        ));
+    }
+    p.token_subject = token_sub;
+    Ok(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -307,6 +307,11 @@ github_oidc_core::contract_struct! {
         /// Token mode: an Actions OIDC token (JWT) whose claims describe the job.
         #[serde(default)]
         pub token: Option<String>,
+        /// Token mode: read the token's repository's live template (with `context`) and say
+        /// whether it predicts exactly the token's `sub`, rather than applying
+        /// `include_claim_keys` offline.
+        #[serde(default)]
+        pub live: bool,
         /// Live mode: the job runs on this branch (`ref` = `refs/heads/<branch>`).
         #[serde(default)]
         pub branch: Option<String>,
@@ -364,6 +369,49 @@ github_oidc_core::contract_struct! {
         /// Allow this enterprise's enterprise-scoped issuer too.
         #[serde(default)]
         pub enterprise: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_actions_token`: inside a GitHub Actions job, the job's ID token from the runner,
+    /// verified against its issuer's keys. The caller reads the runner's variables.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ActionsTokenRequest {
+        /// Which instance issues the job's tokens (the issuers allowed, the keys), and the
+        /// timeouts, retries and network settings of the runner request. Its token is not sent.
+        #[serde(default)]
+        pub context: Option<ContextOptions>,
+        /// `ACTIONS_ID_TOKEN_REQUEST_URL` as the caller's environment has it (absent = not set).
+        #[serde(default)]
+        pub request_url: Option<String>,
+        /// `ACTIONS_ID_TOKEN_REQUEST_TOKEN` (absent = not set). Redacted from every answer.
+        #[serde(default)]
+        pub request_token: Option<String>,
+        /// The audience (`aud`) to request; absent = the runner's default. The token's `aud`
+        /// is then checked against it.
+        #[serde(default)]
+        pub audience: Option<String>,
+        /// Allow this enterprise's enterprise-scoped issuer too.
+        #[serde(default)]
+        pub enterprise: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The job's ID token and its verification.
+    #[derive(Debug, Serialize)]
+    pub struct ActionsTokenAnswer {
+        /// The verification, as `ghoidc_verify_token` answers it (`valid`, `checks`,
+        /// `failures`, `claims`, `header`, `issuer`, `allowed_issuers`, `jwks_uri`, …).
+        pub verification: serde_json::Value,
+        /// The ID token's UTF-8 bytes. The one secret an answer carries, because the caller
+        /// asked for exactly it: as numbers, not text, so that the redaction of every answer's
+        /// strings does not remove it, and so that the caller can build a SecureString without
+        /// ever holding the token as a string.
+        pub token_utf8: Vec<u8>,
+        /// The URL that was requested (the runner's URL with `audience=`; holds no credential).
+        pub request_url: String,
     }
 }
 
@@ -840,6 +888,7 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_resolve_subject", ResolveSubjectRequest, PreviewAnswer, true, "The sub a job's token gets: offline, live or from a token."),
         export!("ghoidc_decode_token", DecodeTokenRequest, DecodeTokenAnswer, false, "A token's header and claims, unverified."),
         export!("ghoidc_verify_token", VerifyTokenRequest, VerificationAnswer, true, "Verifies a token against its issuer's keys; a failed check is a report, not an error."),
+        export!("ghoidc_actions_token", ActionsTokenRequest, ActionsTokenAnswer, true, "Inside a GitHub Actions job: the job's ID token from the runner, verified against its issuer's keys."),
         export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
         export!("ghoidc_test_trust_policy", TestTrustPolicyRequest, TestTrustPolicyAnswer, false, "Whether a trust policy admits each job's token, and why not; no request."),
         export!("ghoidc_config_validate", ConfigValidateRequest, ConfigValidateAnswer, false, "Parses and checks a desired-state document (JSON text or an object); no request."),

@@ -418,6 +418,13 @@ pub extern "C" fn ghoidc_verify_token(request: FFISlice<u8>) -> GhoidcStatus {
     run(request, ops::verify_token)
 }
 
+/// Request: `ActionsTokenRequest`. Answer: `ActionsTokenAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_actions_token(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, ops::actions_token)
+}
+
 /// Request: `TrustPolicyRequest`. Answer: `TrustPolicyAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
@@ -514,6 +521,7 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_resolve_subject))
         .register(function!(ghoidc_decode_token))
         .register(function!(ghoidc_verify_token))
+        .register(function!(ghoidc_actions_token))
         .register(function!(ghoidc_trust_policy))
         .register(function!(ghoidc_test_trust_policy))
         .register(function!(ghoidc_config_validate))

@@ -209,6 +209,14 @@ pub fn resolve_subject(r: ResolveSubjectRequest) -> Result<PreviewAnswer> {
                 "A token describes the job itself: use either -Token or -Owner/-Repository/-Claim, not both.",
             ));
         }
+        if r.live {
+            if keys.is_some() || r.use_immutable_subject {
+                return Err(Error::invalid(
+                    "IncludeClaimKeys and UseImmutableSubject are for the offline preview; the live comparison uses the repository's own template.",
+                ));
+            }
+            return to_json(&preview::resolve_token_live(&ctx(&r.context)?, token)?);
+        }
         return to_json(&preview::resolve_token(token, keys, r.use_immutable_subject)?);
     }
     let mut claims: BTreeMap<String, String> = r
@@ -259,6 +267,33 @@ pub fn verify_token(r: VerifyTokenRequest) -> Result<VerificationAnswer> {
         given(&r.audience),
         given(&r.enterprise),
     )?)
+}
+
+/// `ghoidc_actions_token`: the runner request ([`github_oidc_core::actions`]), then the
+/// verification of the answer ([`preview::verify_token`], with the requested audience).
+pub fn actions_token(r: ActionsTokenRequest) -> Result<ActionsTokenAnswer> {
+    use github_oidc_core::actions::{self, RunnerVariables};
+    use github_oidc_core::{ExposeSecret, SecretString};
+    let c = ctx(&r.context)?;
+    let request_token = r.request_token.map(SecretString::from);
+    let vars = RunnerVariables {
+        url: r.request_url.as_deref(),
+        token: request_token.as_ref(),
+    };
+    let audience = given(&r.audience);
+    let jwt = actions::request_id_token(&c, &vars, audience)?;
+    let request_url = actions::request_url(r.request_url.as_deref().unwrap_or_default(), audience)?;
+    let verification = to_json(&preview::verify_token(
+        &c,
+        jwt.expose_secret(),
+        audience,
+        given(&r.enterprise),
+    )?)?;
+    Ok(ActionsTokenAnswer {
+        verification,
+        token_utf8: jwt.expose_secret().as_bytes().to_vec(),
+        request_url,
+    })
 }
 
 /// `ghoidc_trust_policy`: the issuer is the one given, else the context's (enterprise-scoped

@@ -25,6 +25,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_resolve_subject", ghoidc_resolve_subject),
     ("ghoidc_decode_token", ghoidc_decode_token),
     ("ghoidc_verify_token", ghoidc_verify_token),
+    ("ghoidc_actions_token", ghoidc_actions_token),
     ("ghoidc_trust_policy", ghoidc_trust_policy),
     ("ghoidc_test_trust_policy", ghoidc_test_trust_policy),
     ("ghoidc_config_validate", ghoidc_config_validate),
