@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 6515437814517099197ul)
+            if (api_version != 4984526593721494250ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (6515437814517099197). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (4984526593721494250). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -335,6 +335,25 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_test_trust_policy(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `TrustRiskRequest`. Answer: `TrustRiskAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_trust_risk")]
+        public static extern GhoidcStatus ghoidc_trust_risk(Sliceu8 request);
+
+        /// Request: `TrustRiskRequest`. Answer: `TrustRiskAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_trust_risk(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_trust_risk(request_slice);;
             }
             finally
             {

@@ -28,6 +28,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Get-GitHubOidcPropertyClaim'
         'Get-GitHubOidcRepository'
         'Get-GitHubOidcSubjectClaim'
+        'Get-GitHubOidcTrustRisk'
         'New-GitHubOidcTrustPolicy'
         'Remove-GitHubOidcPropertyClaim'
         'Resolve-GitHubOidcSubject'
