@@ -210,22 +210,22 @@ fn scalar_hint(key: &str, s: &str, out: &mut Hints) {
     }
     // Registry publishers.
     match k.as_str() {
-        "repository_owner" | "repositoryowner" | "owner" | "organization" | "org" | "user" => {
-            if out.owner.is_none() && !is_wildcard(s) && !s.contains(['/', ':', ' ']) {
-                out.owner = Some(s.to_string());
-            }
+        "repository_owner" | "repositoryowner" | "owner" | "organization" | "org" | "user"
+            if out.owner.is_none() && !is_wildcard(s) && !s.contains(['/', ':', ' ']) =>
+        {
+            out.owner = Some(s.to_string());
         }
-        "repository_name" | "repositoryname" | "repository" | "repo" => {
-            if out.repository.is_none() && !is_wildcard(s) && !s.contains([':', ' ']) {
-                match s.split_once('/') {
-                    Some((o, r)) => {
-                        if out.owner.is_none() {
-                            out.owner = Some(o.to_string());
-                        }
-                        out.repository = Some(r.to_string());
+        "repository_name" | "repositoryname" | "repository" | "repo"
+            if out.repository.is_none() && !is_wildcard(s) && !s.contains([':', ' ']) =>
+        {
+            match s.split_once('/') {
+                Some((o, r)) => {
+                    if out.owner.is_none() {
+                        out.owner = Some(o.to_string());
                     }
-                    None => out.repository = Some(s.to_string()),
+                    out.repository = Some(r.to_string());
                 }
+                None => out.repository = Some(s.to_string()),
             }
         }
         "repository_owner_id" | "repositoryownerid" | "owner_id" | "ownerid" => {
@@ -250,7 +250,7 @@ fn scalar_hint(key: &str, s: &str, out: &mut Hints) {
     while let Some(i) = rest.find("repo:") {
         let seg_text = &rest[i + 5..];
         let seg_end = seg_text
-            .find(|c: char| c == ':' || c == '\'' || c == '"' || c == ' ' || c == ')')
+            .find([':', '\'', '"', ' ', ')'])
             .unwrap_or(seg_text.len());
         let seg = &seg_text[..seg_end];
         if let Some((o, r)) = seg.split_once('/') {
@@ -272,10 +272,7 @@ fn scalar_hint(key: &str, s: &str, out: &mut Hints) {
         let after = &seg_text[seg_end..];
         if out.environment.is_none() {
             if let Some(e) = after.strip_prefix(":environment:") {
-                let e = e
-                    .split(|c: char| c == ':' || c == '\'' || c == '"')
-                    .next()
-                    .unwrap_or("");
+                let e = e.split([':', '\'', '"']).next().unwrap_or("");
                 if !e.is_empty() && !is_wildcard(e) {
                     out.environment = Some(e.to_string());
                 }
