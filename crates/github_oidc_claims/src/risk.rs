@@ -491,16 +491,22 @@ pub fn audit(
         }
     };
 
-    // AnyRepository: another owner's repository.
-    let any = auditor.first(&ctxs, |ctx, immutable, audience| Job {
-        owner: stranger,
-        owner_id: &other_owner_id,
-        repo: "risk-probe",
-        repo_id: &other_repo_id,
-        ctx,
-        immutable,
-        audience,
-    });
+    // AnyRepository: another owner's repository (of another name, or of the intended name).
+    let mut any = None;
+    for stranger_repo in ["risk-probe", repo.as_str()] {
+        any = auditor.first(&ctxs, |ctx, immutable, audience| Job {
+            owner: stranger,
+            owner_id: &other_owner_id,
+            repo: stranger_repo,
+            repo_id: &other_repo_id,
+            ctx,
+            immutable,
+            audience,
+        });
+        if any.is_some() {
+            break;
+        }
+    }
     let any_found = any.is_some();
     found(RiskKind::AnyRepository, any);
     if !any_found {

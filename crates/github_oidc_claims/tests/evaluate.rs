@@ -2199,11 +2199,22 @@ proptest! {
         for provider in [
             PolicyProvider::Aws, PolicyProvider::Azure, PolicyProvider::Gcp,
             PolicyProvider::Vault, PolicyProvider::Npm, PolicyProvider::PyPI,
+            PolicyProvider::Crates, PolicyProvider::RubyGems, PolicyProvider::NuGet,
         ] {
             if let Ok(e) = evaluate(provider, &policy, std::slice::from_ref(&j)) {
                 let r = &e.results[0];
                 prop_assert!(!r.allowed || r.evaluable);
                 prop_assert!(r.allowed || !r.reasons.is_empty(), "{provider}: {policy}\n{r:#?}");
+            }
+            // The audit never panics either, and every example it gives is admitted.
+            if let Ok(report) = github_oidc_claims::risk::audit(provider, &policy, &Default::default()) {
+                let parsed = Policy::parse(provider, &policy).unwrap();
+                for risk in &report.risks {
+                    if let Some(e) = &risk.example {
+                        let r = parsed.evaluate(&e.facts()).unwrap();
+                        prop_assert!(r.allowed, "{provider}: {policy}\n{risk:#?}");
+                    }
+                }
             }
         }
     }

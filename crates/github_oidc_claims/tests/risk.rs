@@ -212,6 +212,14 @@ fn aws_table() {
         &[LookAlikeOwner, NameBasedSubject, AnyRef, PullRequest],
         &[AnyRepository, AnyRepositoryOfOwner],
     );
+    // Any owner's repository of that name.
+    check(
+        P,
+        &aws_like("repo:*/api:*"),
+        &s,
+        &[AnyRepository],
+        &[LookAlikeOwner],
+    );
     // Every repository of the owner.
     check(
         P,
