@@ -19,9 +19,9 @@ namespace GitHubOidc.Native
         static Interop()
         {
             var api_version = Interop.ghoidc_api_guard();
-            if (api_version != 2019743436822479767ul)
+            if (api_version != 7610282404834840442ul)
             {
-                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (2019743436822479767). You probably forgot to update / copy either the bindings or the library.");
+                throw new TypeLoadException($"API reports hash {api_version} which differs from hash in bindings (7610282404834840442). You probably forgot to update / copy either the bindings or the library.");
             }
         }
 
@@ -354,6 +354,25 @@ namespace GitHubOidc.Native
             try
             {
                 return ghoidc_test_trust_policy(request_slice);;
+            }
+            finally
+            {
+                request_pinned.Free();
+            }
+        }
+
+        /// Request: `TrustRiskRequest`. Answer: `TrustRiskAnswer` (both in bindings/schema.json).
+        [DllImport(NativeLib, CallingConvention = CallingConvention.Cdecl, EntryPoint = "ghoidc_trust_risk")]
+        public static extern GhoidcStatus ghoidc_trust_risk(Sliceu8 request);
+
+        /// Request: `TrustRiskRequest`. Answer: `TrustRiskAnswer` (both in bindings/schema.json).
+        public static GhoidcStatus ghoidc_trust_risk(byte[] request)
+        {
+            var request_pinned = GCHandle.Alloc(request, GCHandleType.Pinned);
+            var request_slice = new Sliceu8(request_pinned, (ulong) request.Length);
+            try
+            {
+                return ghoidc_trust_risk(request_slice);;
             }
             finally
             {

@@ -642,7 +642,7 @@ namespace GitHubOidc.Native
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_test_trust_policy(json);
 
-        /// <summary>`Aws`, `Azure`, `Gcp`, `Vault`, `Npm` or `PyPI` (case-insensitive).</summary>
+        /// <summary>`Aws`, `Azure`, `Gcp`, `Vault`, `Npm`, `PyPI`, `Crates`, `RubyGems` or `NuGet` (case-insensitive).</summary>
         [JsonPropertyName("provider")]
         public string? Provider { get; set; }
 
@@ -779,6 +779,40 @@ namespace GitHubOidc.Native
         /// <summary>The job's deployment environment.</summary>
         [JsonPropertyName("environment")]
         public string? Environment { get; set; }
+    }
+
+    /// <summary>`ghoidc_trust_risk`: who else a trust configuration admits, beyond the intended owner or repository; each risk comes with a job the evaluator admits. Sent to ghoidc_trust_risk.</summary>
+    public sealed partial class TrustRiskRequest : INativeRequest
+    {
+        /// <summary>The export this request is sent to.</summary>
+        [JsonIgnore]
+        public string Export => "ghoidc_trust_risk";
+
+        GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_trust_risk(json);
+
+        /// <summary>`Aws`, `Azure`, `Gcp`, `Vault`, `Npm`, `PyPI`, `Crates`, `RubyGems` or `NuGet` (case-insensitive).</summary>
+        [JsonPropertyName("provider")]
+        public string? Provider { get; set; }
+
+        /// <summary>The configuration as JSON text, in the forms `ghoidc_test_trust_policy` reads.</summary>
+        [JsonPropertyName("policy")]
+        public string? Policy { get; set; }
+
+        /// <summary>The intended owner; absent = taken from the policy.</summary>
+        [JsonPropertyName("owner")]
+        public string? Owner { get; set; }
+
+        /// <summary>The intended repository (`NAME` or `OWNER/NAME`); absent = taken from the policy.</summary>
+        [JsonPropertyName("repository")]
+        public string? Repository { get; set; }
+
+        /// <summary>The owner's ID, for the immutable subject in suggestions.</summary>
+        [JsonPropertyName("owner_id")]
+        public string? OwnerId { get; set; }
+
+        /// <summary>The repository's ID, for the immutable subject in suggestions.</summary>
+        [JsonPropertyName("repository_id")]
+        public string? RepositoryId { get; set; }
     }
 
     /// <summary>`ghoidc_verify_token`: verify a token against its issuer's keys. Sent to ghoidc_verify_token.</summary>

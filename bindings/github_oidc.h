@@ -41,6 +41,7 @@
  *   ghoidc_actions_token           ActionsTokenRequest          ActionsTokenAnswer
  *   ghoidc_trust_policy            TrustPolicyRequest           TrustPolicyAnswer
  *   ghoidc_test_trust_policy       TestTrustPolicyRequest       TestTrustPolicyAnswer
+ *   ghoidc_trust_risk              TrustRiskRequest             TrustRiskAnswer
  *   ghoidc_config_validate         ConfigValidateRequest        ConfigValidateAnswer
  *   ghoidc_config_export           ConfigExportRequest          ConfigExportAnswer
  *   ghoidc_config_compare          ConfigCompareRequest         CompareAnswer
@@ -59,7 +60,7 @@
  * Compatibility. ghoidc_api_guard() returns the hash of the exported signatures; compare it
  * with GHOIDC_API_HASH to know the library matches this header.
  */
-#define GHOIDC_API_HASH 2019743436822479767ull
+#define GHOIDC_API_HASH 7610282404834840442ull
 
 
 /**
@@ -233,6 +234,11 @@ enum GhoidcStatus ghoidc_trust_policy(struct GhoidcSlice request);
  * Request: `TestTrustPolicyRequest`. Answer: `TestTrustPolicyAnswer` (both in bindings/schema.json).
  */
 enum GhoidcStatus ghoidc_test_trust_policy(struct GhoidcSlice request);
+
+/**
+ * Request: `TrustRiskRequest`. Answer: `TrustRiskAnswer` (both in bindings/schema.json).
+ */
+enum GhoidcStatus ghoidc_trust_risk(struct GhoidcSlice request);
 
 /**
  * Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).

@@ -29,6 +29,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Get-GitHubOidcRepository'
         'Get-GitHubOidcSubjectClaim'
         'Get-GitHubOidcToken'
+        'Get-GitHubOidcTrustRisk'
         'New-GitHubOidcTrustPolicy'
         'Out-GitHubOidcStepSummary'
         'Remove-GitHubOidcPropertyClaim'

@@ -100,4 +100,42 @@ Describe 'New-GitHubOidcTrustPolicy' {
         $help.Synopsis | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterOrEqual 2
     }
+
+    It 'Gcp: a subject over 127 bytes maps google.subject from the IDs, keeps the exact sub check, and warns' {
+        $long = 'repo:octocat-inc@190003045/infra-deploy@812345678:environment:production-eu-west-1:job_workflow_ref:' +
+        'octocat-inc/shared-workflows/.github/workflows/deploy.yml@refs/heads/main'
+        [Text.Encoding]::UTF8.GetByteCount($long) | Should -Be 173
+        $json = New-GitHubOidcTrustPolicy -Provider Gcp -Subject $long -WarningVariable warned -WarningAction SilentlyContinue
+        $p = $json | ConvertFrom-Json
+        $p.attributeMapping.'google.subject' | Should -Be "assertion.repository_owner_id + '/' + assertion.repository_id"
+        $p.attributeCondition | Should -Be "assertion.sub == '$long'"
+        "$warned" | Should -Match '127-byte'
+        $r = Test-GitHubOidcTrustPolicy -Provider Gcp -Policy $json -Subject $long
+        $r.Allowed | Should -BeTrue -Because ($r.Reasons.Text -join '; ')
+    }
+
+    It 'New then Test: every provider admits the subject it was written for' -ForEach @(
+        @{ Provider = 'Aws' }, @{ Provider = 'Azure' }, @{ Provider = 'Gcp' }, @{ Provider = 'Vault' }
+    ) {
+        $subjects = @(
+            'repo:octo-org/octo-repo:ref:refs/heads/main'
+            'repo:octo-org@100/octo-repo@200:pull_request'
+            'repo:octo-org@100/octo-repo@200:environment:Production'
+            ('repo:octo-org@100/octo-repo@200:ref:refs/heads/' + ('feature/' * 20) + 'x')
+        )
+        foreach ($subject in $subjects) {
+            $documents = @(New-GitHubOidcTrustPolicy -Provider $Provider -Subject $subject -WarningAction SilentlyContinue)
+            $policy = if ($Provider -eq 'Azure') { '[' + ($documents -join ',') + ']' } else { $documents -join "`n" }
+            $r = Test-GitHubOidcTrustPolicy -Provider $Provider -Policy $policy -Subject $subject -Claim @{ repository_owner_id = '100'; repository_id = '200' } -WarningAction SilentlyContinue
+            $r.Allowed | Should -BeTrue -Because "$Provider $subject : $($r.Reasons.Text -join '; ')"
+        }
+    }
+
+    It 'warns where a provider limit cannot be met, refuses where the provider would' {
+        $many = 1..21 | ForEach-Object { "repo:octo-org/repository-$($_):ref:refs/heads/main" }
+        $null = New-GitHubOidcTrustPolicy -Provider Azure -Subject $many -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Match 'at most 20'
+        $lots = 1..120 | ForEach-Object { "repo:octo-org/repository-$($_):ref:refs/heads/main" }
+        { New-GitHubOidcTrustPolicy -Provider Gcp -Subject $lots -ErrorAction Stop } | Should -Throw '*4096*'
+    }
 }

@@ -257,6 +257,31 @@ Describe 'Test-GitHubOidcTrustPolicy' {
         }
     }
 
+    Context 'PyPI as of 2026, crates.io, RubyGems.org, NuGet.org' {
+        It 'PyPI admits an immutable subject (sub is not checked since pypi/warehouse#19422)' {
+            $r = Test-GitHubOidcTrustPolicy -Provider PyPI -Policy $script:pypi -Subject 'repo:octo-org@100/octo-pkg@200:environment:pypi' `
+                -Claim @{ job_workflow_ref = $script:pypiWorkflow; ref = 'refs/tags/v1' }
+            $r.Allowed | Should -BeTrue -Because ($r.Reasons.Text -join '; ')
+        }
+
+        It '<Provider>: allowed with its own audience, denied for another repository' -ForEach @(
+            @{ Provider = 'Crates'; Audience = 'crates.io'; WorkflowClaim = 'workflow_ref'
+                Policy = @{ repository_owner = 'octo-org'; repository_name = 'octo-pkg'; repository_owner_id = '100'; workflow_filename = 'release.yml' } }
+            @{ Provider = 'RubyGems'; Audience = 'rubygems.org'; WorkflowClaim = 'job_workflow_ref'
+                Policy = @{ repository_owner = 'octo-org'; repository_name = 'octo-pkg'; repository_owner_id = '100'; workflow_filename = 'release.yml' } }
+            @{ Provider = 'NuGet'; Audience = 'https://www.nuget.org'; WorkflowClaim = 'job_workflow_ref'
+                Policy = @{ owner = 'octo-org'; repository = 'octo-pkg'; workflow = 'release.yml'; ownerId = '100'; repositoryId = '200' } }
+        ) {
+            $claims = @{ $WorkflowClaim = $script:pypiWorkflow; ref = 'refs/tags/v1'; repository_owner_id = '100'; repository_id = '200' }
+            $r = Test-GitHubOidcTrustPolicy -Provider $Provider -Policy $Policy -Subject 'repo:octo-org/octo-pkg:ref:refs/tags/v1' -Claim $claims
+            $r.Allowed | Should -BeTrue -Because ($r.Reasons.Text -join '; ')
+            $r.Audience | Should -Be $Audience
+            $other = Test-GitHubOidcTrustPolicy -Provider $Provider -Policy $Policy -Subject 'repo:octo-org/other:ref:refs/tags/v1' -Claim $claims
+            $other.Allowed | Should -BeFalse
+            (Get-Reason $other 'repository*').Expected | Should -Match 'octo-org'
+        }
+    }
+
     Context 'Immutable and legacy subjects' {
         It 'a policy for the name-based subject denies the immutable one, and says why' {
             $r = Test-GitHubOidcTrustPolicy -Provider Aws -Policy $script:aws -Subject $script:immutable

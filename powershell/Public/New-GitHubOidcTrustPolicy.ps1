@@ -208,6 +208,11 @@ function New-GitHubOidcTrustPolicy {
         }
         $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $Provider -Terminating
         Write-Verbose "GitHubOidc: $Provider trust for $($subjects.Count) subject(s), issuer $($answer['issuer'])."
+        foreach ($warning in @($answer['warnings'])) {
+            if ($warning) {
+                $PSCmdlet.WriteWarning([string]$warning)
+            }
+        }
         foreach ($document in @($answer['documents'])) {
             [string]$document
         }

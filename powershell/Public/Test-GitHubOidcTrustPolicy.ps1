@@ -21,8 +21,13 @@ function Test-GitHubOidcTrustPolicy {
           attributeCondition; anything else is "cannot evaluate", never allowed.
         - Vault: a JWT role ('vault read -format=json auth/jwt/role/NAME'): bound_subject,
           bound_claims (glob or string), bound_audiences.
-        - Npm, PyPI: a trusted publisher as the registry records it (owner, repository,
-          workflow file, environment, owner ID).
+        - Npm, PyPI, Crates (crates.io), RubyGems (RubyGems.org), NuGet (NuGet.org): a trusted
+          publisher as the registry records it (owner, repository, workflow file, environment,
+          owner ID; NuGet's owner/repository/workflow/environment/ownerId/repositoryId), with each
+          registry's own rules: PyPI does not check sub (since pypi/warehouse#19422) and reads
+          the workflow file of job_workflow_ref; crates.io reads workflow_ref (the caller);
+          RubyGems.org and NuGet.org read job_workflow_ref; names and environments are compared
+          the way each registry compares them.
 
         Each result says Allowed; for a denial, Reasons name each failing condition with the
         expected and the actual value (and why they differ: immutable subjects, letter case, a
@@ -141,9 +146,9 @@ function Test-GitHubOidcTrustPolicy {
     [CmdletBinding(DefaultParameterSetName = 'Policy')]
     [OutputType('GitHubOidc.TrustResult')]
     param(
-        # The kind of trust configuration: Aws, Azure, Gcp, Vault, Npm or PyPI.
+        # The kind of trust configuration: Aws, Azure, Gcp, Vault, Npm, PyPI, Crates, RubyGems or NuGet.
         [Parameter(Mandatory, Position = 0)]
-        [ValidateSet('Aws', 'Azure', 'Gcp', 'Vault', 'Npm', 'PyPI')]
+        [ValidateSet('Aws', 'Azure', 'Gcp', 'Vault', 'Npm', 'PyPI', 'Crates', 'RubyGems', 'NuGet')]
         [string] $Provider,
 
         # The policy as the provider's CLI prints it: JSON text (lines are joined), or an object
@@ -166,7 +171,8 @@ function Test-GitHubOidcTrustPolicy {
 
         # The audience (aud) the workflow requests. Omitted: the token's, else the provider's
         # default (Aws sts.amazonaws.com, Azure api://AzureADTokenExchange, Gcp the provider's
-        # resource name, Vault https://github.com/OWNER, Npm npm:registry.npmjs.org, PyPI pypi).
+        # resource name, Vault https://github.com/OWNER, Npm npm:registry.npmjs.org, PyPI pypi,
+        # Crates crates.io, RubyGems rubygems.org, NuGet https://www.nuget.org).
         [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $Audience,

@@ -9,9 +9,13 @@
 //! * [`trust`] — AWS / Azure / GCP / Vault trust-policy JSON ([`trust::trust_policy`]).
 //! * [`text`] — user values cut to a safe length for error messages ([`text::shorten`]).
 //! * [`evaluate`] — the other direction: would an existing trust policy (AWS, Azure, GCP, Vault,
-//!   npm / PyPI trusted publishers) accept a job's token, and if not, why ([`evaluate::evaluate`]).
+//!   npm / PyPI / crates.io / RubyGems.org / NuGet.org trusted publishers) accept a job's token,
+//!   and if not, why ([`evaluate::evaluate`]).
+//! * [`risk`] — who else gets in: the jobs a trust configuration admits beyond its intended
+//!   scope, each proven with an example the evaluator admits ([`risk::audit`]).
 
 pub mod evaluate;
+pub mod risk;
 pub mod subject;
 pub mod text;
 pub mod token;

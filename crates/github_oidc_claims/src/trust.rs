@@ -18,6 +18,19 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+/// GCP's limit on a mapped `google.subject`, in bytes.
+pub const GCP_SUBJECT_MAX_BYTES: usize = 127;
+/// GCP's limit on an `attributeCondition`, in characters.
+pub const GCP_CONDITION_MAX_CHARS: usize = 4096;
+/// The `google.subject` mapping used when `assertion.sub` could exceed
+/// [`GCP_SUBJECT_MAX_BYTES`]: `OWNER_ID/REPOSITORY_ID`.
+pub const GCP_ID_SUBJECT_MAPPING: &str = "assertion.repository_owner_id + '/' + assertion.repository_id";
+/// Entra ID's limit on federated identity credentials per application.
+pub const AZURE_MAX_CREDENTIALS: usize = 20;
+/// AWS's default limit on a role trust policy's size (IAM quota `ACLSizePerRole`), in
+/// characters without white space.
+pub const AWS_TRUST_POLICY_MAX_CHARS: usize = 2048;
+
 /// Placeholder used for the AWS account ID when none is given.
 pub const AWS_ACCOUNT_PLACEHOLDER: &str = "ACCOUNT_ID";
 /// Default audience for AWS (`sts.amazonaws.com`).
@@ -114,6 +127,9 @@ pub enum TrustError {
     /// An empty audience was given.
     #[error("the audience must not be empty")]
     EmptyAudience,
+    /// The provider cannot take a policy this large.
+    #[error("{0}")]
+    LimitExceeded(String),
     /// Unknown provider name.
     #[error("unknown provider `{0}` (expected aws, azure, gcp or vault)")]
     UnknownProvider(String),
@@ -142,7 +158,7 @@ pub fn trust_policy(req: &TrustRequest) -> Result<Value, TrustError> {
     match req.provider {
         Provider::Aws => aws(req, issuer),
         Provider::Azure => azure(req, issuer),
-        Provider::Gcp => Ok(gcp(req, issuer)),
+        Provider::Gcp => gcp(req, issuer),
         Provider::Vault => vault(req, issuer),
     }
 }
@@ -275,7 +291,7 @@ fn glob_to_regex(glob: &str) -> String {
     re
 }
 
-fn gcp(req: &TrustRequest, issuer: &str) -> Value {
+fn gcp(req: &TrustRequest, issuer: &str) -> Result<Value, TrustError> {
     let (wild, exact): (Vec<&String>, Vec<&String>) = req.subjects.iter().partition(|s| is_wildcard(s));
     let mut terms = Vec::new();
     match exact.as_slice() {
@@ -289,24 +305,89 @@ fn gcp(req: &TrustRequest, issuer: &str) -> Value {
     for w in wild {
         terms.push(format!("assertion.sub.matches({})", cel_quote(&glob_to_regex(w))));
     }
+    // GCP refuses a mapped google.subject over 127 bytes. When every subject is exact and short
+    // enough, the condition admits only those, so `assertion.sub` always fits; otherwise map the
+    // owner and repository IDs (numeric claims GitHub always sends: at most 41 bytes) and keep
+    // the exact `sub` check in attributeCondition. Only `+` on strings is used (supported by
+    // GCP's CEL attribute mapping).
+    let subject_mapping = if req
+        .subjects
+        .iter()
+        .all(|s| !is_wildcard(s) && s.len() <= GCP_SUBJECT_MAX_BYTES)
+    {
+        "assertion.sub"
+    } else {
+        GCP_ID_SUBJECT_MAPPING
+    };
     let display: String = req.name.unwrap_or("GitHub Actions").chars().take(32).collect();
     let mut oidc = Map::new();
     oidc.insert("issuerUri".into(), json!(issuer));
     if let Some(aud) = req.audience {
         oidc.insert("allowedAudiences".into(), json!([aud]));
     }
-    json!({
+    let condition = terms.join(" || ");
+    if condition.chars().count() > GCP_CONDITION_MAX_CHARS {
+        return Err(TrustError::LimitExceeded(format!(
+            "the attributeCondition for {} subjects is {} characters; GCP allows at most {GCP_CONDITION_MAX_CHARS} \
+             (split the subjects over several providers, or trust fewer, broader ones)",
+            req.subjects.len(),
+            condition.chars().count()
+        )));
+    }
+    Ok(json!({
         "displayName": display,
         "attributeMapping": {
-            "google.subject": "assertion.sub",
+            "google.subject": subject_mapping,
             "attribute.repository": "assertion.repository",
             "attribute.repository_owner": "assertion.repository_owner",
             "attribute.repository_id": "assertion.repository_id",
             "attribute.repository_owner_id": "assertion.repository_owner_id",
         },
-        "attributeCondition": terms.join(" || "),
+        "attributeCondition": condition,
         "oidc": oidc,
-    })
+    }))
+}
+
+/// Warnings about a policy [`trust_policy`] produced for `req`: provider limits it may not
+/// meet, and what the caller must know to use it.
+pub fn trust_policy_warnings(req: &TrustRequest, policy: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match req.provider {
+        Provider::Aws => {
+            let compact: usize = serde_json::to_string(policy)
+                .map(|t| t.chars().filter(|c| !c.is_whitespace()).count())
+                .unwrap_or(0);
+            if compact > AWS_TRUST_POLICY_MAX_CHARS {
+                out.push(format!(
+                    "the trust policy is {compact} characters; IAM's default limit for a role trust policy is \
+                     {AWS_TRUST_POLICY_MAX_CHARS} (quota ACLSizePerRole): request a quota increase or trust fewer \
+                     subjects per role"
+                ));
+            }
+        }
+        Provider::Azure => {
+            let n = policy.as_array().map_or(0, Vec::len);
+            if n > AZURE_MAX_CREDENTIALS {
+                out.push(format!(
+                    "{n} federated identity credentials: Entra ID allows at most {AZURE_MAX_CREDENTIALS} per \
+                     application or managed identity; spread them over several applications or use a flexible \
+                     federated identity credential"
+                ));
+            }
+        }
+        Provider::Gcp => {
+            if policy["attributeMapping"]["google.subject"] == GCP_ID_SUBJECT_MAPPING {
+                out.push(format!(
+                    "a subject may exceed GCP's {GCP_SUBJECT_MAX_BYTES}-byte limit on google.subject, so google.subject \
+                     is mapped to `OWNER_ID/REPOSITORY_ID` (`{GCP_ID_SUBJECT_MAPPING}`) and the exact subjects are \
+                     checked in attributeCondition: grant IAM roles to principalSet://…/attribute.repository_id/ID or \
+                     principal://…/subject/OWNER_ID/REPOSITORY_ID"
+                ));
+            }
+        }
+        Provider::Vault => {}
+    }
+    out
 }
 
 /// The owner named by a subject: `repo:OWNER/…`, `repo:OWNER@ID/…` or `repository_owner:OWNER`.
@@ -582,6 +663,54 @@ mod tests {
         );
         assert_eq!(v["oidc"]["allowedAudiences"], json!(["aud"]));
         assert!(v["displayName"].as_str().unwrap().chars().count() <= 32);
+    }
+
+    #[test]
+    fn gcp_subject_mapping_stays_within_127_bytes() {
+        // Short exact subjects: assertion.sub, no warning.
+        let s = subs(&["repo:o/r:ref:refs/heads/main"]);
+        let r = req(Provider::Gcp, &s);
+        let v = trust_policy(&r).unwrap();
+        assert_eq!(v["attributeMapping"]["google.subject"], "assertion.sub");
+        assert!(trust_policy_warnings(&r, &v).is_empty());
+        // A subject over 127 bytes, or a wildcard that admits one: the IDs, with a warning.
+        let long = format!("repo:o@1/r@2:ref:refs/heads/{}", "b".repeat(120));
+        for subjects in [subs(&[&long]), subs(&["repo:o/*"])] {
+            let r = req(Provider::Gcp, &subjects);
+            let v = trust_policy(&r).unwrap();
+            assert_eq!(v["attributeMapping"]["google.subject"], GCP_ID_SUBJECT_MAPPING);
+            assert!(v["attributeCondition"]
+                .as_str()
+                .unwrap()
+                .contains(subjects[0].trim_end_matches('*')));
+            let w = trust_policy_warnings(&r, &v);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(w[0].contains("127-byte"));
+        }
+    }
+
+    #[test]
+    fn provider_limits() {
+        // GCP: an attributeCondition over 4096 characters is refused.
+        let many: Vec<String> = (0..120)
+            .map(|i| format!("repo:octo-org/repository-{i}:ref:refs/heads/main"))
+            .collect();
+        let e = trust_policy(&req(Provider::Gcp, &many)).unwrap_err();
+        assert!(matches!(e, TrustError::LimitExceeded(_)), "{e}");
+        assert!(e.to_string().contains("4096"));
+        // Entra: more than 20 credentials per application is a warning.
+        let r = req(Provider::Azure, &many[..21]);
+        let v = trust_policy(&r).unwrap();
+        let w = trust_policy_warnings(&r, &v);
+        assert!(w.iter().any(|w| w.contains("at most 20")), "{w:?}");
+        let r = req(Provider::Azure, &many[..20]);
+        assert!(trust_policy_warnings(&r, &trust_policy(&r).unwrap()).is_empty());
+        // AWS: over the default trust policy size.
+        let r = req(Provider::Aws, &many);
+        let w = trust_policy_warnings(&r, &trust_policy(&r).unwrap());
+        assert!(w.iter().any(|w| w.contains("ACLSizePerRole")), "{w:?}");
+        let r = req(Provider::Aws, &many[..2]);
+        assert!(trust_policy_warnings(&r, &trust_policy(&r).unwrap()).is_empty());
     }
 
     #[test]

@@ -1214,7 +1214,8 @@ fn pypi_publishers() {
     let r = eval(PolicyProvider::PyPI, &pypi_record(), &bad);
     assert_denied(&r);
     let why = reason(&r, "job_workflow_ref");
-    assert_eq!(why.expected, "octo/api/.github/workflows/release.yml@");
+    assert_eq!(why.expected, "release.yml");
+    assert_eq!(why.actual, "ci.yml");
     assert!(r.suggestion.unwrap().contains("`ci.yml`"));
     // Reusable workflow of another repository.
     bad.claims.insert(
@@ -1245,21 +1246,13 @@ fn pypi_publishers() {
 #[test]
 fn pypi_immutable_renamed_transferred() {
     let wf = "octo/api/.github/workflows/release.yml@refs/tags/v1";
-    // Immutable subject: refused by the registry's literal prefix check.
+    // Immutable subject: PyPI does not check `sub` since pypi/warehouse#19422 (2026-01-29).
     let r = eval(
         PolicyProvider::PyPI,
         &pypi_record(),
         &publish_job("repo:octo@11/api@22:environment:pypi", "job_workflow_ref", wf),
     );
-    assert_denied(&r);
-    assert_eq!(r.reasons.len(), 1, "{r:#?}");
-    let why = reason(&r, "sub");
-    assert!(why.note.as_deref().unwrap().contains("immutable subjects"));
-    assert!(r
-        .suggestion
-        .as_deref()
-        .unwrap()
-        .contains("does not match immutable subjects yet"));
+    assert_allowed(&r);
     // Renamed repository: same owner ID, new name.
     let r = eval(
         PolicyProvider::PyPI,
@@ -1321,6 +1314,335 @@ impl CloneWith for TokenFacts {
         c.claims.insert(k.into(), v.into());
         c
     }
+}
+
+/// A PyPI publishing job with every claim PyPI reads (a real token's claim set).
+fn pypi_token(subject: &str, claims: &[(&str, &str)]) -> TokenFacts {
+    let mut j = job(subject);
+    j.all_claims = true;
+    for (k, v) in [
+        ("repository", "octo/api"),
+        ("repository_owner", "octo"),
+        ("repository_owner_id", "11"),
+        ("repository_id", "22"),
+        ("ref", "refs/tags/v1"),
+        ("sha", "0123456789abcdef0123456789abcdef01234567"),
+        ("event_name", "push"),
+        ("environment", "pypi"),
+        (
+            "job_workflow_ref",
+            "octo/api/.github/workflows/release.yml@refs/tags/v1",
+        ),
+        (
+            "workflow_ref",
+            "octo/api/.github/workflows/release.yml@refs/tags/v1",
+        ),
+    ] {
+        j.claims.insert(k.into(), v.into());
+    }
+    for (k, v) in claims {
+        if v.is_empty() {
+            j.claims.remove(*k);
+        } else {
+            j.claims.insert((*k).into(), (*v).into());
+        }
+    }
+    j
+}
+
+/// One case per rule of warehouse/oidc/models/github.py (pypi/warehouse, 2026-08-21).
+#[test]
+fn pypi_rules() {
+    let rec = pypi_record();
+    let ok = |r: TrustResult| assert_allowed(&r);
+    let no = |r: TrustResult, claim: &str| {
+        assert_denied(&r);
+        reason(&r, claim);
+    };
+    let pypi = |j: &TokenFacts| eval(PolicyProvider::PyPI, &rec, j);
+    // The baseline job is admitted.
+    ok(pypi(&pypi_token("repo:octo/api:environment:pypi", &[])));
+    // sub is not checked: immutable subjects and custom templates are admitted.
+    ok(pypi(&pypi_token("repo:octo@11/api@22:environment:pypi", &[])));
+    ok(pypi(&pypi_token(
+        "repository_owner_id:11:repository_id:22:environment:pypi",
+        &[],
+    )));
+    ok(pypi(&pypi_token("anything-at-all", &[])));
+    // Lookup by owner and repository name: exact (an SQL equality on GitHub's spelling).
+    no(
+        pypi(&pypi_token("x", &[("repository", "octo/other")])),
+        "repository",
+    );
+    let r = pypi(&pypi_token("x", &[("repository", "octo/API")]));
+    assert_denied(&r);
+    assert!(reason(&r, "repository")
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("letter case"));
+    no(
+        pypi(&pypi_token("x", &[("repository_owner", "Octo")])),
+        "repository_owner",
+    );
+    // Lookup by repository_owner_id: a re-created owner of the same name is refused.
+    no(
+        pypi(&pypi_token("x", &[("repository_owner_id", "99")])),
+        "repository_owner_id",
+    );
+    // repository_id is unchecked.
+    let with_repo_id = json!({
+        "repository_owner": "octo", "repository_name": "api", "repository_owner_id": "11",
+        "repository_id": "22", "workflow_filename": "release.yml", "environment": "pypi"
+    });
+    assert_allowed(&eval(
+        PolicyProvider::PyPI,
+        &with_repo_id,
+        &pypi_token("x", &[("repository_id", "99")]),
+    ));
+    // The workflow file comes from job_workflow_ref, not workflow_ref (the caller).
+    ok(pypi(&pypi_token(
+        "x",
+        &[("workflow_ref", "octo/api/.github/workflows/ci.yml@refs/tags/v1")],
+    )));
+    let r = pypi(&pypi_token(
+        "x",
+        &[(
+            "job_workflow_ref",
+            "octo/api/.github/workflows/build.yml@refs/tags/v1",
+        )],
+    ));
+    assert_denied(&r);
+    assert_eq!(reason(&r, "job_workflow_ref").actual, "build.yml");
+    // A reusable workflow of the same file name in another repository is refused.
+    let r = pypi(&pypi_token(
+        "x",
+        &[(
+            "job_workflow_ref",
+            "octo/shared/.github/workflows/release.yml@refs/tags/v1",
+        )],
+    ));
+    assert_denied(&r);
+    assert!(reason(&r, "job_workflow_ref")
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("octo/shared"));
+    // job_workflow_ref must run at the job's ref or sha.
+    no(
+        pypi(&pypi_token(
+            "x",
+            &[(
+                "job_workflow_ref",
+                "octo/api/.github/workflows/release.yml@refs/heads/dev",
+            )],
+        )),
+        "job_workflow_ref",
+    );
+    ok(pypi(&pypi_token(
+        "x",
+        &[
+            ("ref", ""),
+            (
+                "job_workflow_ref",
+                "octo/api/.github/workflows/release.yml@0123456789abcdef0123456789abcdef01234567",
+            ),
+        ],
+    )));
+    // Environment: the token's lower-cased; the publisher's stored lower-cased.
+    ok(pypi(&pypi_token("x", &[("environment", "PyPI")])));
+    let mixed = json!({
+        "repository_owner": "octo", "repository_name": "api", "repository_owner_id": "11",
+        "workflow_filename": "release.yml", "environment": "Release"
+    });
+    assert_allowed(&eval(
+        PolicyProvider::PyPI,
+        &mixed,
+        &pypi_token("x", &[("environment", "release")]),
+    ));
+    no(
+        pypi(&pypi_token("x", &[("environment", "staging")])),
+        "environment",
+    );
+    no(pypi(&pypi_token("x", &[("environment", "")])), "environment");
+    // A publisher without an environment matches any environment, and none.
+    let anyenv = json!({
+        "repository_owner": "octo", "repository_name": "api", "repository_owner_id": "11",
+        "workflow_filename": "release.yml"
+    });
+    for env in ["staging", ""] {
+        assert_allowed(&eval(
+            PolicyProvider::PyPI,
+            &anyenv,
+            &pypi_token("x", &[("environment", env)]),
+        ));
+    }
+    // pull_request_target runs are refused (pypi/warehouse#19601).
+    no(
+        pypi(&pypi_token("x", &[("event_name", "pull_request_target")])),
+        "event_name",
+    );
+    ok(pypi(&pypi_token("x", &[("event_name", "pull_request")])));
+}
+
+/// A publishing job with the audience of `provider` (every claim the registries read).
+fn registry_token(provider: PolicyProvider, claims: &[(&str, &str)]) -> TokenFacts {
+    let mut j = pypi_token("repo:octo@11/api@22:ref:refs/tags/v1", claims);
+    j.audience = provider.default_audience().map(str::to_string);
+    if !claims.iter().any(|(k, _)| *k == "environment") {
+        j.claims.insert("environment".into(), "release".into());
+    }
+    j
+}
+
+/// crates.io (rust-lang/crates.io, 2026-08-21): one case per rule.
+#[test]
+fn crates_rules() {
+    let rec = json!({
+        "repository_owner": "octo", "repository_name": "api", "repository_owner_id": 11,
+        "workflow_filename": "release.yml", "environment": "Release"
+    });
+    let p = |j: &TokenFacts| eval(PolicyProvider::Crates, &rec, j);
+    let base = registry_token(PolicyProvider::Crates, &[]);
+    assert_eq!(base.audience.as_deref(), Some("crates.io"));
+    assert_allowed(&p(&base));
+    // Names ignore case (lower() on both sides); sub is not read.
+    assert_allowed(&p(&registry_token(
+        PolicyProvider::Crates,
+        &[("repository", "Octo/API"), ("repository_owner", "Octo")],
+    )));
+    // Owner ID.
+    assert_denied(&p(&registry_token(
+        PolicyProvider::Crates,
+        &[("repository_owner_id", "99")],
+    )));
+    // The file of workflow_ref (the caller), not job_workflow_ref; its repository is not compared.
+    assert_allowed(&p(&registry_token(
+        PolicyProvider::Crates,
+        &[
+            (
+                "job_workflow_ref",
+                "octo/shared/.github/workflows/publish.yml@refs/heads/main",
+            ),
+            (
+                "workflow_ref",
+                "octo/api/.github/workflows/release.yml@refs/tags/v1",
+            ),
+        ],
+    )));
+    let r = p(&registry_token(
+        PolicyProvider::Crates,
+        &[("workflow_ref", "octo/api/.github/workflows/ci.yml@refs/tags/v1")],
+    ));
+    assert_denied(&r);
+    assert_eq!(reason(&r, "workflow_ref").actual, "ci.yml");
+    // Environment ignoring case; required when configured.
+    assert_denied(&p(&registry_token(
+        PolicyProvider::Crates,
+        &[("environment", "")],
+    )));
+    assert_denied(&p(&registry_token(
+        PolicyProvider::Crates,
+        &[("environment", "staging")],
+    )));
+    // pull_request_target and workflow_run are refused.
+    for e in ["pull_request_target", "workflow_run"] {
+        assert_denied(&p(&registry_token(PolicyProvider::Crates, &[("event_name", e)])));
+    }
+    // The audience.
+    let mut other = base.clone();
+    other.audience = Some("pypi".into());
+    assert_denied(&p(&other));
+}
+
+/// RubyGems.org (rubygems/rubygems.org, 2026-08-22): one case per rule.
+#[test]
+fn rubygems_rules() {
+    let rec = json!({
+        "repository_owner": "octo", "repository_name": "api", "repository_owner_id": "11",
+        "workflow_filename": "release.yml", "environment": "release"
+    });
+    let p = |rec: &Value, j: &TokenFacts| eval(PolicyProvider::RubyGems, rec, j);
+    let t = |c: &[(&str, &str)]| registry_token(PolicyProvider::RubyGems, c);
+    assert_allowed(&p(&rec, &t(&[])));
+    assert_eq!(t(&[]).audience.as_deref(), Some("rubygems.org"));
+    // Exact names and environment (SQL equality).
+    assert_denied(&p(&rec, &t(&[("repository", "octo/API")])));
+    assert_denied(&p(&rec, &t(&[("environment", "Release")])));
+    assert_denied(&p(&rec, &t(&[("repository_owner_id", "99")])));
+    // The file of job_workflow_ref, at the job's ref or sha.
+    assert_denied(&p(
+        &rec,
+        &t(&[(
+            "job_workflow_ref",
+            "octo/api/.github/workflows/ci.yml@refs/tags/v1",
+        )]),
+    ));
+    assert_denied(&p(
+        &rec,
+        &t(&[(
+            "job_workflow_ref",
+            "octo/api/.github/workflows/release.yml@refs/heads/dev",
+        )]),
+    ));
+    // A reusable workflow of another repository only when the publisher names it.
+    let shared = t(&[(
+        "job_workflow_ref",
+        "octo/shared/.github/workflows/release.yml@refs/heads/main",
+    )]);
+    assert_denied(&p(&rec, &shared));
+    let mut with_repo = rec.clone();
+    with_repo["workflow_repository_owner"] = json!("octo");
+    with_repo["workflow_repository_name"] = json!("shared");
+    assert_allowed(&p(&with_repo, &shared));
+    assert_denied(&p(&with_repo, &t(&[])));
+    // A publisher without an environment matches any job.
+    let mut anyenv = rec.clone();
+    anyenv.as_object_mut().unwrap().remove("environment");
+    assert_allowed(&p(&anyenv, &t(&[("environment", "staging")])));
+    assert_allowed(&p(&anyenv, &t(&[("environment", "")])));
+}
+
+/// NuGet.org (NuGet/NuGetGallery, 2026-08-17): one case per rule.
+#[test]
+fn nuget_rules() {
+    let rec = json!({ "type": "GitHubActions", "owner": "Octo", "repository": "API", "workflow": ".github/workflows/Release.yml" });
+    let p = |rec: &Value, j: &TokenFacts| eval(PolicyProvider::NuGet, rec, j);
+    let t = |c: &[(&str, &str)]| registry_token(PolicyProvider::NuGet, c);
+    // Names and the workflow file ignore case; before first use no IDs are pinned.
+    assert_allowed(&p(&rec, &t(&[])));
+    assert_eq!(t(&[]).audience.as_deref(), Some("https://www.nuget.org"));
+    assert_allowed(&p(
+        &rec,
+        &t(&[("repository_owner_id", "99"), ("repository_id", "98")]),
+    ));
+    // After first use both IDs are pinned.
+    let mut used = rec.clone();
+    used["ownerId"] = json!("11");
+    used["repositoryId"] = json!("22");
+    assert_allowed(&p(&used, &t(&[])));
+    assert_denied(&p(&used, &t(&[("repository_id", "98")])));
+    assert_denied(&p(&used, &t(&[("repository_owner_id", "99")])));
+    // The workflow must live in the policy's repository.
+    assert_denied(&p(
+        &rec,
+        &t(&[(
+            "job_workflow_ref",
+            "octo/shared/.github/workflows/release.yml@refs/heads/main",
+        )]),
+    ));
+    assert_denied(&p(
+        &rec,
+        &t(&[(
+            "job_workflow_ref",
+            "octo/api/.github/workflows/ci.yml@refs/tags/v1",
+        )]),
+    ));
+    // Environment ignoring case when the policy names one.
+    let mut env = rec.clone();
+    env["environment"] = json!("RELEASE");
+    assert_allowed(&p(&env, &t(&[])));
+    assert_denied(&p(&env, &t(&[("environment", "")])));
 }
 
 #[test]
@@ -1620,13 +1942,123 @@ proptest! {
                 subject: subject.clone(),
                 audience: audience.clone(),
                 issuer: issuer.clone(),
-                claims: BTreeMap::new(),
+                claims: id_claims(ids),
                 all_claims: false,
             };
             let r = Policy::parse(provider.into(), &policy).unwrap().evaluate(&facts).unwrap();
             prop_assert!(r.allowed && r.evaluable, "{provider}: {policy:#}\n{r:#?}");
         }
     }
+
+    /// New → Test: for every provider, a policy written for generated subjects of any length
+    /// (long branch names, environments, `job_workflow_ref` suffixes, immutable IDs) admits
+    /// each of them — GCP's google.subject stays within 127 bytes.
+    #[test]
+    fn written_policies_admit_long_subjects(
+        owner in name_strategy(),
+        repo in "[A-Za-z0-9_][A-Za-z0-9._-]{0,60}",
+        ids in proptest::option::of((1u32..u32::MAX, 1u32..u32::MAX)),
+        branch in "[a-z0-9][a-zA-Z0-9/._-]{0,120}",
+        workflow in proptest::option::of("[a-z][a-z0-9-]{0,30}"),
+    ) {
+        let mut subject = subject_of(&owner, &repo, ids, &Ctx::Branch(branch));
+        if let Some(w) = &workflow {
+            subject.push_str(&format!(":job_workflow_ref:{owner}/shared/.github/workflows/{w}.yml@refs/heads/main"));
+        }
+        prop_assert!(new_then_test_admits(&subject, id_claims(ids)).is_ok(), "{:?}", new_then_test_admits(&subject, id_claims(ids)));
+    }
+}
+
+/// The owner and repository IDs a real token carries (the subject's when immutable).
+fn id_claims(ids: Option<(u32, u32)>) -> BTreeMap<String, String> {
+    let (o, r) = ids.unwrap_or((7, 8));
+    BTreeMap::from([
+        ("repository_owner_id".to_string(), o.to_string()),
+        ("repository_id".to_string(), r.to_string()),
+    ])
+}
+
+/// Writes a policy for `subject` with every provider and tests the subject against it; any
+/// provider that does not admit it is an error naming the policy and the result.
+fn new_then_test_admits(subject: &str, claims: BTreeMap<String, String>) -> Result<(), String> {
+    let subjects = vec![subject.to_string()];
+    for provider in [Provider::Aws, Provider::Azure, Provider::Gcp, Provider::Vault] {
+        // Vault derives its default audience from a `repo:` subject's owner; others need one.
+        let audience = (provider == Provider::Vault && !subject.starts_with("repo:")).then_some("vault");
+        let req = TrustRequest {
+            provider,
+            subjects: &subjects,
+            audience,
+            issuer: ISS,
+            aws_account_id: Some("123456789012"),
+            name: None,
+        };
+        let policy = trust_policy(&req).map_err(|e| format!("{provider}: {e}"))?;
+        let facts = TokenFacts {
+            claims: claims.clone(),
+            audience: audience.map(str::to_string),
+            ..TokenFacts::new(subject)
+        };
+        let r = Policy::parse(provider.into(), &policy)
+            .map_err(|e| e.to_string())?
+            .evaluate(&facts)
+            .map_err(|e| e.to_string())?;
+        if !(r.allowed && r.evaluable) {
+            return Err(format!("{provider}: {policy:#}\n{r:#?}"));
+        }
+        if provider == Provider::Gcp && subject.len() > 127 {
+            let mapping = &policy["attributeMapping"]["google.subject"];
+            if mapping == "assertion.sub" {
+                return Err(format!("GCP maps a {}-byte subject: {policy:#}", subject.len()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Real subjects (shapes seen in the wild), immutable ones included, up to 173 bytes.
+#[test]
+fn written_policies_admit_real_subjects() {
+    let real = [
+        "repo:octo-org/octo-repo:ref:refs/heads/main",
+        "repo:octo-org@9919/octo-repo@1296269:ref:refs/heads/main",
+        "repo:octo-org@9919/octo-repo@1296269:pull_request",
+        "repo:octo-org@9919/octo-repo@1296269:environment:Production",
+        "repo:octo-org@9919/octo-repo@1296269:ref:refs/heads/main:job_workflow_ref:octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main",
+        "repo:octocat-inc@190003045/infra-deploy@812345678:environment:production-eu-west-1:job_workflow_ref:octocat-inc/shared-workflows/.github/workflows/deploy.yml@refs/heads/main",
+        "repository_owner_id:190003045:repository_id:812345678:environment:prod",
+    ];
+    assert!(real.iter().any(|s| s.len() == 173));
+    for s in real {
+        let (o, r) = if s.contains("190003045") {
+            (190003045, 812345678)
+        } else {
+            (9919, 1296269)
+        };
+        new_then_test_admits(s, id_claims(Some((o, r)))).unwrap();
+    }
+    // The 173-byte subject with GCP: google.subject maps the IDs and still fits.
+    let long = real[5];
+    let policy = trust_policy(&TrustRequest {
+        provider: Provider::Gcp,
+        subjects: &[long.to_string()],
+        audience: None,
+        issuer: ISS,
+        aws_account_id: None,
+        name: None,
+    })
+    .unwrap();
+    assert_eq!(
+        policy["attributeMapping"]["google.subject"],
+        github_oidc_claims::trust::GCP_ID_SUBJECT_MAPPING
+    );
+    assert_eq!(policy["attributeCondition"], format!("assertion.sub == '{long}'"));
+    // And a stranger with the same IDs but another subject is refused by attributeCondition.
+    let other = TokenFacts {
+        claims: id_claims(Some((190003045, 812345678))),
+        ..TokenFacts::new(long.replace("production-eu-west-1", "staging"))
+    };
+    assert_denied(&eval(PolicyProvider::Gcp, &policy, &other));
 }
 
 // ------------------------------------------------------------------------------ never a panic
@@ -1767,11 +2199,22 @@ proptest! {
         for provider in [
             PolicyProvider::Aws, PolicyProvider::Azure, PolicyProvider::Gcp,
             PolicyProvider::Vault, PolicyProvider::Npm, PolicyProvider::PyPI,
+            PolicyProvider::Crates, PolicyProvider::RubyGems, PolicyProvider::NuGet,
         ] {
             if let Ok(e) = evaluate(provider, &policy, std::slice::from_ref(&j)) {
                 let r = &e.results[0];
                 prop_assert!(!r.allowed || r.evaluable);
                 prop_assert!(r.allowed || !r.reasons.is_empty(), "{provider}: {policy}\n{r:#?}");
+            }
+            // The audit never panics either, and every example it gives is admitted.
+            if let Ok(report) = github_oidc_claims::risk::audit(provider, &policy, &Default::default()) {
+                let parsed = Policy::parse(provider, &policy).unwrap();
+                for risk in &report.risks {
+                    if let Some(e) = &risk.example {
+                        let r = parsed.evaluate(&e.facts()).unwrap();
+                        prop_assert!(r.allowed, "{provider}: {policy}\n{risk:#?}");
+                    }
+                }
             }
         }
     }

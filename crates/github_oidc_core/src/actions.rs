@@ -121,8 +121,7 @@ pub fn request_id_token(
         api_version: None,
         owner: None,
     };
-    let response = http::block_on(http::send(&req, None))
-        .map_err(|e| runner_error(e, ctx.max_retries))?;
+    let response = http::block_on(http::send(&req, None)).map_err(|e| runner_error(e, ctx.max_retries))?;
     let value = response
         .body
         .get("value")

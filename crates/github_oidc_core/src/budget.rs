@@ -10,7 +10,7 @@
 //! own limits); `0` turns pacing off.
 //!
 //! Writes are also spaced: GitHub asks for at least one second between mutating requests of a
-//! token ([`WRITE_INTERVAL`]); a context's `write_interval_sec` changes it (`0` turns it off), as
+//! token ([`WRITE_INTERVAL`], counted from the previous write's answer); a context's `write_interval_sec` changes it (`0` turns it off), as
 //! `Sync-GitHubOidcConfiguration -WriteInterval` does.
 //!
 //! Budgets are keyed by the API base and a hash of the bearer credential, in memory only:
@@ -131,6 +131,14 @@ pub fn take(key: &Key, points: u32, per_minute: u32, write_gap: Option<Duration>
     Err(WINDOW + MARGIN)
 }
 
+/// A write of `key` was answered (or failed): the next write's gap counts from now, so GitHub
+/// receives two writes at least the gap apart even when the first one took long to arrive.
+pub fn wrote(key: &Key) {
+    let entry = spent(key);
+    let mut s = entry.lock().unwrap_or_else(|p| p.into_inner());
+    s.last_write = Some(Instant::now());
+}
+
 /// Gives back the points of an attempt that was taken but not sent (the newest entry of that
 /// size).
 pub fn refund(key: &Key, points: u32) {
@@ -200,6 +208,9 @@ mod tests {
         assert!(take(&k, 5, 0, gap).is_err());
         std::thread::sleep(wait);
         take(&k, 5, 0, gap).unwrap();
+        // The gap counts again from the write's answer.
+        wrote(&k);
+        assert!(take(&k, 5, 0, gap).unwrap_err() > Duration::from_millis(250));
     }
 
     #[test]

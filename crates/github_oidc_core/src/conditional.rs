@@ -631,15 +631,24 @@ mod tests {
         let api = c.api_base();
         let token = c.token().cloned();
         let keep = |url: &str, bearer: Option<&SecretString>| keepable(&request(&c, url), bearer);
-        assert!(keep(&format!("{api}/orgs/o/actions/oidc/customization/sub"), token.as_ref()));
+        assert!(keep(
+            &format!("{api}/orgs/o/actions/oidc/customization/sub"),
+            token.as_ref()
+        ));
         assert!(keep(&format!("{api}?page=2"), token.as_ref()));
         // A runner's ID-token answer (another host, its own bearer) is never kept; nor is a URL
         // that only starts like the API base.
         let runner = SecretString::from("runner-request-token".to_string());
-        assert!(!keep("https://pipelines.example/_apis/idtoken?audience=x", Some(&runner)));
+        assert!(!keep(
+            "https://pipelines.example/_apis/idtoken?audience=x",
+            Some(&runner)
+        ));
         assert!(!keep(&format!("{api}.evil.example/x"), token.as_ref()));
         // Discovery and key sets carry no credential.
-        assert!(keep("https://token.actions.example/.well-known/openid-configuration", None));
+        assert!(keep(
+            "https://token.actions.example/.well-known/openid-configuration",
+            None
+        ));
     }
 
     fn answer(url: &str, etag: Option<&str>, body: serde_json::Value, link: Option<&str>) -> Response {

@@ -495,6 +495,12 @@ pub async fn send(req: &Request<'_>, gate: Option<&dyn Gate>) -> Result<Response
             g.sending();
         }
         let outcome = attempt(req, bearer, n).await;
+        if let Some(key) = key
+            .as_ref()
+            .filter(|_| !matches!(req.method, Method::GET | Method::HEAD))
+        {
+            budget::wrote(key);
+        }
         if let Some(g) = gate {
             match &outcome {
                 Attempt::Done(Ok(r)) => g.answered(Some(&r.headers)),

@@ -453,6 +453,8 @@ github_oidc_core::contract_struct! {
         pub documents: Vec<String>,
         /// The issuer the documents trust.
         pub issuer: String,
+        /// Provider limits the documents may not meet, and what to know to use them.
+        pub warnings: Vec<String>,
     }
 }
 
@@ -487,7 +489,8 @@ github_oidc_core::contract_struct! {
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct TestTrustPolicyRequest {
-        /// `Aws`, `Azure`, `Gcp`, `Vault`, `Npm` or `PyPI` (case-insensitive).
+        /// `Aws`, `Azure`, `Gcp`, `Vault`, `Npm`, `PyPI`, `Crates`, `RubyGems` or `NuGet`
+        /// (case-insensitive).
         pub provider: String,
         /// The policy as JSON text, as the provider's CLI prints it (`aws iam get-role`,
         /// `az ad app federated-credential list`, `gcloud … providers describe --format=json`,
@@ -602,12 +605,89 @@ github_oidc_core::contract_struct! {
     /// The results of `ghoidc_test_trust_policy`.
     #[derive(Debug, Serialize)]
     pub struct TestTrustPolicyAnswer {
-        /// The provider evaluated (`aws`, `azure`, `gcp`, `vault`, `npm`, `pypi`).
+        /// The provider evaluated (`aws`, `azure`, `gcp`, `vault`, `npm`, `pypi`, `crates`,
+        /// `rubygems`, `nuget`).
         pub provider: String,
         /// One verdict per job, in request order.
         pub results: Vec<TrustVerdict>,
         /// Warnings about the policy itself (not about one job), e.g. Entra's credential limit.
         pub warnings: Vec<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// `ghoidc_trust_risk`: who else a trust configuration admits, beyond the intended owner or
+    /// repository; each risk comes with a job the evaluator admits.
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct TrustRiskRequest {
+        /// `Aws`, `Azure`, `Gcp`, `Vault`, `Npm`, `PyPI`, `Crates`, `RubyGems` or `NuGet`
+        /// (case-insensitive).
+        pub provider: String,
+        /// The configuration as JSON text, in the forms `ghoidc_test_trust_policy` reads.
+        pub policy: String,
+        /// The intended owner; absent = taken from the policy.
+        #[serde(default)]
+        pub owner: Option<String>,
+        /// The intended repository (`NAME` or `OWNER/NAME`); absent = taken from the policy.
+        #[serde(default)]
+        pub repository: Option<String>,
+        /// The owner's ID, for the immutable subject in suggestions.
+        #[serde(default)]
+        pub owner_id: Option<String>,
+        /// The repository's ID, for the immutable subject in suggestions.
+        #[serde(default)]
+        pub repository_id: Option<String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// A job a trust configuration admits: its subject and claims.
+    #[derive(Debug, Serialize)]
+    pub struct TrustRiskExample {
+        /// The `sub` claim.
+        pub subject: String,
+        /// The `aud` claim; absent = the provider's default audience.
+        pub audience: Option<String>,
+        /// The `iss` claim.
+        pub issuer: String,
+        /// Every other claim of the token (a claim not listed is absent).
+        pub claims: BTreeMap<String, String>,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// One way a configuration admits jobs it probably should not.
+    #[derive(Debug, Serialize)]
+    pub struct TrustRiskItem {
+        /// `AnyRepository`, `LookAlikeOwner`, `AnyRepositoryOfOwner`, `NameBasedSubject`,
+        /// `AnyRef`, `PullRequest`, `NoAudience` or `CannotEvaluate`.
+        pub kind: String,
+        /// `High`, `Medium` or `Low`.
+        pub severity: String,
+        /// What admits the example (statement, credential, condition, publisher).
+        pub source: Option<String>,
+        /// A job the configuration admits (proven by the evaluator); absent for `CannotEvaluate`.
+        pub example: Option<TrustRiskExample>,
+        /// What is wrong.
+        pub explanation: String,
+        /// The tightened configuration, in the provider's syntax.
+        pub suggestion: String,
+    }
+}
+
+github_oidc_core::contract_struct! {
+    /// The risks of `ghoidc_trust_risk`, most severe first.
+    #[derive(Debug, Serialize)]
+    pub struct TrustRiskAnswer {
+        /// The provider audited.
+        pub provider: String,
+        /// The intended owner the audit assumed.
+        pub owner: Option<String>,
+        /// The intended repository the audit assumed.
+        pub repository: Option<String>,
+        /// One entry per risk.
+        pub risks: Vec<TrustRiskItem>,
     }
 }
 
@@ -891,6 +971,7 @@ pub fn exports() -> Vec<Export> {
         export!("ghoidc_actions_token", ActionsTokenRequest, ActionsTokenAnswer, true, "Inside a GitHub Actions job: the job's ID token from the runner, verified against its issuer's keys."),
         export!("ghoidc_trust_policy", TrustPolicyRequest, TrustPolicyAnswer, false, "A trust policy that admits the subjects; no request."),
         export!("ghoidc_test_trust_policy", TestTrustPolicyRequest, TestTrustPolicyAnswer, false, "Whether a trust policy admits each job's token, and why not; no request."),
+        export!("ghoidc_trust_risk", TrustRiskRequest, TrustRiskAnswer, false, "Who else a trust configuration admits: one risk per kind, each with a job the evaluator admits; no request."),
         export!("ghoidc_config_validate", ConfigValidateRequest, ConfigValidateAnswer, false, "Parses and checks a desired-state document (JSON text or an object); no request."),
         export!("ghoidc_config_export", ConfigExportRequest, ConfigExportAnswer, false, "A finished fleet job's organization as a desired-state document; no request."),
         export!("ghoidc_config_compare", ConfigCompareRequest, CompareAnswer, false, "Differences between a desired-state document and a finished fleet job's inventory, and the writes that apply them; no request."),

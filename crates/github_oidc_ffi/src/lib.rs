@@ -439,6 +439,13 @@ pub extern "C" fn ghoidc_test_trust_policy(request: FFISlice<u8>) -> GhoidcStatu
     run(request, ops::test_trust_policy)
 }
 
+/// Request: `TrustRiskRequest`. Answer: `TrustRiskAnswer` (both in bindings/schema.json).
+#[ffi_function]
+#[no_mangle]
+pub extern "C" fn ghoidc_trust_risk(request: FFISlice<u8>) -> GhoidcStatus {
+    run(request, ops::trust_risk)
+}
+
 /// Request: `ConfigValidateRequest`. Answer: `ConfigValidateAnswer` (both in bindings/schema.json).
 #[ffi_function]
 #[no_mangle]
@@ -524,6 +531,7 @@ pub fn ffi_inventory() -> Inventory {
         .register(function!(ghoidc_actions_token))
         .register(function!(ghoidc_trust_policy))
         .register(function!(ghoidc_test_trust_policy))
+        .register(function!(ghoidc_trust_risk))
         .register(function!(ghoidc_config_validate))
         .register(function!(ghoidc_config_export))
         .register(function!(ghoidc_config_compare))

@@ -312,15 +312,17 @@ pub fn trust_policy(r: TrustPolicyRequest) -> Result<TrustPolicyAnswer> {
         (Some(i), None) => i.trim_end_matches('/').to_string(),
         (None, enterprise) => ctx(&r.context)?.issuer_for(enterprise)?,
     };
-    let policy = github_oidc_claims::trust_policy(&TrustRequest {
+    let request = TrustRequest {
         provider,
         subjects: &r.subjects,
         audience: given(&r.audience),
         issuer: &issuer,
         aws_account_id: given(&r.aws_account_id),
         name: given(&r.name),
-    })
-    .map_err(|e| Error::invalid(format!("Cannot build the {provider} trust policy: {e}.")))?;
+    };
+    let policy = github_oidc_claims::trust_policy(&request)
+        .map_err(|e| Error::invalid(format!("Cannot build the {provider} trust policy: {e}.")))?;
+    let warnings = github_oidc_claims::trust::trust_policy_warnings(&request, &policy);
     // One document per thing the provider takes: Azure creates one federated identity
     // credential per request (`az ad app federated-credential create --parameters`).
     let pretty =
@@ -331,7 +333,11 @@ pub fn trust_policy(r: TrustPolicyRequest) -> Result<TrustPolicyAnswer> {
         }
         _ => vec![pretty(&policy)?],
     };
-    Ok(TrustPolicyAnswer { documents, issuer })
+    Ok(TrustPolicyAnswer {
+        documents,
+        issuer,
+        warnings,
+    })
 }
 
 /// `ghoidc_clear_cache`.
@@ -514,6 +520,45 @@ fn repository_jobs(r: TrustRepository, jobs: Vec<TrustJob>) -> Result<(Vec<Trust
         vec![with(subject.subject), with(immutable)],
         vec![Some("Current".into()), Some("Immutable".into())],
     ))
+}
+
+/// `ghoidc_trust_risk`: [`github_oidc_claims::risk::audit`]; a malformed policy is
+/// `InvalidArgument` naming what is wrong. Offline.
+pub fn trust_risk(r: TrustRiskRequest) -> Result<TrustRiskAnswer> {
+    let provider: PolicyProvider = r
+        .provider
+        .parse()
+        .map_err(|e: EvaluateError| Error::invalid(format!("{e}.")))?;
+    let scope = github_oidc_claims::risk::RiskScope {
+        owner: given(&r.owner).map(str::to_string),
+        repository: given(&r.repository).map(str::to_string),
+        owner_id: given(&r.owner_id).map(str::to_string),
+        repository_id: given(&r.repository_id).map(str::to_string),
+    };
+    let report = github_oidc_claims::risk::audit(provider, &serde_json::Value::String(r.policy), &scope)
+        .map_err(|e| Error::invalid(format!("{}.", e.to_string().trim_end_matches('.'))))?;
+    Ok(TrustRiskAnswer {
+        provider: report.provider.to_string(),
+        owner: report.scope.owner,
+        repository: report.scope.repository,
+        risks: report
+            .risks
+            .into_iter()
+            .map(|x| TrustRiskItem {
+                kind: x.kind.to_string(),
+                severity: format!("{:?}", x.severity),
+                source: x.source,
+                example: x.example.map(|e| TrustRiskExample {
+                    subject: e.subject,
+                    audience: e.audience,
+                    issuer: e.issuer,
+                    claims: e.claims,
+                }),
+                explanation: x.explanation,
+                suggestion: x.suggestion,
+            })
+            .collect(),
+    })
 }
 
 fn verdict(t: github_oidc_claims::evaluate::TrustResult) -> TrustVerdict {

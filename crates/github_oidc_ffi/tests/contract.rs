@@ -28,6 +28,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("ghoidc_actions_token", ghoidc_actions_token),
     ("ghoidc_trust_policy", ghoidc_trust_policy),
     ("ghoidc_test_trust_policy", ghoidc_test_trust_policy),
+    ("ghoidc_trust_risk", ghoidc_trust_risk),
     ("ghoidc_config_validate", ghoidc_config_validate),
     ("ghoidc_config_export", ghoidc_config_export),
     ("ghoidc_config_compare", ghoidc_config_compare),

@@ -1,9 +1,11 @@
 //! `ghoidc_test_trust_policy` through the C ABI, with the JSON the C# facade sends: allowed,
 //! denied (the reason names the condition and both values), cannot evaluate, a token's claims,
-//! the context's enterprise-scoped issuer, and malformed input as `InvalidArgument`.
+//! the context's enterprise-scoped issuer, and malformed input as `InvalidArgument`; and
+//! `ghoidc_trust_risk`: each risk's example admitted by `ghoidc_test_trust_policy`.
 
 use github_oidc::{
-    ghoidc_result_copy, ghoidc_result_len, ghoidc_test_trust_policy, ghoidc_trust_policy, GhoidcStatus,
+    ghoidc_result_copy, ghoidc_result_len, ghoidc_test_trust_policy, ghoidc_trust_policy, ghoidc_trust_risk,
+    GhoidcStatus,
 };
 use interoptopus::patterns::slice::{FFISlice, FFISliceMut};
 use serde_json::{json, Value};
@@ -288,4 +290,56 @@ fn a_repository_state_is_tested_in_both_forms_with_the_claims_of_each() {
         "repository": { "owner": "octo", "repository": "api", "owner_id": 11, "repository_id": 22 },
     }));
     assert!(two.contains("exactly one job"), "{two}");
+}
+
+#[test]
+fn trust_risk_examples_are_admitted_by_test_trust_policy() {
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Federated": format!("arn:aws:iam::123456789012:oidc-provider/{HOST}") },
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": { "StringLike": { format!("{HOST}:sub"): "repo:octo/*" } }
+        }]
+    })
+    .to_string();
+    let (status, v) = call(
+        ghoidc_trust_risk,
+        &json!({ "provider": "Aws", "policy": policy, "owner": "octo", "repository": "api", "owner_id": "11" }),
+    );
+    assert_eq!(status, GhoidcStatus::Ok, "{v}");
+    assert_eq!(v["provider"], "aws");
+    assert_eq!(v["owner"], "octo");
+    let risks = v["risks"].as_array().unwrap();
+    let kinds: Vec<&str> = risks.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    for k in [
+        "AnyRepositoryOfOwner",
+        "NameBasedSubject",
+        "AnyRef",
+        "PullRequest",
+        "NoAudience",
+    ] {
+        assert!(kinds.contains(&k), "{kinds:?}");
+    }
+    assert!(!kinds.contains(&"AnyRepository"), "{kinds:?}");
+    for r in risks {
+        let e = &r["example"];
+        let mut job = json!({ "subject": e["subject"], "issuer": e["issuer"], "claims": e["claims"] });
+        if !e["audience"].is_null() {
+            job["audience"] = e["audience"].clone();
+        }
+        let verdict = test(&json!({ "provider": "aws", "policy": policy, "jobs": [job] }));
+        assert_eq!(verdict["results"][0]["allowed"], true, "{r}\n{verdict}");
+    }
+    let named = risks.iter().find(|r| r["kind"] == "NameBasedSubject").unwrap();
+    assert!(named["suggestion"]
+        .as_str()
+        .unwrap()
+        .contains("repo:octo@11/api@REPOSITORY_ID"));
+    // A malformed policy and an unknown provider are InvalidArgument.
+    let (status, _) = call(ghoidc_trust_risk, &json!({ "provider": "Aws", "policy": "{}" }));
+    assert_eq!(status, GhoidcStatus::InvalidArgument);
+    let (status, _) = call(ghoidc_trust_risk, &json!({ "provider": "nope", "policy": "{}" }));
+    assert_eq!(status, GhoidcStatus::InvalidArgument);
 }

@@ -1,8 +1,9 @@
 //! Trust-policy evaluation: read the trust configuration a relying party already has (an AWS
 //! role trust policy, Entra federated credentials, a GCP workload identity pool provider, a
-//! Vault JWT role, an npm / PyPI trusted publisher) and say, for each GitHub Actions job,
-//! whether its ID token would be accepted — and if not, which condition fails, with the
-//! expected and the actual value, and the smallest change that admits it.
+//! Vault JWT role, an npm / PyPI / crates.io / RubyGems.org / NuGet.org trusted publisher) and
+//! say, for each GitHub Actions job, whether its ID token would be accepted — and if not, which
+//! condition fails, with the expected and the actual value, and the smallest change that admits
+//! it.
 //!
 //! Pure and offline: nothing here makes a request.
 //!
@@ -18,7 +19,8 @@
 //! Without an audience the provider's default is assumed — the same default
 //! [`crate::trust::trust_policy`] writes (AWS `sts.amazonaws.com`, Azure
 //! `api://AzureADTokenExchange`, GCP the provider's resource name, Vault
-//! `https://github.com/OWNER`, npm `npm:registry.npmjs.org`, PyPI `pypi`).
+//! `https://github.com/OWNER`, npm `npm:registry.npmjs.org`, PyPI `pypi`, crates.io `crates.io`,
+//! RubyGems.org `rubygems.org`, NuGet.org `https://www.nuget.org`).
 
 mod aws;
 mod azure;
@@ -59,6 +61,18 @@ pub enum PolicyProvider {
     /// `environment`, optionally `repository_owner_id`).
     #[serde(rename = "pypi")]
     PyPI,
+    /// A crates.io trusted publisher (`repository_owner`, `repository_name`,
+    /// `workflow_filename`, `environment`, `repository_owner_id`).
+    Crates,
+    /// A RubyGems.org trusted publisher (`repository_owner`, `repository_name`,
+    /// `workflow_filename`, `environment`, `repository_owner_id`, and
+    /// `workflow_repository_owner`/`_name` for a reusable workflow of another repository).
+    #[serde(rename = "rubygems")]
+    RubyGems,
+    /// A NuGet.org trusted publishing policy (`owner`, `repository`, `workflow`,
+    /// `environment`, and `ownerId`/`repositoryId` once used).
+    #[serde(rename = "nuget")]
+    NuGet,
 }
 
 impl PolicyProvider {
@@ -70,6 +84,9 @@ impl PolicyProvider {
             PolicyProvider::Azure => Some(crate::trust::AZURE_DEFAULT_AUDIENCE),
             PolicyProvider::Npm => Some(registry::NPM_AUDIENCE),
             PolicyProvider::PyPI => Some(registry::PYPI_AUDIENCE),
+            PolicyProvider::Crates => Some(registry::CRATES_AUDIENCE),
+            PolicyProvider::RubyGems => Some(registry::RUBYGEMS_AUDIENCE),
+            PolicyProvider::NuGet => Some(registry::NUGET_AUDIENCE),
             PolicyProvider::Gcp | PolicyProvider::Vault => None,
         }
     }
@@ -82,6 +99,9 @@ impl PolicyProvider {
             PolicyProvider::Vault => "Vault",
             PolicyProvider::Npm => "npm",
             PolicyProvider::PyPI => "PyPI",
+            PolicyProvider::Crates => "crates.io",
+            PolicyProvider::RubyGems => "RubyGems.org",
+            PolicyProvider::NuGet => "NuGet.org",
         }
     }
 }
@@ -95,6 +115,9 @@ impl fmt::Display for PolicyProvider {
             PolicyProvider::Vault => "vault",
             PolicyProvider::Npm => "npm",
             PolicyProvider::PyPI => "pypi",
+            PolicyProvider::Crates => "crates",
+            PolicyProvider::RubyGems => "rubygems",
+            PolicyProvider::NuGet => "nuget",
         })
     }
 }
@@ -112,6 +135,9 @@ impl FromStr for PolicyProvider {
             "vault" => Ok(PolicyProvider::Vault),
             "npm" => Ok(PolicyProvider::Npm),
             "pypi" => Ok(PolicyProvider::PyPI),
+            "crates" | "crates.io" | "cratesio" => Ok(PolicyProvider::Crates),
+            "rubygems" | "rubygems.org" => Ok(PolicyProvider::RubyGems),
+            "nuget" | "nuget.org" => Ok(PolicyProvider::NuGet),
             _ => Err(EvaluateError::UnknownProvider(s.to_string())),
         }
     }
@@ -300,7 +326,9 @@ pub enum EvaluateError {
     #[error("the subject must not be empty")]
     EmptySubject,
     /// Unknown provider name.
-    #[error("unknown provider `{0}` (expected aws, azure, gcp, vault, npm or pypi)")]
+    #[error(
+        "unknown provider `{0}` (expected aws, azure, gcp, vault, npm, pypi, crates, rubygems or nuget)"
+    )]
     UnknownProvider(String),
 }
 
@@ -346,7 +374,11 @@ impl Policy {
             PolicyProvider::Azure => Kind::Azure(azure::AzurePolicy::parse(policy, &mut warnings)?),
             PolicyProvider::Gcp => Kind::Gcp(gcp::GcpPolicy::parse(policy, &mut warnings)?),
             PolicyProvider::Vault => Kind::Vault(vault::VaultRole::parse(policy, &mut warnings)?),
-            PolicyProvider::Npm | PolicyProvider::PyPI => {
+            PolicyProvider::Npm
+            | PolicyProvider::PyPI
+            | PolicyProvider::Crates
+            | PolicyProvider::RubyGems
+            | PolicyProvider::NuGet => {
                 Kind::Registry(registry::Publishers::parse(provider, policy, &mut warnings)?)
             }
         };
