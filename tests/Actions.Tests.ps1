@@ -321,6 +321,29 @@ Describe 'Out-GitHubOidcStepSummary' {
         Assert-NoSecret -Records ($records + @($md)) -Jwt 'eyJ'
     }
 
+    It 'the issue''s pipeline with AWS: Get-GitHubOidcToken -Audience sts.amazonaws.com | Test-GitHubOidcTrustPolicy -Provider Aws -Path role.json | Out-GitHubOidcStepSummary' {
+        # AWS names condition keys by the issuer without https://; the fake issuer is http://127.0.0.1:PORT.
+        $issuerKey = $script:fake.BaseUrl
+        $role = @{ Version = '2012-10-17'; Statement = @(@{
+                    Effect    = 'Allow'; Action = 'sts:AssumeRoleWithWebIdentity'
+                    Principal = @{ Federated = "arn:aws:iam::123456789012:oidc-provider/$issuerKey" }
+                    Condition = @{ StringEquals = @{ "${issuerKey}:aud" = 'sts.amazonaws.com'; "${issuerKey}:sub" = 'repo:octo-org/octo-repo:environment:prod' } }
+                }) }
+        $rolePath = Join-Path $TestDrive 'role.json'
+        $role | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $rolePath -Encoding utf8NoBOM
+        $records = @(Get-GitHubOidcToken -Audience sts.amazonaws.com -Context $script:ctx |
+                Test-GitHubOidcTrustPolicy -Provider Aws -Path $rolePath -Context $script:ctx |
+                Out-GitHubOidcStepSummary *>&1)
+        $md = Get-Content -LiteralPath $script:summary -Raw
+        $md | Should -Match '### Trust policy \(Aws\)'
+        $md | Should -Match '#### ❌ Denied: repo:octo-org/octo-repo:ref:refs/heads/main'
+        # The failing condition with both values; the audience condition held, so it is not a reason.
+        $md | Should -Match '\| Statement\\\[0\\\] \| http://127\.0\.0\.1:\d+:sub \| StringEquals \| repo:octo-org/octo-repo:environment:prod \| repo:octo-org/octo-repo:ref:refs/heads/main \|'
+        $md | Should -Not -Match ':aud \| StringEquals'
+        @($records | ForEach-Object { "$_" } | Where-Object { $_ -like '::error title=Aws trust policy denies*' }) | Should -HaveCount 1
+        Assert-NoSecret -Records ($records + @($md)) -Jwt 'eyJ'
+    }
+
     It 'renders the token: verdict, subject, audience, claims; never the raw token' {
         $t = Get-GitHubOidcToken -Audience 'sts.amazonaws.com' -Context $script:ctx
         $out = @($t | Out-GitHubOidcStepSummary -PassThru)
