@@ -21,7 +21,7 @@
     The audience (aud) to request (input audience). Empty: the runner's default.
 
     .PARAMETER Provider
-    Aws, Azure, Gcp, Vault, Npm or PyPI (input provider): test the token against a trust
+    Aws, Azure, Gcp, Vault, Npm, PyPI, Crates, RubyGems or NuGet (input provider): test the token against a trust
     configuration of this provider, given with Policy or PolicyPath.
 
     .PARAMETER Policy
