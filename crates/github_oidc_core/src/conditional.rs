@@ -846,15 +846,15 @@ mod tests {
             .unwrap()
         };
         let a = app("Iv23liAppOne");
-        let one = SecretString::from("ghs_installation_token_one".to_string());
-        let two = SecretString::from("ghs_installation_token_two".to_string());
+        let one = SecretString::from("fake-installation-token-one".to_string());
+        let two = SecretString::from("fake-installation-token-two".to_string());
         assert_eq!(identity(&a, Some(&one)), identity(&a, Some(&two)), "the same App");
         assert_ne!(
             identity(&a, Some(&one)),
             identity(&app("Iv23liAppTwo"), Some(&one)),
             "another App"
         );
-        let token = ctx("ghs_installation_token_one", None);
+        let token = ctx("fake-installation-token-one", None);
         assert_ne!(
             identity(&a, Some(&one)),
             identity(&token, token.token()),
