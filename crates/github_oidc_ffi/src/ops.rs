@@ -184,20 +184,40 @@ pub fn set_enterprise_issuer(r: SetEnterpriseIssuerRequest) -> Result<WrittenAns
     )?)
 }
 
+/// The job a request describes by its ref and environment (empty strings are absent).
+fn job_of(
+    branch: &Option<String>,
+    tag: &Option<String>,
+    r#ref: &Option<String>,
+    pull_request: Option<u64>,
+    environment: &Option<String>,
+) -> Job {
+    let text = |s: &Option<String>| given(s).map(str::to_string);
+    Job {
+        branch: text(branch),
+        tag: text(tag),
+        r#ref: text(r#ref),
+        pull_request,
+        environment: text(environment),
+        event_name: None,
+    }
+}
+
+/// Claims as text (GitHub issues every claim as text); absent values are dropped.
+fn claim_texts(claims: Option<BTreeMap<String, Option<ClaimValue>>>) -> BTreeMap<String, String> {
+    claims
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v.into_text())))
+        .collect()
+}
+
 /// `ghoidc_resolve_subject`: token, live or offline mode.
 pub fn resolve_subject(r: ResolveSubjectRequest) -> Result<PreviewAnswer> {
     let keys = r.include_claim_keys.as_deref();
     let owner = given(&r.owner);
     let repository = given(&r.repository);
-    let text = |s: &Option<String>| given(s).map(str::to_string);
-    let job = Job {
-        branch: text(&r.branch),
-        tag: text(&r.tag),
-        r#ref: text(&r.r#ref),
-        pull_request: r.pull_request,
-        environment: text(&r.environment),
-        event_name: None,
-    };
+    let job = job_of(&r.branch, &r.tag, &r.r#ref, r.pull_request, &r.environment);
     let describes_job = job.branch.is_some()
         || job.tag.is_some()
         || job.r#ref.is_some()
@@ -219,12 +239,7 @@ pub fn resolve_subject(r: ResolveSubjectRequest) -> Result<PreviewAnswer> {
         }
         return to_json(&preview::resolve_token(token, keys, r.use_immutable_subject)?);
     }
-    let mut claims: BTreeMap<String, String> = r
-        .claims
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v.into_text())))
-        .collect();
+    let mut claims = claim_texts(r.claims);
     match (owner, repository) {
         (Some(o), Some(repo)) => {
             if keys.is_some() {
@@ -476,26 +491,12 @@ fn repository_jobs(r: TrustRepository, jobs: Vec<TrustJob>) -> Result<(Vec<Trust
             "A repository's migration view tests exactly one job (its audience, issuer and claims).",
         )
     })?;
-    let mut claims: BTreeMap<String, String> = job
-        .claims
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v.into_text())))
-        .collect();
+    let mut claims = claim_texts(job.claims.clone());
     claims.insert("repository".into(), format!("{}/{}", r.owner, r.repository));
     claims.insert("repository_owner".into(), r.owner.clone());
     claims.insert("repository_owner_id".into(), r.owner_id.to_string());
     claims.insert("repository_id".into(), r.repository_id.to_string());
-    let text = |s: &Option<String>| given(s).map(str::to_string);
-    let ref_job = Job {
-        branch: text(&r.branch),
-        tag: text(&r.tag),
-        r#ref: text(&r.r#ref),
-        pull_request: r.pull_request,
-        environment: text(&r.environment),
-        event_name: None,
-    };
+    let ref_job = job_of(&r.branch, &r.tag, &r.r#ref, r.pull_request, &r.environment);
     job_claims(&ref_job, &mut claims).map_err(|e| Error::invalid(format!("{e}.")))?;
     let preview =
         preview::resolve_offline(&claims, r.include_claim_keys.as_deref(), r.use_immutable_subject)?;
