@@ -63,7 +63,7 @@ pub(crate) fn handle(shared: &Shared, method: &Method, headers: &HeaderMap, path
 }
 
 /// `http://<Host header>`, falling back to the bound address.
-fn base_url(shared: &Shared, headers: &HeaderMap) -> String {
+pub(crate) fn base_url(shared: &Shared, headers: &HeaderMap) -> String {
     let host = headers
         .get("host")
         .and_then(|h| h.to_str().ok())

@@ -82,13 +82,7 @@ pub(crate) fn handle(
     if audiences.first().is_some_and(|a| a.is_empty()) {
         return Some(error(StatusCode::BAD_REQUEST, "audience is empty", REST_DOCS));
     }
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty())
-        .map(str::to_owned)
-        .or_else(|| shared.local_addr.get().map(|a| a.to_string()))
-        .unwrap_or_else(|| "127.0.0.1".to_owned());
+    let issuer = crate::oidc::base_url(shared, headers);
     let now = now();
     let mut claims = Map::new();
     let seed = json!({
@@ -116,7 +110,7 @@ pub(crate) fn handle(
         "ref_type": "branch",
         "ref_protected": "true",
         "runner_environment": "github-hosted",
-        "iss": format!("http://{host}"),
+        "iss": issuer,
         "nbf": now - 5,
         "iat": now - 5,
         "exp": now + 300,
