@@ -134,26 +134,7 @@ function Get-GitHubOidcTrustRisk {
     )
 
     begin {
-        if ($PSCmdlet.ParameterSetName -eq 'Path') {
-            $file = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
-            if (-not $file -or $file.PSIsContainer) {
-                $PSCmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -TargetObject $Path -Message (
-                            "The policy file '$Path' was not found.")))
-            }
-            $policyText = Get-Content -LiteralPath $file.FullName -Raw
-        } else {
-            $items = @($Policy | ForEach-Object { if ($_ -is [System.Management.Automation.PSObject]) { $_.PSObject.BaseObject } else { $_ } })
-            if ($items.Count -gt 0 -and @($items | Where-Object { $_ -isnot [string] }).Count -eq 0) {
-                $policyText = $items -join "`n"
-            } else {
-                # User input shaping only: an object is sent as JSON text.
-                $policyText = ConvertTo-Json -InputObject $Policy -Depth 100 -Compress
-            }
-        }
-        if ([string]::IsNullOrWhiteSpace($policyText)) {
-            $PSCmdlet.ThrowTerminatingError((New-GitHubOidcErrorRecord -TargetObject $Provider -Message (
-                        "The $Provider policy is empty: pass its JSON with -Policy or -Path.")))
-        }
+        $policyText = Read-GitHubOidcPolicyText -Policy $Policy -Path $Path -Provider $Provider -Cmdlet $PSCmdlet
     }
 
     process {
