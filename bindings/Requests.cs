@@ -850,4 +850,38 @@ namespace GitHubOidc.Native
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_version(json);
     }
+
+    /// <summary>System.Text.Json's metadata for every request class, generated at compile time (NativeClient.Invoke writes requests with it).</summary>
+    [JsonSourceGenerationOptions(
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+        Converters = new[] { typeof(LooseValueConverter) })]
+    [JsonSerializable(typeof(ActionsTokenRequest))]
+    [JsonSerializable(typeof(AddPropertyClaimRequest))]
+    [JsonSerializable(typeof(ClaimKeysRequest))]
+    [JsonSerializable(typeof(ClearCacheRequest))]
+    [JsonSerializable(typeof(ConfigCompareRequest))]
+    [JsonSerializable(typeof(ConfigExportRequest))]
+    [JsonSerializable(typeof(ConfigValidateRequest))]
+    [JsonSerializable(typeof(ContextRequest))]
+    [JsonSerializable(typeof(DecodeTokenRequest))]
+    [JsonSerializable(typeof(DiscoverRequest))]
+    [JsonSerializable(typeof(FleetCloseRequest))]
+    [JsonSerializable(typeof(FleetNextRequest))]
+    [JsonSerializable(typeof(FleetStartRequest))]
+    [JsonSerializable(typeof(GetSubjectClaimRequest))]
+    [JsonSerializable(typeof(ListPropertyClaimsRequest))]
+    [JsonSerializable(typeof(RedactRequest))]
+    [JsonSerializable(typeof(RemovePropertyClaimRequest))]
+    [JsonSerializable(typeof(ResolveSubjectRequest))]
+    [JsonSerializable(typeof(SetEnterpriseIssuerRequest))]
+    [JsonSerializable(typeof(SetSubjectClaimRequest))]
+    [JsonSerializable(typeof(TestTrustPolicyRequest))]
+    [JsonSerializable(typeof(TrustPolicyRequest))]
+    [JsonSerializable(typeof(TrustRiskRequest))]
+    [JsonSerializable(typeof(VerifyTokenRequest))]
+    [JsonSerializable(typeof(VersionRequest))]
+    internal sealed partial class RequestJsonContext : JsonSerializerContext
+    {
+    }
 }

@@ -5,9 +5,11 @@
 # command of a fresh pwsh <= 150 ms). build.ps1 appends to this file each public command's
 # signature, as written in Public/: its attributes and param block, so Get-Command -Syntax and Tab
 # see the real command; its help goes to en-US/GitHubOidc.psm1-help.xml (MAML, named by
-# .ExternalHelp), which Get-Help reads when asked. The bodies live in
-# GitHubOidc.Implementation.ps1 with Private/ and completers.ps1; the first call of a command (or
-# of the -IncludeClaimKeys completer) runs Import-GitHubOidcImplementation once, and each
+# .ExternalHelp), which Get-Help reads when asked. The bodies live in implementation/, one file
+# per unit (a command's begin/process/end blocks, a file of Private/, completers.ps1), each naming
+# first the units it uses. The first call of a command (or of the -IncludeClaimKeys completer)
+# runs Import-GitHubOidcImplementation for its unit, which reads that unit and what it uses, once
+# (issue 20: a fresh pwsh's first command parses and compiles only its own code); each
 # signature's blocks then dot-source the command's own begin/process/end blocks, which run in the
 # command's scope (its parameters, $PSCmdlet, $PSBoundParameters).
 #
@@ -18,48 +20,65 @@
 # scripts), checks that this platform's native library is there (a copy without it fails then,
 # naming the platforms it carries), loads that library and checks its API with ghoidc_api_guard
 # (no JSON: System.Text.Json's first use costs more than the whole import). The format views
-# (GitHubOidc.format.ps1xml) are registered on the first native call (Invoke-GitHubOidcNative):
-# registering format data makes PowerShell load its whole built-in format database.
+# (GitHubOidc.format.ps1xml, through the nested module GitHubOidc.Format.psd1) are registered on
+# the first native call (Invoke-GitHubOidcNative): format data at import makes PowerShell load
+# its whole built-in format database.
 
-# The commands' blocks by command name; set by GitHubOidc.Implementation.ps1.
+# The commands' blocks by command name (set by their implementation files), and the units read.
 $script:GitHubOidcBody = $null
+$script:GitHubOidcUnits = $null
 
 function Import-GitHubOidcImplementation {
     <#
         .SYNOPSIS
-        Loads the managed facade and the native library, then reads GitHubOidc.Implementation.ps1.
+        Reads the named units of implementation/ (all of them when none is named) and what they
+        use, each once; the first call also loads the managed facade and the native library.
     #>
-    # Called once, by the first command or completion (a simple function: cheaper to define).
-    $assemblyPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin', 'GitHubOidc.Native.dll')
-    if (-not [System.IO.File]::Exists($assemblyPath)) {
-        throw ("GitHubOidc: the managed assembly '$assemblyPath' was not found. " +
-            'Build the module with ./build.ps1 (needs Rust and the .NET SDK) and import output/GitHubOidc.')
-    }
-    # A facade already loaded (Import-Module -Force, a second copy) is used as it is.
-    $assembly = $null
-    foreach ($loaded in [System.AppDomain]::CurrentDomain.GetAssemblies()) {
-        if ($loaded.GetName().Name -eq 'GitHubOidc.Native') { $assembly = $loaded; break }
-    }
-    if (-not $assembly) { $assembly = [System.Reflection.Assembly]::LoadFrom($assemblyPath) }
-    $resolver = $assembly.GetType('GitHubOidc.Native.NativeLibraryResolver', $true)
-    # A copy without this platform's library fails here, naming the platforms it carries.
-    $missing = $resolver::FindMissingLibrary()
-    if ($missing) {
-        throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $missing"
-    }
-    try {
-        $null = $assembly.GetType('GitHubOidc.Native.Interop', $true)::ghoidc_api_guard()
-    } catch {
-        $reason = $_.Exception
-        while ($reason.InnerException) {
-            $reason = $reason.InnerException
+    # Called by a command's first call, by the completer and by each unit for what it uses (a
+    # simple function: cheaper to define).
+    param([string[]] $Name)
+    if ($null -eq $script:GitHubOidcUnits) {
+        $assemblyPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin', 'GitHubOidc.Native.dll')
+        if (-not [System.IO.File]::Exists($assemblyPath)) {
+            throw ("GitHubOidc: the managed assembly '$assemblyPath' was not found. " +
+                'Build the module with ./build.ps1 (needs Rust and the .NET SDK) and import output/GitHubOidc.')
         }
-        throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $($reason.Message)"
+        # A facade already loaded (Import-Module -Force, a second copy) is used as it is.
+        $assembly = $null
+        foreach ($loaded in [System.AppDomain]::CurrentDomain.GetAssemblies()) {
+            if ($loaded.GetName().Name -eq 'GitHubOidc.Native') { $assembly = $loaded; break }
+        }
+        if (-not $assembly) { $assembly = [System.Reflection.Assembly]::LoadFrom($assemblyPath) }
+        $resolver = $assembly.GetType('GitHubOidc.Native.NativeLibraryResolver', $true)
+        # A copy without this platform's library fails here, naming the platforms it carries.
+        $missing = $resolver::FindMissingLibrary()
+        if ($missing) {
+            throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $missing"
+        }
+        try {
+            $null = $assembly.GetType('GitHubOidc.Native.Interop', $true)::ghoidc_api_guard()
+        } catch {
+            $reason = $_.Exception
+            while ($reason.InnerException) {
+                $reason = $reason.InnerException
+            }
+            throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $($reason.Message)"
+        }
+        $script:GitHubOidcFormatPath = [System.IO.Path]::Combine($PSScriptRoot, 'GitHubOidc.Format.psd1')
+        $script:GitHubOidcFormatLoaded = $false
+        $script:GitHubOidcBody = @{}
+        $script:GitHubOidcUnits = @{}
     }
-    $script:GitHubOidcFormatPath = [System.IO.Path]::Combine($PSScriptRoot, 'GitHubOidc.format.ps1xml')
-    $script:GitHubOidcFormatLoaded = $false
-    # Its functions are declared 'function script:Name', so they land in the module's scope.
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'GitHubOidc.Implementation.ps1'))
+    $folder = [System.IO.Path]::Combine($PSScriptRoot, 'implementation')
+    if (-not $Name) {
+        $Name = foreach ($path in [System.IO.Directory]::GetFiles($folder, '*.ps1')) { [System.IO.Path]::GetFileNameWithoutExtension($path) }
+    }
+    foreach ($unit in $Name) {
+        if ($script:GitHubOidcUnits.Contains($unit)) { continue }
+        $script:GitHubOidcUnits[$unit] = $true
+        # Its functions are declared 'function script:Name', so they land in the module's scope.
+        . ([System.IO.Path]::Combine($folder, "$unit.ps1"))
+    }
 }
 
 # -IncludeClaimKeys completion (completers.ps1), called from the [ArgumentCompleter] attribute of
@@ -69,6 +88,6 @@ $script:GitHubOidcClaimKeyCompleter = {
     param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
     $null = $CommandName, $ParameterName
     # A completer never throws: no suggestions when the library cannot load.
-    try { if (-not $script:GitHubOidcBody) { Import-GitHubOidcImplementation } } catch { return }
+    try { Import-GitHubOidcImplementation 'completers' } catch { return }
     Get-GitHubOidcClaimKeyCompletion -WordToComplete $WordToComplete -CommandAst $CommandAst -FakeBoundParameters $FakeBoundParameters
 }

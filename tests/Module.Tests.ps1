@@ -88,7 +88,29 @@ Import-Module '$path'
     }
 
     Context 'Import' {
-        It 'parses no command body and loads no managed facade or native code at import; the first call reads the implementation once' {
+        It 'registers the views as the nested module GitHubOidc.Format, and a first Get auto-loads no other module' {
+            # Issue 20: Update-FormatData would first auto-load Microsoft.PowerShell.Utility (~70 ms
+            # of a fresh pwsh's first call); Import-Module of GitHubOidc.Format.psd1 is the engine's own.
+            $path = Get-TestModulePath
+            $server = Start-FakeGitHub
+            try {
+                $child = @"
+Import-Module '$path'
+`$claim = Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context @{ ApiBaseUri = '$($server.BaseUrl)'; Token = 'test-admin-token'; AllowInsecureHttp = `$true }
+`$modules = (Get-Module).Name -join ','
+`$nested = (Get-Module -All).Name -contains 'GitHubOidc.Format'
+`$table = `$claim | Out-String
+"`$modules `$nested `$(`$table -match 'IncludeClaimKeys') `$(`$claim.Owner)"
+"@
+                $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $child
+                $LASTEXITCODE | Should -Be 0
+                @($out)[-1] | Should -Be 'GitHubOidc True True octo-org'
+            } finally {
+                Stop-FakeGitHub $server
+            }
+        }
+
+        It 'parses no command body and loads no managed facade or native code at import; the first call reads its own implementation once' {
             # Issue 10: Import-Module as the first command <= 150 ms. GitHubOidc.psm1 holds the
             # commands' signatures; their blocks and the private functions come on the first call.
             $path = Get-TestModulePath
@@ -103,13 +125,17 @@ Import-Module '$path'
 `$body = & `$module { `$script:GitHubOidcBody }
 `$second = Resolve-GitHubOidcSubject -Claim @{ repository = 'octo-org/octo-repo'; environment = 'Production' }
 `$after = & `$module { [bool]`$script:GitHubOidcBody; [bool](Get-Command Invoke-GitHubOidcNative -ErrorAction Ignore); [object]::ReferenceEquals(`$body, `$script:GitHubOidcBody) }
+`$others = & `$module { @(`$script:GitHubOidcBody.Keys) -join ',' }
 `$loaded = [System.Diagnostics.Process]::GetCurrentProcess().Modules.ModuleName -contains '$([GitHubOidc.Native.NativeLibraryResolver]::LibraryFileName)'
 `$facadeAfter = [bool]([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'GitHubOidc.Native' })
+"`$others"
 "`$native `$facade `$(`$before -join ' ') `$syntax | `$(`$after -join ' ') `$loaded `$facadeAfter | `$(`$first.Subject) `$(`$second.Subject)"
 "@
             $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $child
             $LASTEXITCODE | Should -Be 0
             @($out)[-1] | Should -Be 'False False False False True | True True True True True | repo:octo-org/octo-repo:environment:Production repo:octo-org/octo-repo:environment:Production'
+            # Issue 20: the first command reads only its own body (and the private functions it uses).
+            @($out)[-2] | Should -Be 'Resolve-GitHubOidcSubject'
         }
 
         It 'gives every command the signature written in powershell/Public: <Name>' -ForEach $script:commandCases {

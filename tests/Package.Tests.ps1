@@ -102,9 +102,12 @@ Describe 'GitHubOidc package' -Skip:(-not $script:hasPSResourceGet) {
             $expected = @(
                 'GitHubOidc.psd1'
                 'GitHubOidc.psm1'
-                'GitHubOidc.Implementation.ps1'
+                foreach ($unit in @(Get-ChildItem (Join-Path $script:RepoRoot 'powershell/Public'), (Join-Path $script:RepoRoot 'powershell/Private') -Filter *.ps1) + @(Get-Item (Join-Path $script:RepoRoot 'powershell/completers.ps1'))) {
+                    "implementation/$($unit.Name)"
+                }
                 'en-US/GitHubOidc.psm1-help.xml'
                 'GitHubOidc.format.ps1xml'
+                'GitHubOidc.Format.psd1'
                 'GitHubOidc.DesiredState.schema.json'
                 'bin/GitHubOidc.Native.dll'
                 foreach ($rid in $rids) { "runtimes/$rid/native/$(Get-RidLibraryName $rid)" }

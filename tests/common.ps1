@@ -16,9 +16,10 @@ function Import-TestModule {
         throw "The built module was not found at '$path'. Run ./build.ps1 first, or set GITHUBOIDC_MODULE_PATH."
     }
     Import-Module $path -Force -ErrorAction Stop
-    # Import runs no .NET code (issue 10); the tests use the facade's types (GitHubOidc.Native.*)
-    # and mock private functions right away, so load what the first call would.
-    & (Get-Module GitHubOidc) { if (-not $script:GitHubOidcBody) { Import-GitHubOidcImplementation } }
+    # Import runs no .NET code (issue 10) and a command reads only its own implementation on its
+    # first call (issue 20); the tests use the facade's types (GitHubOidc.Native.*) and mock
+    # private functions right away, so load every unit now.
+    & (Get-Module GitHubOidc) { Import-GitHubOidcImplementation }
 }
 
 function Get-WorkspaceVersion {

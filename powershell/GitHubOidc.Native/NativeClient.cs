@@ -91,13 +91,18 @@ namespace GitHubOidc.Native
     /// <summary>Sends generated request objects to their exports (the native library is found by NativeLibraryResolver).</summary>
     public static class NativeClient
     {
-        /// <summary>How requests are written: the JSON names come from the generated classes, nulls are left out.</summary>
-        private static readonly JsonSerializerOptions Options = new()
+        /// <summary>
+        /// How a request is written: the metadata System.Text.Json's source generator wrote for its
+        /// class (RequestJsonContext, generated beside the classes in Requests.cs: JSON names from
+        /// the contract, nulls left out, object-typed values by LooseValueConverter). No
+        /// reflection, so the first call of a fresh process is as cheap as the rest.
+        /// </summary>
+        private static byte[] Serialize(INativeRequest request)
         {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            Converters = { new LooseValueConverter() },
-        };
+            var info = RequestJsonContext.Default.GetTypeInfo(request.GetType())
+                ?? throw new InvalidOperationException($"{request.GetType().Name} is not in RequestJsonContext (regenerate bindings/ with ./build.ps1).");
+            return JsonSerializer.SerializeToUtf8Bytes(request, info);
+        }
 
         /// <summary>Sends a request to its export and returns the answer or the error (never throws for a failed operation).</summary>
         public static NativeResult Invoke(INativeRequest request)
@@ -107,7 +112,7 @@ namespace GitHubOidc.Native
             var secret = context?.PrivateKeySecret;
             if (context == null || secret == null || !string.IsNullOrEmpty(context.PrivateKey))
             {
-                return Call(request.Call, JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Options));
+                return Call(request.Call, Serialize(request));
             }
             // The seam: the SecureString key is plain text only while the request is written.
             byte[] json;
@@ -115,7 +120,7 @@ namespace GitHubOidc.Native
             try
             {
                 context.PrivateKey = Marshal.PtrToStringUni(pointer);
-                json = JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), Options);
+                json = Serialize(request);
             }
             finally
             {

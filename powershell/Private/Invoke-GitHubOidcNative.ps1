@@ -42,11 +42,11 @@ function Invoke-GitHubOidcNative {
     )
 
     if (-not $script:GitHubOidcFormatLoaded) {
-        # The module's format views, on its first native call rather than at import (GitHubOidc.psm1).
+        # The module's format views, on its first native call rather than at import (GitHubOidc.psm1),
+        # as the nested module GitHubOidc.Format.psd1 (why not Update-FormatData: see that file).
         $script:GitHubOidcFormatLoaded = $true
         if ($script:GitHubOidcFormatPath -and [System.IO.File]::Exists($script:GitHubOidcFormatPath)) {
-            # Not subject to the calling command's -Confirm or -WhatIf (it changes no GitHub state).
-            Update-FormatData -AppendPath $script:GitHubOidcFormatPath -Confirm:$false -WhatIf:$false
+            Import-Module -Name $script:GitHubOidcFormatPath -Verbose:$false
         }
     }
     if ($DebugPreference -ne 'SilentlyContinue') {
