@@ -165,6 +165,7 @@ Describe 'Get-GitHubOidcContext' {
         @{ Name = 'a PrivateKey that is a number'; Value = @{ PrivateKey = 42 }; Message = "The context's PrivateKey must be PEM text or a SecureString, not ``[System.Int32``]." }
         @{ Name = 'an AppId that is no number'; Value = @{ AppId = 'my-app' }; Message = "The context's AppId must be a number." }
         @{ Name = 'a CachePath on a drive that does not exist'; Value = @{ CachePath = 'NoSuchDrive:/cache' }; Message = 'Invalid context: *NoSuchDrive*' }
+        @{ Name = 'a SecureString token already disposed'; Value = @{ Token = & { $secure = [securestring]::new(); $secure.Dispose(); $secure } }; Message = 'Invalid context: *disposed*' }
     ) {
         $failure = $null
         $result = Get-GitHubOidcContext -Context $Value -ErrorAction SilentlyContinue -ErrorVariable failure

@@ -102,8 +102,18 @@ namespace GitHubOidc.Native
             {
                 // A dictionary is read as is; any other object through its PSObject (pscustomobject
                 // properties live on the wrapper, not on the base object).
-                var members = value is IDictionary dictionary ? ReadDictionary(dictionary) : ReadProperties(context!);
-                var error = Shape(members, result, paths);
+                string? error;
+                try
+                {
+                    var members = value is IDictionary dictionary ? ReadDictionary(dictionary) : ReadProperties(context!);
+                    error = Shape(members, result, paths);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A path PowerShell cannot resolve (a drive that does not exist, ...), a
+                    // SecureString already disposed: in its own words.
+                    error = "Invalid context: " + e.Message;
+                }
                 if (error != null) return Fail(error);
                 if (string.IsNullOrEmpty(result.HostName) && string.IsNullOrEmpty(result.ApiBaseUri))
                 {
@@ -136,7 +146,7 @@ namespace GitHubOidc.Native
             return environment;
         }
 
-        /// <summary>Sets <paramref name="result"/> from the members found; returns the first problem, or null.</summary>
+        /// <summary>Sets <paramref name="result"/> from the members found; returns the first problem, or null (throws where PowerShell would: a path it cannot resolve).</summary>
         private static string? Shape(Dictionary<string, object?> members, GitHubOidcContext result, PathIntrinsics paths)
         {
             result.HostName = Text(members, "HostName");
@@ -205,17 +215,9 @@ namespace GitHubOidc.Native
             }
 
             // The native library does not know PowerShell's current location: full paths.
-            try
-            {
-                result.CaCertificatePath = FullPath(members, "CaCertificatePath", paths);
-                result.CachePath = FullPath(members, "CachePath", paths);
-                result.PrivateKeyPath = FullPath(members, "PrivateKeyPath", paths);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // A path PowerShell cannot resolve (a drive that does not exist, ...): its own words.
-                return "Invalid context: " + e.Message;
-            }
+            result.CaCertificatePath = FullPath(members, "CaCertificatePath", paths);
+            result.CachePath = FullPath(members, "CachePath", paths);
+            result.PrivateKeyPath = FullPath(members, "PrivateKeyPath", paths);
             return null;
         }
 
