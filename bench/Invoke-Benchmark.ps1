@@ -107,7 +107,7 @@ try {
     Set-Content -LiteralPath (Join-Path $declared 'DeclaredBench.psm1') -Value ($signatures -join "`n`n")
     New-ModuleManifest -Path (Join-Path $declared 'DeclaredBench.psd1') -RootModule 'DeclaredBench.psm1' -FunctionsToExport $exported `
         -CmdletsToExport @() -VariablesToExport @() -AliasesToExport @()
-    # For information: the first call reads the command bodies (GitHubOidc.Implementation.ps1) and
+    # For information: the first call reads its command's body (implementation/) and
     # loads the managed facade and the native library; an offline command, so no server time is in it.
     $cases = @(
         @{ Name = 'empty'; Path = $emptyModule; Then = '' }

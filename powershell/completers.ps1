@@ -51,8 +51,8 @@ function Get-GitHubOidcClaimKeyCompletion {
         }
 
         $contextValue = if ($FakeBoundParameters -and $FakeBoundParameters.ContainsKey('Context')) { $FakeBoundParameters['Context'] } else { $null }
-        $context = Resolve-GitHubOidcContext -Context $contextValue -NoToken
-        if ($context -isnot [GitHubOidc.Native.GitHubOidcContext]) { return }
+        $context = [GitHubOidc.Native.ContextResolver]::Resolve($contextValue, $true, $ExecutionContext.SessionState.Path).Context
+        if ($null -eq $context) { return }
         # Completion must be quick: bounded waits unless the context says otherwise.
         if ($null -eq $context.TimeoutSec) { $context.TimeoutSec = 3 }
         if ($null -eq $context.MaxRetries) { $context.MaxRetries = 0 }

@@ -136,6 +136,46 @@ Describe 'Get-GitHubOidcContext' {
         $context.TokenSource | Should -Be 'Context'
     }
 
+    It 'reads a pscustomobject as PowerShell converts: a SecureString token, numbers and a switch as text, a path on a PSDrive' {
+        $objectContext = [pscustomobject]@{
+            hostname          = 'github.example.com'
+            Token             = ConvertTo-SecureString -String 'test-admin-token' -AsPlainText -Force
+            TimeoutSec        = '2.5'
+            MaxRetries        = '2'
+            AllowInsecureHttp = [switch]$true
+            CachePath         = 'TestDrive:/gho-cache'
+        }
+        $context = Get-GitHubOidcContext -Context $objectContext
+        $context.HostName | Should -Be 'github.example.com'
+        $context.TokenSource | Should -Be 'Context'
+        $context.HasToken | Should -BeTrue
+        $context.TimeoutSec | Should -Be 2.5
+        $context.MaxRetries | Should -Be 2
+        # Made absolute by PowerShell (the native library knows no PSDrive).
+        $context.CachePath | Should -Be (Join-Path $TestDrive 'gho-cache')
+    }
+
+    It 'says what is wrong with <Name>, as GitHubOidc.InvalidArgument targeted at Context' -ForEach @(
+        @{ Name = 'an empty string'; Value = ' '; Message = 'The context is an empty string. *' }
+        @{ Name = 'a TimeoutSec that is no number'; Value = @{ TimeoutSec = 'soon' }; Message = "The context's TimeoutSec must be a number of seconds." }
+        @{ Name = 'a MaxRetries that is no whole number'; Value = @{ MaxRetries = 'many' }; Message = "The context's MaxRetries must be a whole number." }
+        @{ Name = 'a PointsPerMinute out of range'; Value = @{ PointsPerMinute = 1e12 }; Message = "The context's PointsPerMinute must be a whole number." }
+        @{ Name = 'an AllowInsecureHttp that is text'; Value = @{ AllowInsecureHttp = 'yes' }; Message = "The context's AllowInsecureHttp must be `$true or `$false." }
+        @{ Name = 'a Token that is a number'; Value = [pscustomobject]@{ Token = 42 }; Message = "The context's Token must be a string or a SecureString, not ``[System.Int32``]." }
+        @{ Name = 'a PrivateKey that is a number'; Value = @{ PrivateKey = 42 }; Message = "The context's PrivateKey must be PEM text or a SecureString, not ``[System.Int32``]." }
+        @{ Name = 'an AppId that is no number'; Value = @{ AppId = 'my-app' }; Message = "The context's AppId must be a number." }
+        @{ Name = 'a CachePath on a drive that does not exist'; Value = @{ CachePath = 'NoSuchDrive:/cache' }; Message = 'Invalid context: *NoSuchDrive*' }
+        @{ Name = 'a SecureString token already disposed'; Value = @{ Token = & { $secure = [securestring]::new(); $secure.Dispose(); $secure } }; Message = 'Invalid context: *disposed*' }
+    ) {
+        $failure = $null
+        $result = Get-GitHubOidcContext -Context $Value -ErrorAction SilentlyContinue -ErrorVariable failure
+        $result | Should -BeNullOrEmpty
+        @($failure).Count | Should -Be 1
+        $failure[0].FullyQualifiedErrorId | Should -BeLike 'GitHubOidc.InvalidArgument,*'
+        $failure[0].TargetObject | Should -Be 'Context'
+        $failure[0].Exception.Message | Should -BeLike $Message
+    }
+
     It 'uses the host of ApiBaseUri when the context has no HostName' {
         (Get-GitHubOidcContext -Context @{ ApiBaseUri = 'https://github.example.com/api/v3' }).HostName | Should -Be 'github.example.com'
     }

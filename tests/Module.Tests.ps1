@@ -203,7 +203,7 @@ Import-Module '$path'
             foreach ($name in 'Get-GitHubOidcClaim', 'Get-GitHubOidcSubjectClaim', 'Set-GitHubOidcSubjectClaim', 'Get-GitHubOidcContext') {
                 $exported | Should -Contain $name
             }
-            foreach ($private in 'Resolve-GitHubOidcContext', 'New-GitHubOidcErrorRecord', 'Invoke-GitHubOidcNative', 'Initialize-GitHubOidcContext') {
+            foreach ($private in 'Get-GitHubOidcContextError', 'New-GitHubOidcErrorRecord', 'Invoke-GitHubOidcNative', 'Initialize-GitHubOidcContext') {
                 $exported | Should -Not -Contain $private
             }
             @((Get-Module GitHubOidc).ExportedCmdlets.Keys).Count | Should -Be 0

@@ -66,19 +66,17 @@ function Initialize-GitHubOidcContext {
     # The body runs in a script block (not a second call of this function): this runs on every
     # command, and an advanced function call costs more than the rest of it.
     $state = & {
-        try {
-            $resolved = Resolve-GitHubOidcContext -Context $Context -NoToken:$NoToken
-        } catch {
-            # A value that does not convert (TimeoutSec = 'soon', ...).
-            $invalid = [System.ArgumentException]::new("Invalid context: $($_.Exception.Message)")
-            return New-GitHubOidcErrorRecord -Exception $invalid -TargetObject 'Context'
+        # The value shaped in C# (GitHubOidc.Native.ContextResolver): this runs on the first
+        # command of every session, and compiling the same rules as a script cost far more.
+        # Paths are made absolute against the current location, PSDrives included.
+        $resolution = [GitHubOidc.Native.ContextResolver]::Resolve($Context, [bool]$NoToken, $ExecutionContext.SessionState.Path)
+        if ($null -ne $resolution.Error) {
+            return Get-GitHubOidcContextError $resolution.Error
         }
-        if ($resolved -is [System.Management.Automation.ErrorRecord]) {
-            return $resolved
-        }
+        $resolved = $resolution.Context
         # Proxy and certificate variables as this session sees them ($env: changes never reach the
         # native library's environment on Linux and macOS); Rust names them (network_variables).
-        $resolved.Environment = Get-GitHubOidcNetworkEnvironment -Name $script:GitHubOidcNetworkVariables
+        $resolved.Environment = [GitHubOidc.Native.ContextResolver]::NetworkEnvironment($script:GitHubOidcNetworkVariables)
         $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
         # Said once by the native layer (a corrupt cache file): kept from the first answer too.
         $cacheWarnings = [System.Collections.Generic.List[string]]::new()
@@ -86,7 +84,7 @@ function Initialize-GitHubOidcContext {
         if ($info -isnot [System.Exception] -and $null -eq $script:GitHubOidcNetworkVariables) {
             # The first command of the session learns the names, then asks again with them.
             $script:GitHubOidcNetworkVariables = [string[]]@($info['network_variables'])
-            $resolved.Environment = Get-GitHubOidcNetworkEnvironment -Name $script:GitHubOidcNetworkVariables
+            $resolved.Environment = [GitHubOidc.Native.ContextResolver]::NetworkEnvironment($script:GitHubOidcNetworkVariables)
             if ($resolved.Environment.Count) {
                 $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
                 if ($info -isnot [System.Exception]) { foreach ($w in @($info['cache_warnings'])) { if ($w) { $cacheWarnings.Add($w) } } }
