@@ -3,7 +3,6 @@
 // </auto-generated>
 
 #nullable enable
-using System.Text.Json.Serialization;
 
 namespace GitHubOidc.Native
 {
@@ -11,877 +10,1028 @@ namespace GitHubOidc.Native
     public sealed partial class ActionsTokenRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_actions_token";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_actions_token(json);
 
         /// <summary>Which instance issues the job's tokens (the issuers allowed, the keys), and the timeouts, retries and network settings of the runner request. Its token is not sent.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>`ACTIONS_ID_TOKEN_REQUEST_URL` as the caller's environment has it (absent = not set).</summary>
-        [JsonPropertyName("request_url")]
         public string? RequestUrl { get; set; }
 
         /// <summary>`ACTIONS_ID_TOKEN_REQUEST_TOKEN` (absent = not set). Redacted from every answer.</summary>
-        [JsonPropertyName("request_token")]
         public string? RequestToken { get; set; }
 
         /// <summary>The audience (`aud`) to request; absent = the runner's default. The token's `aud` is then checked against it.</summary>
-        [JsonPropertyName("audience")]
         public string? Audience { get; set; }
 
         /// <summary>Allow this enterprise's enterprise-scoped issuer too.</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (RequestUrl is not null) { writer.WritePropertyName("request_url"); writer.WriteStringValue(RequestUrl); }
+            if (RequestToken is not null) { writer.WritePropertyName("request_token"); writer.WriteStringValue(RequestToken); }
+            if (Audience is not null) { writer.WritePropertyName("audience"); writer.WriteStringValue(Audience); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_add_property_claim`: include a custom property in the tokens' claims. Sent to ghoidc_add_property_claim.</summary>
     public sealed partial class AddPropertyClaimRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_add_property_claim";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_add_property_claim(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>The organization (exactly one of `owner` and `enterprise`).</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>The enterprise slug (exactly one of `owner` and `enterprise`).</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
 
         /// <summary>The custom property's name.</summary>
-        [JsonPropertyName("name")]
         public string? Name { get; set; }
 
         /// <summary>Check everything and answer the body, but send no write.</summary>
-        [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
 
         /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
-        [JsonPropertyName("approved")]
         public ApprovedWrite? Approved { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            if (Name is not null) { writer.WritePropertyName("name"); writer.WriteStringValue(Name); }
+            if (DryRun is not null) { writer.WritePropertyName("dry_run"); writer.WriteBooleanValue(DryRun.Value); }
+            if (Approved is not null) { writer.WritePropertyName("approved"); Approved.WriteJson(writer); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>A write as its dry run answered it and the user approved it (`-Confirm`, or no prompt needed): sent back with the write, which then sends exactly this request or nothing.</summary>
     public sealed partial class ApprovedWrite
     {
         /// <summary>The dry run's HTTP method.</summary>
-        [JsonPropertyName("method")]
         public string? Method { get; set; }
 
         /// <summary>The dry run's URL.</summary>
-        [JsonPropertyName("url")]
         public string? Url { get; set; }
 
         /// <summary>The dry run's body, the exact JSON text shown (absent or empty for a DELETE).</summary>
-        [JsonPropertyName("body")]
         public string? Body { get; set; }
 
         /// <summary>The dry run's `state`: the fingerprint of the GitHub state the body was computed from (absent or empty when the body depends on nothing GitHub holds).</summary>
-        [JsonPropertyName("state")]
         public string? State { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Method is not null) { writer.WritePropertyName("method"); writer.WriteStringValue(Method); }
+            if (Url is not null) { writer.WritePropertyName("url"); writer.WriteStringValue(Url); }
+            if (Body is not null) { writer.WritePropertyName("body"); writer.WriteStringValue(Body); }
+            if (State is not null) { writer.WritePropertyName("state"); writer.WriteStringValue(State); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_claim_keys`: the keys a subject template may use. Sent to ghoidc_claim_keys.</summary>
     public sealed partial class ClaimKeysRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_claim_keys";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_claim_keys(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>GitHub Enterprise Cloud: the enterprise-scoped issuer of this enterprise slug.</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
 
         /// <summary>For argument completion: never wait on an issuer that failed a moment ago.</summary>
-        [JsonPropertyName("completion")]
         public bool? Completion { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            if (Completion is not null) { writer.WritePropertyName("completion"); writer.WriteBooleanValue(Completion.Value); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_clear_cache`: no fields. Sent to ghoidc_clear_cache.</summary>
     public sealed partial class ClearCacheRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_clear_cache";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_clear_cache(json);
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_config_compare`: the differences between a desired-state document and a finished fleet job's inventory, and one write per target (the whole template, as `ghoidc_set_subject_claim` takes it). Exactly one of `document_text` and `document`. Sent to ghoidc_config_compare.</summary>
     public sealed partial class ConfigCompareRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_config_compare";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_config_compare(json);
 
         /// <summary>A fleet job (`ghoidc_fleet_start`) that has finished.</summary>
-        [JsonPropertyName("job")]
         public long? Job { get; set; }
 
         /// <summary>The document as JSON text (a `.json` file as read).</summary>
-        [JsonPropertyName("document_text")]
         public string? DocumentText { get; set; }
 
-        [JsonPropertyName("document")]
         public object? Document { get; set; }
 
         /// <summary>Compare archived repositories too (left out by default).</summary>
-        [JsonPropertyName("include_archived")]
         public bool? IncludeArchived { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Job is not null) { writer.WritePropertyName("job"); writer.WriteNumberValue(Job.Value); }
+            if (DocumentText is not null) { writer.WritePropertyName("document_text"); writer.WriteStringValue(DocumentText); }
+            if (Document is not null) { writer.WritePropertyName("document"); LooseValue.Write(writer, Document); }
+            if (IncludeArchived is not null) { writer.WritePropertyName("include_archived"); writer.WriteBooleanValue(IncludeArchived.Value); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_config_export`: today's state of a finished fleet job's organization as a desired-state document (organization template + every repository off GitHub's default). Sent to ghoidc_config_export.</summary>
     public sealed partial class ConfigExportRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_config_export";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_config_export(json);
 
         /// <summary>A fleet job (`ghoidc_fleet_start`) that has finished.</summary>
-        [JsonPropertyName("job")]
         public long? Job { get; set; }
 
         /// <summary>Write archived repositories too (left out by default).</summary>
-        [JsonPropertyName("include_archived")]
         public bool? IncludeArchived { get; set; }
 
         /// <summary>The `$schema` the JSON document names; absent = the schema's published URL.</summary>
-        [JsonPropertyName("schema_uri")]
         public string? SchemaUri { get; set; }
 
         /// <summary>`json` (default) or `psd1`: the format of `text`.</summary>
-        [JsonPropertyName("format")]
         public string? Format { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Job is not null) { writer.WritePropertyName("job"); writer.WriteNumberValue(Job.Value); }
+            if (IncludeArchived is not null) { writer.WritePropertyName("include_archived"); writer.WriteBooleanValue(IncludeArchived.Value); }
+            if (SchemaUri is not null) { writer.WritePropertyName("schema_uri"); writer.WriteStringValue(SchemaUri); }
+            if (Format is not null) { writer.WritePropertyName("format"); writer.WriteStringValue(Format); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_config_validate`: parse and check a desired-state document; no request. Exactly one of `document_text` and `document`. Sent to ghoidc_config_validate.</summary>
     public sealed partial class ConfigValidateRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_config_validate";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_config_validate(json);
 
         /// <summary>The document as JSON text (a `.json` file as read).</summary>
-        [JsonPropertyName("document_text")]
         public string? DocumentText { get; set; }
 
-        [JsonPropertyName("document")]
         public object? Document { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (DocumentText is not null) { writer.WritePropertyName("document_text"); writer.WriteStringValue(DocumentText); }
+            if (Document is not null) { writer.WritePropertyName("document"); LooseValue.Write(writer, Document); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>What the caller knows about the context; everything is optional. It is the `context` member of every request of the C ABI, so an unknown member is refused, not ignored.</summary>
     public sealed partial class GitHubOidcContext
     {
         /// <summary>`github.com`, `SUBDOMAIN.ghe.com` or a GHES host name (a URL is accepted too).</summary>
-        [JsonPropertyName("host_name")]
         public string? HostName { get; set; }
 
         /// <summary>Overrides the REST API base URL.</summary>
-        [JsonPropertyName("api_base_uri")]
         public string? ApiBaseUri { get; set; }
 
         /// <summary>Overrides the OIDC issuer URL.</summary>
-        [JsonPropertyName("issuer_uri")]
         public string? IssuerUri { get; set; }
 
         /// <summary>The token (already resolved from the environment by the caller).</summary>
-        [JsonPropertyName("token")]
         public string? Token { get; set; }
 
         /// <summary>GitHub App: its client ID (`Iv23li…`), the JWT issuer GitHub recommends. With `private_key` or `private_key_path` the context acts as the App's installation instead of using a token.</summary>
-        [JsonPropertyName("client_id")]
         public string? ClientId { get; set; }
 
         /// <summary>GitHub App: its numeric app ID, the JWT issuer when no `client_id` is given.</summary>
-        [JsonPropertyName("app_id")]
         public long? AppId { get; set; }
 
         /// <summary>GitHub App: its private key, PEM text (`-----BEGIN RSA PRIVATE KEY-----` or PKCS#8).</summary>
-        [JsonPropertyName("private_key")]
         public string? PrivateKey { get; set; }
 
         /// <summary>GitHub App: the path of its private key's PEM file (absolute: the caller resolves relative paths).</summary>
-        [JsonPropertyName("private_key_path")]
         public string? PrivateKeyPath { get; set; }
 
         /// <summary>GitHub App: the installation to act as; absent = looked up for the organization, repository or user each request targets.</summary>
-        [JsonPropertyName("installation_id")]
         public long? InstallationId { get; set; }
 
         /// <summary>Per-request timeout in seconds (default 30).</summary>
-        [JsonPropertyName("timeout_sec")]
         public double? TimeoutSec { get; set; }
 
         /// <summary>Retries of transient failures (default 3).</summary>
-        [JsonPropertyName("max_retries")]
         public long? MaxRetries { get; set; }
 
         /// <summary>Longest single wait before a retry, in seconds (default 30). Longer waits fail instead.</summary>
-        [JsonPropertyName("max_retry_wait_sec")]
         public double? MaxRetryWaitSec { get; set; }
 
         /// <summary>Points per minute per token on this host (GET 1, other methods 5; default 900, GitHub's secondary limit); `0` turns pacing off.</summary>
-        [JsonPropertyName("points_per_minute")]
         public long? PointsPerMinute { get; set; }
 
         /// <summary>Least time between two writes of the credential, in seconds (default 1, GitHub's advice for mutating requests); `0` turns it off.</summary>
-        [JsonPropertyName("write_interval_sec")]
         public double? WriteIntervalSec { get; set; }
 
         /// <summary>The proxy for every request (`http://HOST:PORT`), instead of `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`.</summary>
-        [JsonPropertyName("proxy")]
         public string? Proxy { get; set; }
 
         /// <summary>Hosts that bypass the proxy (comma-separated, as `NO_PROXY`), instead of `NO_PROXY`.</summary>
-        [JsonPropertyName("no_proxy")]
         public string? NoProxy { get; set; }
 
         /// <summary>A PEM file, or a folder of PEM files, of certificate authorities to trust besides the system's, instead of `SSL_CERT_FILE` / `SSL_CERT_DIR`.</summary>
-        [JsonPropertyName("ca_certificate_path")]
         public string? CaCertificatePath { get; set; }
 
         /// <summary>Allow `http://` API and issuer URLs on hosts other than this machine (tokens then travel unencrypted; every call warns).</summary>
-        [JsonPropertyName("allow_insecure_http")]
         public bool? AllowInsecureHttp { get; set; }
 
         /// <summary>The network variables (`HTTPS_PROXY`, `NO_PROXY`, `SSL_CERT_FILE`, … as the context description's `network_variables` names them) as the caller sees them; absent = this process's environment.</summary>
-        [JsonPropertyName("environment")]
         public System.Collections.Generic.Dictionary<string, string?>? Environment { get; set; }
 
         /// <summary>A folder (absolute: the caller resolves relative paths) where answers GitHub may confirm with `304 Not Modified` are kept for the next process: one file per host and credential ([`crate::conditional`]). Absent: they are kept in memory only.</summary>
-        [JsonPropertyName("cache_path")]
         public string? CachePath { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (HostName is not null) { writer.WritePropertyName("host_name"); writer.WriteStringValue(HostName); }
+            if (ApiBaseUri is not null) { writer.WritePropertyName("api_base_uri"); writer.WriteStringValue(ApiBaseUri); }
+            if (IssuerUri is not null) { writer.WritePropertyName("issuer_uri"); writer.WriteStringValue(IssuerUri); }
+            if (Token is not null) { writer.WritePropertyName("token"); writer.WriteStringValue(Token); }
+            if (ClientId is not null) { writer.WritePropertyName("client_id"); writer.WriteStringValue(ClientId); }
+            if (AppId is not null) { writer.WritePropertyName("app_id"); writer.WriteNumberValue(AppId.Value); }
+            if (PrivateKey is not null) { writer.WritePropertyName("private_key"); writer.WriteStringValue(PrivateKey); }
+            if (PrivateKeyPath is not null) { writer.WritePropertyName("private_key_path"); writer.WriteStringValue(PrivateKeyPath); }
+            if (InstallationId is not null) { writer.WritePropertyName("installation_id"); writer.WriteNumberValue(InstallationId.Value); }
+            if (TimeoutSec is not null) { writer.WritePropertyName("timeout_sec"); writer.WriteNumberValue(TimeoutSec.Value); }
+            if (MaxRetries is not null) { writer.WritePropertyName("max_retries"); writer.WriteNumberValue(MaxRetries.Value); }
+            if (MaxRetryWaitSec is not null) { writer.WritePropertyName("max_retry_wait_sec"); writer.WriteNumberValue(MaxRetryWaitSec.Value); }
+            if (PointsPerMinute is not null) { writer.WritePropertyName("points_per_minute"); writer.WriteNumberValue(PointsPerMinute.Value); }
+            if (WriteIntervalSec is not null) { writer.WritePropertyName("write_interval_sec"); writer.WriteNumberValue(WriteIntervalSec.Value); }
+            if (Proxy is not null) { writer.WritePropertyName("proxy"); writer.WriteStringValue(Proxy); }
+            if (NoProxy is not null) { writer.WritePropertyName("no_proxy"); writer.WriteStringValue(NoProxy); }
+            if (CaCertificatePath is not null) { writer.WritePropertyName("ca_certificate_path"); writer.WriteStringValue(CaCertificatePath); }
+            if (AllowInsecureHttp is not null) { writer.WritePropertyName("allow_insecure_http"); writer.WriteBooleanValue(AllowInsecureHttp.Value); }
+            if (Environment is not null) { writer.WritePropertyName("environment"); writer.WriteStartObject(); foreach (var entry in Environment) { writer.WritePropertyName(entry.Key); if (entry.Value is null) writer.WriteNullValue(); else { writer.WriteStringValue(entry.Value); } } writer.WriteEndObject(); }
+            if (CachePath is not null) { writer.WritePropertyName("cache_path"); writer.WriteStringValue(CachePath); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_context`: resolve a context without any request. Sent to ghoidc_context.</summary>
     public sealed partial class ContextRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_context";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_context(json);
 
         /// <summary>Where to talk to; absent = github.com without a token.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_decode_token`: a JWT's header and claims, unverified. Sent to ghoidc_decode_token.</summary>
     public sealed partial class DecodeTokenRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_decode_token";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_decode_token(json);
 
         /// <summary>The token (JWT).</summary>
-        [JsonPropertyName("token")]
         public string? Token { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Token is not null) { writer.WritePropertyName("token"); writer.WriteStringValue(Token); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_discover`: the issuer's discovery document. Sent to ghoidc_discover.</summary>
     public sealed partial class DiscoverRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_discover";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_discover(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>GitHub Enterprise Cloud: read the enterprise-scoped issuer of this enterprise slug.</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_fleet_close`: cancel a job if it is running (no request is sent after it) and free it. Sent to ghoidc_fleet_close.</summary>
     public sealed partial class FleetCloseRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_fleet_close";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_fleet_close(json);
 
         /// <summary>The job id.</summary>
-        [JsonPropertyName("job")]
         public long? Job { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Job is not null) { writer.WritePropertyName("job"); writer.WriteNumberValue(Job.Value); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_fleet_next`: the next results of a job. Waits at most `wait_ms` (at most 1000) for at least one item. When the run as a whole failed (the listing failed, bad credentials), the export answers that error instead, once every item was handed out. Sent to ghoidc_fleet_next.</summary>
     public sealed partial class FleetNextRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_fleet_next";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_fleet_next(json);
 
         /// <summary>The job id from `ghoidc_fleet_start`.</summary>
-        [JsonPropertyName("job")]
         public long? Job { get; set; }
 
         /// <summary>Longest wait for an item, in milliseconds (default 250, at most 1000).</summary>
-        [JsonPropertyName("wait_ms")]
         public long? WaitMs { get; set; }
 
         /// <summary>Most items to answer (default 100).</summary>
-        [JsonPropertyName("max_items")]
         public long? MaxItems { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Job is not null) { writer.WritePropertyName("job"); writer.WriteNumberValue(Job.Value); }
+            if (WaitMs is not null) { writer.WritePropertyName("wait_ms"); writer.WriteNumberValue(WaitMs.Value); }
+            if (MaxItems is not null) { writer.WritePropertyName("max_items"); writer.WriteNumberValue(MaxItems.Value); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_fleet_start`: start an inventory of an owner's repositories; answers at once with a job id to read with `ghoidc_fleet_next` and free with `ghoidc_fleet_close`. Sent to ghoidc_fleet_start.</summary>
     public sealed partial class FleetStartRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_fleet_start";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_fleet_start(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>What to inventory.</summary>
-        [JsonPropertyName("options")]
         public InventoryOptions? Options { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Options is not null) { writer.WritePropertyName("options"); Options.WriteJson(writer); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_get_subject_claim`: an organization's (no `repository`) or a repository's template. Sent to ghoidc_get_subject_claim.</summary>
     public sealed partial class GetSubjectClaimRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_get_subject_claim";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_get_subject_claim(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>Organization or user.</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>Repository name; absent = the organization's template.</summary>
-        [JsonPropertyName("repository")]
         public string? Repository { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Repository is not null) { writer.WritePropertyName("repository"); writer.WriteStringValue(Repository); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>What an inventory run asks for.</summary>
     public sealed partial class InventoryOptions
     {
         /// <summary>Organization (or user) login.</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>Repository names or wildcards (`*`, `?`); empty = every repository.</summary>
-        [JsonPropertyName("repositories")]
         public string[]? Repositories { get; set; }
 
         /// <summary>List archived repositories too (skipped by default).</summary>
-        [JsonPropertyName("include_archived")]
         public bool? IncludeArchived { get; set; }
 
         /// <summary>Requests in flight at most (default 8, at most 32).</summary>
-        [JsonPropertyName("throttle_limit")]
         public long? ThrottleLimit { get; set; }
 
         /// <summary>The longest the run waits when GitHub rate-limits it, in seconds (default 300). A longer wait (a primary limit that resets in an hour) stops the run at once: every repository not yet read is a failure that names the reset.</summary>
-        [JsonPropertyName("max_rate_limit_wait_sec")]
         public long? MaxRateLimitWaitSec { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Repositories is not null) { writer.WritePropertyName("repositories"); writer.WriteStartArray(); foreach (var item in Repositories) { if (item is null) writer.WriteNullValue(); else { writer.WriteStringValue(item); } } writer.WriteEndArray(); }
+            if (IncludeArchived is not null) { writer.WritePropertyName("include_archived"); writer.WriteBooleanValue(IncludeArchived.Value); }
+            if (ThrottleLimit is not null) { writer.WritePropertyName("throttle_limit"); writer.WriteNumberValue(ThrottleLimit.Value); }
+            if (MaxRateLimitWaitSec is not null) { writer.WritePropertyName("max_rate_limit_wait_sec"); writer.WriteNumberValue(MaxRateLimitWaitSec.Value); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_list_property_claims`: custom-property inclusions of an organization or enterprise. Sent to ghoidc_list_property_claims.</summary>
     public sealed partial class ListPropertyClaimsRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_list_property_claims";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_list_property_claims(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>The organization (exactly one of `owner` and `enterprise`).</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>The enterprise slug (exactly one of `owner` and `enterprise`).</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_redact`: texts the module composed (messages, verbose and debug lines, targets) with every token shape removed, and every exact occurrence of `secrets`. Sent to ghoidc_redact.</summary>
     public sealed partial class RedactRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_redact";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_redact(json);
 
         /// <summary>The texts to redact, in order.</summary>
-        [JsonPropertyName("texts")]
         public string[]? Texts { get; set; }
 
         /// <summary>Values to remove wherever they appear, whatever their shape (the tokens in use).</summary>
-        [JsonPropertyName("secrets")]
         public string[]? Secrets { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Texts is not null) { writer.WritePropertyName("texts"); writer.WriteStartArray(); foreach (var item in Texts) { if (item is null) writer.WriteNullValue(); else { writer.WriteStringValue(item); } } writer.WriteEndArray(); }
+            if (Secrets is not null) { writer.WritePropertyName("secrets"); writer.WriteStartArray(); foreach (var item in Secrets) { if (item is null) writer.WriteNullValue(); else { writer.WriteStringValue(item); } } writer.WriteEndArray(); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_remove_property_claim`: stop including a custom property in the tokens' claims. Sent to ghoidc_remove_property_claim.</summary>
     public sealed partial class RemovePropertyClaimRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_remove_property_claim";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_remove_property_claim(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>The organization (exactly one of `owner` and `enterprise`).</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>The enterprise slug (exactly one of `owner` and `enterprise`).</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
 
         /// <summary>The custom property's name.</summary>
-        [JsonPropertyName("name")]
         public string? Name { get; set; }
 
         /// <summary>Check everything and answer what would be sent, but send no write.</summary>
-        [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
 
         /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
-        [JsonPropertyName("approved")]
         public ApprovedWrite? Approved { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            if (Name is not null) { writer.WritePropertyName("name"); writer.WriteStringValue(Name); }
+            if (DryRun is not null) { writer.WritePropertyName("dry_run"); writer.WriteBooleanValue(DryRun.Value); }
+            if (Approved is not null) { writer.WritePropertyName("approved"); Approved.WriteJson(writer); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_resolve_subject`: the `sub` a job's token gets. Three modes: `token` (the token's own claims, no request); `owner` + `repository` (live: the repository's effective template); otherwise offline (`claims` with `include_claim_keys`, absent = GitHub's default). Sent to ghoidc_resolve_subject.</summary>
     public sealed partial class ResolveSubjectRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_resolve_subject";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_resolve_subject(json);
 
         /// <summary>Where to talk to (live mode).</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>Live mode: the organization or user.</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>Live mode: the repository.</summary>
-        [JsonPropertyName("repository")]
         public string? Repository { get; set; }
 
         /// <summary>Claim name → value for the job (`ref`, `environment`, `job_workflow_ref`, …).</summary>
-        [JsonPropertyName("claims")]
         public System.Collections.Generic.Dictionary<string, object?>? Claims { get; set; }
 
         /// <summary>Offline and token modes: the template's keys (absent = GitHub's default template).</summary>
-        [JsonPropertyName("include_claim_keys")]
         public string[]? IncludeClaimKeys { get; set; }
 
         /// <summary>Offline and token modes: the repository uses immutable subjects.</summary>
-        [JsonPropertyName("use_immutable_subject")]
         public bool? UseImmutableSubject { get; set; }
 
         /// <summary>Token mode: an Actions OIDC token (JWT) whose claims describe the job.</summary>
-        [JsonPropertyName("token")]
         public string? Token { get; set; }
 
         /// <summary>Token mode: read the token's repository's live template (with `context`) and say whether it predicts exactly the token's `sub`, rather than applying `include_claim_keys` offline.</summary>
-        [JsonPropertyName("live")]
         public bool? Live { get; set; }
 
         /// <summary>Live mode: the job runs on this branch (`ref` = `refs/heads/&lt;branch&gt;`).</summary>
-        [JsonPropertyName("branch")]
         public string? Branch { get; set; }
 
         /// <summary>Live mode: the job runs on this tag (`ref` = `refs/tags/&lt;tag&gt;`).</summary>
-        [JsonPropertyName("tag")]
         public string? Tag { get; set; }
 
         /// <summary>Live mode: the job's full `ref`.</summary>
-        [JsonPropertyName("ref")]
         public string? Ref { get; set; }
 
         /// <summary>Live mode: the job runs for this pull request number.</summary>
-        [JsonPropertyName("pull_request")]
         public long? PullRequest { get; set; }
 
         /// <summary>Live mode: the job's deployment environment.</summary>
-        [JsonPropertyName("environment")]
         public string? Environment { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Repository is not null) { writer.WritePropertyName("repository"); writer.WriteStringValue(Repository); }
+            if (Claims is not null) { writer.WritePropertyName("claims"); writer.WriteStartObject(); foreach (var entry in Claims) { writer.WritePropertyName(entry.Key); if (entry.Value is null) writer.WriteNullValue(); else { LooseValue.Write(writer, entry.Value); } } writer.WriteEndObject(); }
+            if (IncludeClaimKeys is not null) { writer.WritePropertyName("include_claim_keys"); writer.WriteStartArray(); foreach (var item in IncludeClaimKeys) { if (item is null) writer.WriteNullValue(); else { writer.WriteStringValue(item); } } writer.WriteEndArray(); }
+            if (UseImmutableSubject is not null) { writer.WritePropertyName("use_immutable_subject"); writer.WriteBooleanValue(UseImmutableSubject.Value); }
+            if (Token is not null) { writer.WritePropertyName("token"); writer.WriteStringValue(Token); }
+            if (Live is not null) { writer.WritePropertyName("live"); writer.WriteBooleanValue(Live.Value); }
+            if (Branch is not null) { writer.WritePropertyName("branch"); writer.WriteStringValue(Branch); }
+            if (Tag is not null) { writer.WritePropertyName("tag"); writer.WriteStringValue(Tag); }
+            if (Ref is not null) { writer.WritePropertyName("ref"); writer.WriteStringValue(Ref); }
+            if (PullRequest is not null) { writer.WritePropertyName("pull_request"); writer.WriteNumberValue(PullRequest.Value); }
+            if (Environment is not null) { writer.WritePropertyName("environment"); writer.WriteStringValue(Environment); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_set_enterprise_issuer`: whether tokens of an enterprise carry the enterprise-scoped issuer (GitHub Enterprise Cloud only). Sent to ghoidc_set_enterprise_issuer.</summary>
     public sealed partial class SetEnterpriseIssuerRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_set_enterprise_issuer";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_set_enterprise_issuer(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>The enterprise slug.</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
 
         /// <summary>`true`: tokens use `https://token.actions.githubusercontent.com/&lt;enterprise&gt;`.</summary>
-        [JsonPropertyName("include_enterprise_slug")]
         public bool? IncludeEnterpriseSlug { get; set; }
 
         /// <summary>Check everything and answer the body, but send no write.</summary>
-        [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
 
         /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
-        [JsonPropertyName("approved")]
         public ApprovedWrite? Approved { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            if (IncludeEnterpriseSlug is not null) { writer.WritePropertyName("include_enterprise_slug"); writer.WriteBooleanValue(IncludeEnterpriseSlug.Value); }
+            if (DryRun is not null) { writer.WritePropertyName("dry_run"); writer.WriteBooleanValue(DryRun.Value); }
+            if (Approved is not null) { writer.WritePropertyName("approved"); Approved.WriteJson(writer); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_set_subject_claim`: write an organization's (no `repository`) or a repository's template, or with `dry_run` answer the exact body that would be sent, without writing. Sent to ghoidc_set_subject_claim.</summary>
     public sealed partial class SetSubjectClaimRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_set_subject_claim";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_set_subject_claim(json);
 
         /// <summary>Where to talk to.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>Organization or user.</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>Repository name; absent = the organization's template.</summary>
-        [JsonPropertyName("repository")]
         public string? Repository { get; set; }
 
         /// <summary>Repository only: `true` resets to GitHub's default, `false` uses its own keys or the organization's template; absent keeps the current value.</summary>
-        [JsonPropertyName("use_default")]
         public bool? UseDefault { get; set; }
 
         /// <summary>The template's keys; absent keeps the current keys (repository) or sends none.</summary>
-        [JsonPropertyName("include_claim_keys")]
         public string[]? IncludeClaimKeys { get; set; }
 
         /// <summary>GitHub's immutable-subject opt-in flag; absent leaves it out of the request.</summary>
-        [JsonPropertyName("use_immutable_subject")]
         public bool? UseImmutableSubject { get; set; }
 
         /// <summary>Send keys the issuer's discovery document does not list.</summary>
-        [JsonPropertyName("allow_unknown_keys")]
         public bool? AllowUnknownKeys { get; set; }
 
         /// <summary>Check everything and answer the body, but send no write.</summary>
-        [JsonPropertyName("dry_run")]
         public bool? DryRun { get; set; }
 
         /// <summary>The dry run's request as approved: the write sends exactly it, or nothing (a `Conflict` error) when what it was computed from changed since.</summary>
-        [JsonPropertyName("approved")]
         public ApprovedWrite? Approved { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Repository is not null) { writer.WritePropertyName("repository"); writer.WriteStringValue(Repository); }
+            if (UseDefault is not null) { writer.WritePropertyName("use_default"); writer.WriteBooleanValue(UseDefault.Value); }
+            if (IncludeClaimKeys is not null) { writer.WritePropertyName("include_claim_keys"); writer.WriteStartArray(); foreach (var item in IncludeClaimKeys) { if (item is null) writer.WriteNullValue(); else { writer.WriteStringValue(item); } } writer.WriteEndArray(); }
+            if (UseImmutableSubject is not null) { writer.WritePropertyName("use_immutable_subject"); writer.WriteBooleanValue(UseImmutableSubject.Value); }
+            if (AllowUnknownKeys is not null) { writer.WritePropertyName("allow_unknown_keys"); writer.WriteBooleanValue(AllowUnknownKeys.Value); }
+            if (DryRun is not null) { writer.WritePropertyName("dry_run"); writer.WriteBooleanValue(DryRun.Value); }
+            if (Approved is not null) { writer.WritePropertyName("approved"); Approved.WriteJson(writer); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_test_trust_policy`: whether a trust policy a relying party already has admits each job's token, and if not, why. Offline: no request. Sent to ghoidc_test_trust_policy.</summary>
     public sealed partial class TestTrustPolicyRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_test_trust_policy";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_test_trust_policy(json);
 
         /// <summary>`Aws`, `Azure`, `Gcp`, `Vault`, `Npm`, `PyPI`, `Crates`, `RubyGems` or `NuGet` (case-insensitive).</summary>
-        [JsonPropertyName("provider")]
         public string? Provider { get; set; }
 
         /// <summary>The policy as JSON text, as the provider's CLI prints it (`aws iam get-role`, `az ad app federated-credential list`, `gcloud … providers describe --format=json`, `vault read -format=json auth/jwt/role/NAME`, a trusted publisher).</summary>
-        [JsonPropertyName("policy")]
         public string? Policy { get; set; }
 
         /// <summary>The jobs to test, one result each, in order.</summary>
-        [JsonPropertyName("jobs")]
         public TrustJob[]? Jobs { get; set; }
 
         /// <summary>Where the jobs' issuer comes from when neither the job nor its token names one.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>GitHub Enterprise Cloud: the jobs' tokens carry this enterprise's enterprise-scoped issuer.</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
 
         /// <summary>The migration view of one repository (a `Get-GitHubOidcRepository` state): `jobs` then holds exactly one job (audience, issuer, token, other claims) and its subject is computed twice from the repository's names and IDs and the job's ref: the subject it gets today (form `Current`) and its immutable subject (form `Immutable`).</summary>
-        [JsonPropertyName("repository")]
         public TrustRepository? Repository { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Provider is not null) { writer.WritePropertyName("provider"); writer.WriteStringValue(Provider); }
+            if (Policy is not null) { writer.WritePropertyName("policy"); writer.WriteStringValue(Policy); }
+            if (Jobs is not null) { writer.WritePropertyName("jobs"); writer.WriteStartArray(); foreach (var item in Jobs) { if (item is null) writer.WriteNullValue(); else { item.WriteJson(writer); } } writer.WriteEndArray(); }
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            if (Repository is not null) { writer.WritePropertyName("repository"); Repository.WriteJson(writer); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>One job to test against a trust policy: what its ID token carries.</summary>
     public sealed partial class TrustJob
     {
         /// <summary>The `sub` claim; absent = the token's `sub` (one of `subject` and `token` is needed).</summary>
-        [JsonPropertyName("subject")]
         public string? Subject { get; set; }
 
         /// <summary>The `aud` claim; absent = the token's, else the provider's default audience.</summary>
-        [JsonPropertyName("audience")]
         public string? Audience { get; set; }
 
         /// <summary>The `iss` claim; absent = the token's, else the request's issuer.</summary>
-        [JsonPropertyName("issuer")]
         public string? Issuer { get; set; }
 
         /// <summary>Other claims a condition may test (`job_workflow_ref`, `repository_id`, …); they override the token's claims of the same name.</summary>
-        [JsonPropertyName("claims")]
         public System.Collections.Generic.Dictionary<string, object?>? Claims { get; set; }
 
         /// <summary>An Actions OIDC token (JWT), decoded without verification: its `sub`, `aud`, `iss` and every claim describe the job.</summary>
-        [JsonPropertyName("token")]
         public string? Token { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Subject is not null) { writer.WritePropertyName("subject"); writer.WriteStringValue(Subject); }
+            if (Audience is not null) { writer.WritePropertyName("audience"); writer.WriteStringValue(Audience); }
+            if (Issuer is not null) { writer.WritePropertyName("issuer"); writer.WriteStringValue(Issuer); }
+            if (Claims is not null) { writer.WritePropertyName("claims"); writer.WriteStartObject(); foreach (var entry in Claims) { writer.WritePropertyName(entry.Key); if (entry.Value is null) writer.WriteNullValue(); else { LooseValue.Write(writer, entry.Value); } } writer.WriteEndObject(); }
+            if (Token is not null) { writer.WritePropertyName("token"); writer.WriteStringValue(Token); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_trust_policy`: a trust policy for a cloud provider that admits the subjects. Sent to ghoidc_trust_policy.</summary>
     public sealed partial class TrustPolicyRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_trust_policy";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_trust_policy(json);
 
         /// <summary>`Aws`, `Azure`, `Gcp` or `Vault` (case-insensitive).</summary>
-        [JsonPropertyName("provider")]
         public string? Provider { get; set; }
 
         /// <summary>The subjects to admit (wildcards allowed where the provider has them).</summary>
-        [JsonPropertyName("subjects")]
         public string[]? Subjects { get; set; }
 
         /// <summary>The audience; absent = the provider's default.</summary>
-        [JsonPropertyName("audience")]
         public string? Audience { get; set; }
 
         /// <summary>The issuer; absent = the context's issuer (with `enterprise`: its enterprise-scoped issuer).</summary>
-        [JsonPropertyName("issuer")]
         public string? Issuer { get; set; }
 
         /// <summary>Where the issuer comes from when `issuer` is absent.</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>Use this enterprise's enterprise-scoped issuer (GitHub Enterprise Cloud).</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
 
         /// <summary>AWS: the account of the OIDC provider.</summary>
-        [JsonPropertyName("aws_account_id")]
         public string? AwsAccountId { get; set; }
 
         /// <summary>Azure and Vault: the name of the credential or role.</summary>
-        [JsonPropertyName("name")]
         public string? Name { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Provider is not null) { writer.WritePropertyName("provider"); writer.WriteStringValue(Provider); }
+            if (Subjects is not null) { writer.WritePropertyName("subjects"); writer.WriteStartArray(); foreach (var item in Subjects) { if (item is null) writer.WriteNullValue(); else { writer.WriteStringValue(item); } } writer.WriteEndArray(); }
+            if (Audience is not null) { writer.WritePropertyName("audience"); writer.WriteStringValue(Audience); }
+            if (Issuer is not null) { writer.WritePropertyName("issuer"); writer.WriteStringValue(Issuer); }
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            if (AwsAccountId is not null) { writer.WritePropertyName("aws_account_id"); writer.WriteStringValue(AwsAccountId); }
+            if (Name is not null) { writer.WritePropertyName("name"); writer.WriteStringValue(Name); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>One repository whose jobs a trust policy is tested for (see `TestTrustPolicyRequest.repository`).</summary>
     public sealed partial class TrustRepository
     {
         /// <summary>The owner's login.</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>The repository's name.</summary>
-        [JsonPropertyName("repository")]
         public string? Repository { get; set; }
 
         /// <summary>The owner's numeric ID.</summary>
-        [JsonPropertyName("owner_id")]
         public long? OwnerId { get; set; }
 
         /// <summary>The repository's numeric ID.</summary>
-        [JsonPropertyName("repository_id")]
         public long? RepositoryId { get; set; }
 
         /// <summary>The repository's claim keys; absent = GitHub's default template.</summary>
-        [JsonPropertyName("include_claim_keys")]
         public string[]? IncludeClaimKeys { get; set; }
 
         /// <summary>Whether the repository's subjects are immutable today.</summary>
-        [JsonPropertyName("use_immutable_subject")]
         public bool? UseImmutableSubject { get; set; }
 
         /// <summary>The job's branch (`refs/heads/…`).</summary>
-        [JsonPropertyName("branch")]
         public string? Branch { get; set; }
 
         /// <summary>The job's tag (`refs/tags/…`).</summary>
-        [JsonPropertyName("tag")]
         public string? Tag { get; set; }
 
         /// <summary>The job's full ref.</summary>
-        [JsonPropertyName("ref")]
         public string? Ref { get; set; }
 
         /// <summary>The job runs for this pull request number.</summary>
-        [JsonPropertyName("pull_request")]
         public long? PullRequest { get; set; }
 
         /// <summary>The job's deployment environment.</summary>
-        [JsonPropertyName("environment")]
         public string? Environment { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Repository is not null) { writer.WritePropertyName("repository"); writer.WriteStringValue(Repository); }
+            if (OwnerId is not null) { writer.WritePropertyName("owner_id"); writer.WriteNumberValue(OwnerId.Value); }
+            if (RepositoryId is not null) { writer.WritePropertyName("repository_id"); writer.WriteNumberValue(RepositoryId.Value); }
+            if (IncludeClaimKeys is not null) { writer.WritePropertyName("include_claim_keys"); writer.WriteStartArray(); foreach (var item in IncludeClaimKeys) { if (item is null) writer.WriteNullValue(); else { writer.WriteStringValue(item); } } writer.WriteEndArray(); }
+            if (UseImmutableSubject is not null) { writer.WritePropertyName("use_immutable_subject"); writer.WriteBooleanValue(UseImmutableSubject.Value); }
+            if (Branch is not null) { writer.WritePropertyName("branch"); writer.WriteStringValue(Branch); }
+            if (Tag is not null) { writer.WritePropertyName("tag"); writer.WriteStringValue(Tag); }
+            if (Ref is not null) { writer.WritePropertyName("ref"); writer.WriteStringValue(Ref); }
+            if (PullRequest is not null) { writer.WritePropertyName("pull_request"); writer.WriteNumberValue(PullRequest.Value); }
+            if (Environment is not null) { writer.WritePropertyName("environment"); writer.WriteStringValue(Environment); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_trust_risk`: who else a trust configuration admits, beyond the intended owner or repository; each risk comes with a job the evaluator admits. Sent to ghoidc_trust_risk.</summary>
     public sealed partial class TrustRiskRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_trust_risk";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_trust_risk(json);
 
         /// <summary>`Aws`, `Azure`, `Gcp`, `Vault`, `Npm`, `PyPI`, `Crates`, `RubyGems` or `NuGet` (case-insensitive).</summary>
-        [JsonPropertyName("provider")]
         public string? Provider { get; set; }
 
         /// <summary>The configuration as JSON text, in the forms `ghoidc_test_trust_policy` reads.</summary>
-        [JsonPropertyName("policy")]
         public string? Policy { get; set; }
 
         /// <summary>The intended owner; absent = taken from the policy.</summary>
-        [JsonPropertyName("owner")]
         public string? Owner { get; set; }
 
         /// <summary>The intended repository (`NAME` or `OWNER/NAME`); absent = taken from the policy.</summary>
-        [JsonPropertyName("repository")]
         public string? Repository { get; set; }
 
         /// <summary>The owner's ID, for the immutable subject in suggestions.</summary>
-        [JsonPropertyName("owner_id")]
         public string? OwnerId { get; set; }
 
         /// <summary>The repository's ID, for the immutable subject in suggestions.</summary>
-        [JsonPropertyName("repository_id")]
         public string? RepositoryId { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Provider is not null) { writer.WritePropertyName("provider"); writer.WriteStringValue(Provider); }
+            if (Policy is not null) { writer.WritePropertyName("policy"); writer.WriteStringValue(Policy); }
+            if (Owner is not null) { writer.WritePropertyName("owner"); writer.WriteStringValue(Owner); }
+            if (Repository is not null) { writer.WritePropertyName("repository"); writer.WriteStringValue(Repository); }
+            if (OwnerId is not null) { writer.WritePropertyName("owner_id"); writer.WriteStringValue(OwnerId); }
+            if (RepositoryId is not null) { writer.WritePropertyName("repository_id"); writer.WriteStringValue(RepositoryId); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_verify_token`: verify a token against its issuer's keys. Sent to ghoidc_verify_token.</summary>
     public sealed partial class VerifyTokenRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_verify_token";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_verify_token(json);
 
         /// <summary>Where to talk to (which issuers are allowed).</summary>
-        [JsonPropertyName("context")]
         public GitHubOidcContext? Context { get; set; }
 
         /// <summary>The token (JWT).</summary>
-        [JsonPropertyName("token")]
         public string? Token { get; set; }
 
         /// <summary>The audience the token must carry.</summary>
-        [JsonPropertyName("audience")]
         public string? Audience { get; set; }
 
         /// <summary>Allow this enterprise's enterprise-scoped issuer too.</summary>
-        [JsonPropertyName("enterprise")]
         public string? Enterprise { get; set; }
+
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            if (Context is not null) { writer.WritePropertyName("context"); Context.WriteJson(writer); }
+            if (Token is not null) { writer.WritePropertyName("token"); writer.WriteStringValue(Token); }
+            if (Audience is not null) { writer.WritePropertyName("audience"); writer.WriteStringValue(Audience); }
+            if (Enterprise is not null) { writer.WritePropertyName("enterprise"); writer.WriteStringValue(Enterprise); }
+            writer.WriteEndObject();
+        }
     }
 
     /// <summary>`ghoidc_version`: no fields. Sent to ghoidc_version.</summary>
     public sealed partial class VersionRequest : INativeRequest
     {
         /// <summary>The export this request is sent to.</summary>
-        [JsonIgnore]
         public string Export => "ghoidc_version";
 
         GhoidcStatus INativeRequest.Call(byte[] json) => Interop.ghoidc_version(json);
-    }
 
-    /// <summary>System.Text.Json's metadata for every request class, generated at compile time (NativeClient.Invoke writes requests with it).</summary>
-    [JsonSourceGenerationOptions(
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-        Converters = new[] { typeof(LooseValueConverter) })]
-    [JsonSerializable(typeof(ActionsTokenRequest))]
-    [JsonSerializable(typeof(AddPropertyClaimRequest))]
-    [JsonSerializable(typeof(ClaimKeysRequest))]
-    [JsonSerializable(typeof(ClearCacheRequest))]
-    [JsonSerializable(typeof(ConfigCompareRequest))]
-    [JsonSerializable(typeof(ConfigExportRequest))]
-    [JsonSerializable(typeof(ConfigValidateRequest))]
-    [JsonSerializable(typeof(ContextRequest))]
-    [JsonSerializable(typeof(DecodeTokenRequest))]
-    [JsonSerializable(typeof(DiscoverRequest))]
-    [JsonSerializable(typeof(FleetCloseRequest))]
-    [JsonSerializable(typeof(FleetNextRequest))]
-    [JsonSerializable(typeof(FleetStartRequest))]
-    [JsonSerializable(typeof(GetSubjectClaimRequest))]
-    [JsonSerializable(typeof(ListPropertyClaimsRequest))]
-    [JsonSerializable(typeof(RedactRequest))]
-    [JsonSerializable(typeof(RemovePropertyClaimRequest))]
-    [JsonSerializable(typeof(ResolveSubjectRequest))]
-    [JsonSerializable(typeof(SetEnterpriseIssuerRequest))]
-    [JsonSerializable(typeof(SetSubjectClaimRequest))]
-    [JsonSerializable(typeof(TestTrustPolicyRequest))]
-    [JsonSerializable(typeof(TrustPolicyRequest))]
-    [JsonSerializable(typeof(TrustRiskRequest))]
-    [JsonSerializable(typeof(VerifyTokenRequest))]
-    [JsonSerializable(typeof(VersionRequest))]
-    internal sealed partial class RequestJsonContext : JsonSerializerContext
-    {
+        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>
+        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+        }
     }
 }

@@ -129,10 +129,30 @@ namespace GitHubOidc.Native
             return new ContextResolution(result, null);
         }
 
+        /// <summary>The proxy and certificate variables the native layer reads (its network_variables), asked once per process.</summary>
+        private static string[]? networkVariables;
+
         /// <summary>
-        /// The variables among <paramref name="names"/> (from the native layer: HTTPS_PROXY,
-        /// NO_PROXY, SSL_CERT_FILE, ...) that are set, with their values as this session sees them.
+        /// The proxy and certificate variables the native layer reads (HTTPS_PROXY, NO_PROXY,
+        /// SSL_CERT_FILE, ...: Rust names them, in ghoidc_context's network_variables) that are
+        /// set, with their values as this session sees them ($env: changes never reach the native
+        /// library's environment on Linux and macOS). The names are asked of the native layer
+        /// once per process, here, so a session's first command sends its context once.
         /// </summary>
+        public static Dictionary<string, string?> NetworkEnvironment() =>
+            NetworkEnvironment(networkVariables ??= AskNetworkVariables());
+
+        private static string[] AskNetworkVariables()
+        {
+            var answer = NativeClient.Invoke(new ContextRequest { Context = new GitHubOidcContext { HostName = "github.com" } });
+            if (answer.Ok && answer.Value is System.Collections.Hashtable description && description["network_variables"] is object[] names)
+            {
+                return Array.ConvertAll(names, name => name?.ToString() ?? string.Empty);
+            }
+            throw new InvalidOperationException("The native library did not name its network variables: " + (answer.Error?.Message ?? "no answer"));
+        }
+
+        /// <summary>The variables among <paramref name="names"/> that are set, with their values as this session sees them.</summary>
         public static Dictionary<string, string?> NetworkEnvironment(string[]? names)
         {
             var environment = new Dictionary<string, string?>();

@@ -1,5 +1,5 @@
-// The facade PowerShell calls: NativeClient.Invoke(request) serialises a generated request
-// class (bindings/Requests.cs, from the Rust contract) with System.Text.Json, calls its export
+// The facade PowerShell calls: NativeClient.Invoke(request) writes a generated request class
+// (bindings/Requests.cs, from the Rust contract) as JSON with its generated WriteJson, calls its export
 // through the generated interop (bindings/Interop.cs), reads the answer and turns errors into
 // GitHubOidcException. No request field is spelled here.
 // Answers come back as case-insensitive Hashtables and object[] arrays, so PowerShell shapes
@@ -8,29 +8,27 @@
 // way through PowerShell. Tokens are never part of ToString(), exceptions or answers.
 
 using System;
+using System.Buffers;
 using System.Collections;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace GitHubOidc.Native
 {
     /// <summary>Where to talk to (the generated half is in Requests.cs). Every member is optional.</summary>
     public sealed partial class GitHubOidcContext
     {
-        /// <summary>Where the token came from (Context, GH_TOKEN, GITHUB_TOKEN, gh), for messages; never sent.</summary>
-        [JsonIgnore]
+        /// <summary>Where the token came from (Context, GH_TOKEN, GITHUB_TOKEN, gh), for messages; never sent (not in the contract).</summary>
         public string? TokenSource { get; set; }
 
         /// <summary>
         /// A GitHub App's private key given as a SecureString. It stays encrypted here and is
         /// made plain text only while a request is serialised for the native library
-        /// (NativeClient.Invoke), as the request's private_key.
+        /// (NativeClient.Invoke), as the request's private_key. Not in the contract, so never written.
         /// </summary>
-        [JsonIgnore]
         public System.Security.SecureString? PrivateKeySecret { get; set; }
 
         public override string ToString() => HostName ?? ApiBaseUri ?? "github.com";
@@ -47,6 +45,9 @@ namespace GitHubOidc.Native
 
         /// <summary>Calls the export with the serialised request.</summary>
         GhoidcStatus Call(byte[] json);
+
+        /// <summary>Writes the request as the contract's JSON (generated in Requests.cs).</summary>
+        void WriteJson(Utf8JsonWriter writer);
     }
 
     /// <summary>An error from the native layer, with GitHub's details.</summary>
@@ -92,16 +93,26 @@ namespace GitHubOidc.Native
     public static class NativeClient
     {
         /// <summary>
-        /// How a request is written: the metadata System.Text.Json's source generator wrote for its
-        /// class (RequestJsonContext, generated beside the classes in Requests.cs: JSON names from
-        /// the contract, nulls left out, object-typed values by LooseValueConverter). No
-        /// reflection, so the first call of a fresh process is as cheap as the rest.
+        /// A request as the contract's JSON, written by its generated WriteJson with a
+        /// Utf8JsonWriter: no serializer to build or JIT on the first call of a fresh process
+        /// (issue 20: System.Text.Json's serializer cost 30 ms there). The working buffer may hold
+        /// a token: it is cleared once copied.
         /// </summary>
         private static byte[] Serialize(INativeRequest request)
         {
-            var info = RequestJsonContext.Default.GetTypeInfo(request.GetType())
-                ?? throw new InvalidOperationException($"{request.GetType().Name} is not in RequestJsonContext (regenerate bindings/ with ./build.ps1).");
-            return JsonSerializer.SerializeToUtf8Bytes(request, info);
+            var buffer = new ArrayBufferWriter<byte>(4096);
+            try
+            {
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    request.WriteJson(writer);
+                }
+                return buffer.WrittenSpan.ToArray();
+            }
+            finally
+            {
+                buffer.Clear();
+            }
         }
 
         /// <summary>Sends a request to its export and returns the answer or the error (never throws for a failed operation).</summary>
@@ -212,15 +223,12 @@ namespace GitHubOidc.Native
     /// (object[], lists) as arrays, a PSObject as its base object, anything else as its text.
     /// Nesting is bounded, so a self-referencing structure is an error, not a stack overflow.
     /// </summary>
-    internal sealed class LooseValueConverter : JsonConverter<object>
+    internal static class LooseValue
     {
         private const int MaxDepth = 64;
 
-        public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            throw new NotSupportedException("Requests are only written.");
-
-        public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
-            WriteValue(writer, value, 0);
+        /// <summary>Writes <paramref name="value"/> (see the class).</summary>
+        internal static void Write(Utf8JsonWriter writer, object? value) => WriteValue(writer, value, 0);
 
         private static void WriteValue(Utf8JsonWriter writer, object? value, int depth)
         {

@@ -74,22 +74,12 @@ function Initialize-GitHubOidcContext {
             return Get-GitHubOidcContextError $resolution.Error
         }
         $resolved = $resolution.Context
-        # Proxy and certificate variables as this session sees them ($env: changes never reach the
-        # native library's environment on Linux and macOS); Rust names them (network_variables).
-        $resolved.Environment = [GitHubOidc.Native.ContextResolver]::NetworkEnvironment($script:GitHubOidcNetworkVariables)
+        # Proxy and certificate variables as this session sees them (Rust names them).
+        $resolved.Environment = [GitHubOidc.Native.ContextResolver]::NetworkEnvironment()
         $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
-        # Said once by the native layer (a corrupt cache file): kept from the first answer too.
+        # Said once by the native layer (a corrupt cache file).
         $cacheWarnings = [System.Collections.Generic.List[string]]::new()
         if ($info -isnot [System.Exception]) { foreach ($w in @($info['cache_warnings'])) { if ($w) { $cacheWarnings.Add($w) } } }
-        if ($info -isnot [System.Exception] -and $null -eq $script:GitHubOidcNetworkVariables) {
-            # The first command of the session learns the names, then asks again with them.
-            $script:GitHubOidcNetworkVariables = [string[]]@($info['network_variables'])
-            $resolved.Environment = [GitHubOidc.Native.ContextResolver]::NetworkEnvironment($script:GitHubOidcNetworkVariables)
-            if ($resolved.Environment.Count) {
-                $info = Invoke-GitHubOidcNative -Request ([GitHubOidc.Native.ContextRequest]@{ Context = $resolved })
-                if ($info -isnot [System.Exception]) { foreach ($w in @($info['cache_warnings'])) { if ($w) { $cacheWarnings.Add($w) } } }
-            }
-        }
         if ($info -is [System.Exception]) {
             # Not the context's text as the target: a host name that is really a token must not be echoed.
             return New-GitHubOidcErrorRecord -Exception $info -TargetObject 'Context' -Secret $resolved.Token

@@ -137,6 +137,38 @@ fn summary(out: &mut String, indent: &str, text: Option<&str>) {
     }
 }
 
+/// The C# statement that writes one value of C# type `ty` held in `value` (never null there).
+fn csharp_write_value(ty: &str, value: &str) -> Result<String, String> {
+    const DICTIONARY: &str = "System.Collections.Generic.Dictionary<string, ";
+    Ok(match ty {
+        "string" => format!("writer.WriteStringValue({value});"),
+        "bool" => format!("writer.WriteBooleanValue({value});"),
+        "long" | "double" => format!("writer.WriteNumberValue({value});"),
+        "object" => format!("LooseValue.Write(writer, {value});"),
+        "System.Text.Json.JsonElement" => format!("{value}.WriteTo(writer);"),
+        t if t.ends_with("[]") => format!(
+            "writer.WriteStartArray(); foreach (var item in {value}) {{ {} }} writer.WriteEndArray();",
+            csharp_write_item(&t[..t.len() - 2], "item")?
+        ),
+        t if t.starts_with(DICTIONARY) => format!(
+            "writer.WriteStartObject(); foreach (var entry in {value}) {{ writer.WritePropertyName(entry.Key); {} }} writer.WriteEndObject();",
+            csharp_write_item(t[DICTIONARY.len()..].trim_end_matches('>').trim_end_matches('?'), "entry.Value")?
+        ),
+        t if t.starts_with(|c: char| c.is_ascii_uppercase()) && !t.contains('.') => format!("{value}.WriteJson(writer);"),
+        t => return Err(format!("no JSON writer for the C# type {t}")),
+    })
+}
+
+/// [`csharp_write_value`] for an array element or a dictionary entry: a reference may be null
+/// (written as null); arrays of value types hold no nulls.
+fn csharp_write_item(ty: &str, value: &str) -> Result<String, String> {
+    let write = csharp_write_value(ty, value)?;
+    Ok(match ty {
+        "bool" | "long" | "double" | "System.Text.Json.JsonElement" => write,
+        _ => format!("if ({value} is null) writer.WriteNullValue(); else {{ {write} }}"),
+    })
+}
+
 /// `Requests.cs`: a class per request type and per type a request contains.
 pub fn csharp(schema: &Value) -> Result<String, String> {
     let defs = schema["$defs"].as_object().ok_or("no $defs")?;
@@ -161,6 +193,7 @@ pub fn csharp(schema: &Value) -> Result<String, String> {
         let export = requests.iter().find(|r| r.0 == name);
         let mut used = BTreeSet::new();
         let mut body = String::new();
+        let mut writes = String::new();
         let props = def["properties"]
             .as_object()
             .ok_or_else(|| format!("{name} has no properties"))?;
@@ -171,12 +204,23 @@ pub fn csharp(schema: &Value) -> Result<String, String> {
                 "        ",
                 prop.get("description").and_then(Value::as_str),
             );
+            let property = pascal(json_name);
+            let _ = writeln!(body, "        public {ty}? {property} {{ get; set; }}\n");
+            // Value types are Nullable<T> here: their value is .Value.
+            let value = match ty.as_str() {
+                "bool" | "long" | "double" | "System.Text.Json.JsonElement" => format!("{property}.Value"),
+                _ => property.clone(),
+            };
             let _ = writeln!(
-                body,
-                "        [JsonPropertyName(\"{json_name}\")]\n        public {ty}? {} {{ get; set; }}\n",
-                pascal(json_name)
+                writes,
+                "            if ({property} is not null) {{ writer.WritePropertyName(\"{json_name}\"); {} }}",
+                csharp_write_value(&ty, &value)?
             );
         }
+        let _ = write!(
+            body,
+            "        /// <summary>Writes this object as the contract's JSON: its fields by their JSON names, nulls left out.</summary>\n        public void WriteJson(System.Text.Json.Utf8JsonWriter writer)\n        {{\n            writer.WriteStartObject();\n{writes}            writer.WriteEndObject();\n        }}\n"
+        );
         for u in used {
             if !done.contains(&u) {
                 pending.insert(u);
@@ -203,7 +247,7 @@ pub fn csharp(schema: &Value) -> Result<String, String> {
                 );
                 let _ = writeln!(
                     classes,
-                    "        /// <summary>The export this request is sent to.</summary>\n        [JsonIgnore]\n        public string Export => \"{e}\";\n"
+                    "        /// <summary>The export this request is sent to.</summary>\n        public string Export => \"{e}\";\n"
                 );
                 let _ = writeln!(
                     classes,
@@ -223,23 +267,8 @@ pub fn csharp(schema: &Value) -> Result<String, String> {
         }
         classes.push_str("    }\n\n");
     }
-    // The serializer's metadata for every request, written at compile time by System.Text.Json's
-    // source generator: no reflection on the first call (issue 20: the first call as fast as the rest).
-    let mut names: Vec<&str> = requests.iter().map(|r| r.0.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    classes.push_str(
-        "    /// <summary>System.Text.Json's metadata for every request class, generated at compile time (NativeClient.Invoke writes requests with it).</summary>\n",
-    );
-    classes.push_str(
-        "    [JsonSourceGenerationOptions(\n        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,\n        PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,\n        Converters = new[] { typeof(LooseValueConverter) })]\n",
-    );
-    for name in names {
-        let _ = writeln!(classes, "    [JsonSerializable(typeof({}))]", csharp_name(name));
-    }
-    classes.push_str("    internal sealed partial class RequestJsonContext : JsonSerializerContext\n    {\n    }\n");
     Ok(format!(
-        "// <auto-generated>\n// Generated by github_oidc_bindgen from crates/github_oidc_ffi/src/contract.rs (run ./build.ps1). Do not edit.\n// </auto-generated>\n\n#nullable enable\nusing System.Text.Json.Serialization;\n\nnamespace GitHubOidc.Native\n{{\n{}}}\n",
+        "// <auto-generated>\n// Generated by github_oidc_bindgen from crates/github_oidc_ffi/src/contract.rs (run ./build.ps1). Do not edit.\n// </auto-generated>\n\n#nullable enable\n\nnamespace GitHubOidc.Native\n{{\n{}}}\n",
         classes.trim_end().to_string() + "\n"
     ))
 }
