@@ -298,6 +298,25 @@ pub fn client(network: &Network) -> Result<reqwest::Client> {
     Ok(c)
 }
 
+/// Builds the client for `network` on another thread, if none is built yet: reading the root
+/// certificates (the system's, SSL_CERT_FILE/SSL_CERT_DIR, a CaCertificatePath) takes
+/// milliseconds that a command's first request would otherwise wait for, while the caller does
+/// its own first-call work (issue 20). A setting that cannot build is left for that request to
+/// report ([`client`] caches only what builds).
+pub fn prepare(network: &Network) {
+    let built = CLIENTS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .contains_key(network);
+    if !built {
+        let network = network.clone();
+        // No thread, no head start: the request builds the client as before.
+        let _ = std::thread::Builder::new()
+            .name("ghoidc-prepare".into())
+            .spawn(move || client(&network).map(drop));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +326,28 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn prepare_builds_the_client_on_another_thread() {
+        let network =
+            Network::resolve(Some("prepare.test:3128"), None, None, Some(&BTreeMap::new())).unwrap();
+        let built = || {
+            CLIENTS
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains_key(&network)
+        };
+        assert!(!built());
+        prepare(&network);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !built() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "prepare did not build the client"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     #[test]

@@ -63,6 +63,10 @@ pub fn context(r: ContextRequest) -> Result<ContextAnswer> {
     let mut d = c.describe();
     // Reads the context's cache file now, so a corrupt one is said when the command starts.
     d.cache_warnings = github_oidc_core::conditional::take_warnings(&c);
+    // A context with credentials is about to send requests: its HTTP client is built meanwhile.
+    if !matches!(c.credentials, github_oidc_core::credentials::Credentials::None) {
+        github_oidc_core::network::prepare(&c.network);
+    }
     Ok(d)
 }
 
