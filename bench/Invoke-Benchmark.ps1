@@ -12,6 +12,7 @@
     | Import-Module GitHubOidc as the first command of a fresh pwsh (stopwatch in the child, started right before it) | an empty script module imported the same way | <= 150 ms |
     | warm Tab on -IncludeClaimKeys (CompleteInput), and the requests it made | CompleteInput on a command whose completer returns a fixed list (the engine's floor) | <= floor + 1 ms, 0 requests |
     | one Get-GitHubOidcSubjectClaim against the fake | one bare request of the same endpoint: Invoke-RestMethod, and HttpClient | <= 1.5 x Invoke-RestMethod |
+    | the first call (issue 20): a fresh pwsh -File script that imports the module and makes one Get-GitHubOidcSubjectClaim, whole process, result discarded and result printed | the same script with one Invoke-RestMethod of the same endpoint instead, run in turn with it | <= 1.1 x baseline |
     | RSS growth over 100,000 native calls (tests/c/abi_test.c --loop) | the process's RSS after 1,000 warm-up calls | < 1024 KB |
 
     Speed targets live here, never in timed tests. The machine's load shows in both columns alike;
@@ -120,6 +121,48 @@ try {
     Add-Row 'Import-Module, first command of a fresh pwsh (ms)' $fresh.import $fresh.empty 'empty script module, same way' '<= 150 ms'
     Add-Row 'Import-Module, first command of a fresh pwsh (ms)' $fresh.import $fresh.declared 'the same commands with empty bodies, same way' '(for information)'
     Add-Row 'Import-Module + first (offline) command, fresh pwsh (ms)' $fresh.first $fresh.empty 'empty script module, same way' '(for information)'
+
+    # 1b. The first call (issue 20): whole fresh processes, paired. Each round runs the module's
+    # script and the bare Invoke-RestMethod script in turn (so the machine's load falls on both
+    # alike), with the result discarded and printed; the figure is the median process time, from
+    # start to exit, as a scheduled script or a GitHub Actions step pays it.
+    $scriptFolder = Join-Path (Split-Path $emptyModule -Parent) 'FirstCall'
+    $null = New-Item -ItemType Directory -Force -Path $scriptFolder
+    $endpoint = "$base/repos/octo-org/octo-repo/actions/oidc/customization/sub"
+    $firstCall = [ordered]@{}
+    foreach ($shown in 'discarded', 'printed') {
+        $lead = if ($shown -eq 'discarded') { '$null = ' } else { '' }
+        $moduleScript = Join-Path $scriptFolder "module-$shown.ps1"
+        $restScript = Join-Path $scriptFolder "rest-$shown.ps1"
+        Set-Content -LiteralPath $moduleScript -Value (
+            "Import-Module '$module'`n" +
+            "${lead}Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context @{ ApiBaseUri = '$base'; Token = 'test-admin-token' }")
+        Set-Content -LiteralPath $restScript -Value (
+            "${lead}Invoke-RestMethod '$endpoint' -AllowUnencryptedAuthentication " +
+            "-Headers @{ Authorization = 'Bearer test-admin-token'; Accept = 'application/vnd.github+json'; 'X-GitHub-Api-Version' = '2022-11-28' }")
+        $firstCall[$shown] = @{ Module = $moduleScript; Rest = $restScript }
+    }
+    $processTimes = @{}
+    foreach ($key in 'module-discarded', 'rest-discarded', 'module-printed', 'rest-printed') { $processTimes[$key] = [System.Collections.Generic.List[double]]::new() }
+    $rounds = [math]::Max(11, $FreshIterations)
+    foreach ($round in 0..$rounds) {
+        foreach ($shown in $firstCall.Keys) {
+            foreach ($kind in 'Module', 'Rest') {
+                $watch = [System.Diagnostics.Stopwatch]::StartNew()
+                $out = Invoke-Pwsh -NoProfile -NonInteractive -File $firstCall[$shown][$kind] 2>&1
+                $elapsed = $watch.Elapsed.TotalMilliseconds
+                if ($LASTEXITCODE -ne 0 -or ($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })) {
+                    throw "The first-call script $($firstCall[$shown][$kind]) failed: $out"
+                }
+                # Round 0 warms the disk cache for each.
+                if ($round -gt 0) { $processTimes["$($kind.ToLowerInvariant())-$shown"].Add($elapsed) }
+            }
+        }
+    }
+    foreach ($shown in $firstCall.Keys) {
+        Add-Row "First call, fresh pwsh: Import-Module + one Get-GitHubOidcSubjectClaim, result $shown (whole process, ms)" `
+        (Get-Median $processTimes["module-$shown"]) (Get-Median $processTimes["rest-$shown"]) 'the same script with one bare Invoke-RestMethod' '<= 1.1 x baseline'
+    }
 
     Import-Module $module -Force
     $ctx = @{ HostName = 'github.com'; ApiBaseUri = $base; IssuerUri = $base; Token = 'test-admin-token' }
