@@ -69,15 +69,13 @@ function Import-GitHubOidcImplementation {
         $script:GitHubOidcBody = @{}
         $script:GitHubOidcUnits = @{}
     }
-    $folder = [System.IO.Path]::Combine($PSScriptRoot, 'implementation')
-    if (-not $Name) {
-        $Name = foreach ($path in [System.IO.Directory]::GetFiles($folder, '*.ps1')) { [System.IO.Path]::GetFileNameWithoutExtension($path) }
-    }
-    foreach ($unit in $Name) {
-        if ($script:GitHubOidcUnits.Contains($unit)) { continue }
-        $script:GitHubOidcUnits[$unit] = $true
+    # The units named (all when none is) and those they use, not read yet, as one text
+    # (GitHubOidc.Native.Implementation): a fresh pwsh's first command parses and compiles one
+    # script instead of dot-sourcing a file per unit (issue 20).
+    $text = [GitHubOidc.Native.Implementation]::Read([System.IO.Path]::Combine($PSScriptRoot, 'implementation'), $Name, $script:GitHubOidcUnits)
+    if ($text) {
         # Its functions are declared 'function script:Name', so they land in the module's scope.
-        . ([System.IO.Path]::Combine($folder, "$unit.ps1"))
+        . ([scriptblock]::Create($text))
     }
 }
 
