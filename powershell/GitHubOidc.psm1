@@ -43,12 +43,14 @@ function Import-GitHubOidcImplementation {
             throw ("GitHubOidc: the managed assembly '$assemblyPath' was not found. " +
                 'Build the module with ./build.ps1 (needs Rust and the .NET SDK) and import output/GitHubOidc.')
         }
-        # A facade already loaded (Import-Module -Force, a second copy) is used as it is.
-        $assembly = $null
-        foreach ($loaded in [System.AppDomain]::CurrentDomain.GetAssemblies()) {
-            if ($loaded.GetName().Name -eq 'GitHubOidc.Native') { $assembly = $loaded; break }
+        # A facade already loaded (Import-Module -Force, a second copy) is used as it is: the
+        # process remembers it (an AppDomain data slot; one call, where a scan of the loaded
+        # assemblies cost a fresh pwsh's first command milliseconds).
+        $assembly = [System.AppDomain]::CurrentDomain.GetData('GitHubOidc.Native')
+        if (-not $assembly) {
+            $assembly = [System.Reflection.Assembly]::LoadFrom($assemblyPath)
+            [System.AppDomain]::CurrentDomain.SetData('GitHubOidc.Native', $assembly)
         }
-        if (-not $assembly) { $assembly = [System.Reflection.Assembly]::LoadFrom($assemblyPath) }
         $resolver = $assembly.GetType('GitHubOidc.Native.NativeLibraryResolver', $true)
         # A copy without this platform's library fails here, naming the platforms it carries.
         $missing = $resolver::FindMissingLibrary()

@@ -111,7 +111,7 @@ function Initialize-GitHubOidcContext {
             Write-Verbose $verbose
         }
         # An http:// URL allowed with AllowInsecureHttp: said on every call.
-        $warnings = [string[]]@($info['warnings'] | Where-Object { $_ })
+        $warnings = [string[]]@(foreach ($warning in @($info['warnings'])) { if ($warning) { $warning } })
         foreach ($warning in $warnings) { Write-Warning $warning }
         # A cache file that could not be read (corrupt, another version): said once, not on every call.
         foreach ($warning in $cacheWarnings) { Write-Warning $warning }
