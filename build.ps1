@@ -10,7 +10,7 @@
     managed assembly and assembles the importable module in output/GitHubOidc:
 
         output/GitHubOidc/
-            GitHubOidc.psd1, GitHubOidc.Format.psd1 (the views, loaded on the first call), *.ps1xml
+            GitHubOidc.psd1, *.ps1xml, format/GitHubOidc.Format.psd1 (the views, loaded on the first call)
             GitHubOidc.psm1 (the loader and each public command's signature: help, attributes, param block)
             implementation/*.ps1 (a file per command's blocks, per Private/ file and completers.ps1; each read on first use)
             bin/GitHubOidc.Native.dll
@@ -327,9 +327,12 @@ function Write-ModuleScript {
 
         $call = "`$script:GitHubOidcBody['$name']"
         $null = $psm1.AppendLine().AppendLine().AppendLine("#region $relative").AppendLine($signature).
-        Append("    begin { if (`$null -eq `$script:GitHubOidcBody -or -not `$script:GitHubOidcBody.Contains('$name')) { Import-GitHubOidcImplementation '$name' }")
-        if ($blocks.Contains('Begin')) { $null = $psm1.Append("; . $call.Begin") }
-        $null = $psm1.AppendLine(' }')
+        AppendLine('    begin {').
+        AppendLine("        if (`$null -eq `$script:GitHubOidcBody -or -not `$script:GitHubOidcBody.Contains('$name')) {").
+        AppendLine("            Import-GitHubOidcImplementation '$name'").
+        AppendLine('        }')
+        if ($blocks.Contains('Begin')) { $null = $psm1.AppendLine("        . $call.Begin") }
+        $null = $psm1.AppendLine('    }')
         if ($blocks.Contains('Process')) { $null = $psm1.AppendLine("    process { . $call.Process }") }
         if ($blocks.Contains('End')) { $null = $psm1.AppendLine("    end { . $call.End }") }
         $null = $psm1.AppendLine('}').Append("#endregion $relative")
@@ -370,9 +373,13 @@ function Build-Module {
             dotnet build (Join-Path $Root 'powershell/GitHubOidc.Native/GitHubOidc.Native.csproj') -c $Configuration -o $bin --nologo -v quiet "-p:Version=$(Get-WorkspaceVersion)"
         }
         $source = Join-Path $Root 'powershell'
-        foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.format.ps1xml', 'GitHubOidc.Format.psd1') {
+        foreach ($item in 'GitHubOidc.psd1', 'GitHubOidc.format.ps1xml') {
             Copy-Item (Join-Path $source $item) -Destination $Output -Force
         }
+        # The views' nested manifest, in a folder of its own: a second .psd1 beside GitHubOidc.psd1
+        # would be taken for the module's manifest by Publish-PSResource.
+        $formatFolder = New-Item -ItemType Directory -Force -Path (Join-Path $Output 'format')
+        Copy-Item (Join-Path $source 'GitHubOidc.Format.psd1') -Destination $formatFolder -Force
         # The desired-state file's JSON Schema (generated into bindings/ by github_oidc_bindgen).
         Copy-Item (Join-Path $Root 'bindings/GitHubOidc.DesiredState.schema.json') -Destination $Output -Force
         Write-ModuleScript -Source $source -Destination $Output
@@ -820,7 +827,7 @@ function Set-ModuleRelease {
     }
     Set-Content -LiteralPath $path -Value $text -Encoding utf8NoBOM -NoNewline
     # The format views' nested manifest carries the same version.
-    $formatPath = Join-Path $Output 'GitHubOidc.Format.psd1'
+    $formatPath = Join-Path $Output 'format/GitHubOidc.Format.psd1'
     $formatText = Set-ManifestValue (Get-Content -LiteralPath $formatPath -Raw) 'ModuleVersion' $moduleVersion
     Set-Content -LiteralPath $formatPath -Value $formatText -Encoding utf8NoBOM -NoNewline
     $manifest = Import-PowerShellDataFile -LiteralPath $path

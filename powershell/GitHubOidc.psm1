@@ -66,7 +66,7 @@ function Import-GitHubOidcImplementation {
             }
             throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $($reason.Message)"
         }
-        $script:GitHubOidcFormatPath = [System.IO.Path]::Combine($PSScriptRoot, 'GitHubOidc.Format.psd1')
+        $script:GitHubOidcFormatPath = [System.IO.Path]::Combine($PSScriptRoot, 'format', 'GitHubOidc.Format.psd1')
         $script:GitHubOidcFormatLoaded = $false
         $script:GitHubOidcBody = @{}
         $script:GitHubOidcUnits = @{}

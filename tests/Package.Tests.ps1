@@ -107,7 +107,7 @@ Describe 'GitHubOidc package' -Skip:(-not $script:hasPSResourceGet) {
                 }
                 'en-US/GitHubOidc.psm1-help.xml'
                 'GitHubOidc.format.ps1xml'
-                'GitHubOidc.Format.psd1'
+                'format/GitHubOidc.Format.psd1'
                 'GitHubOidc.DesiredState.schema.json'
                 'bin/GitHubOidc.Native.dll'
                 foreach ($rid in $rids) { "runtimes/$rid/native/$(Get-RidLibraryName $rid)" }
