@@ -379,7 +379,7 @@ function Build-Module {
         # The views' nested manifest, in a folder of its own: a second .psd1 beside GitHubOidc.psd1
         # would be taken for the module's manifest by Publish-PSResource.
         $formatFolder = New-Item -ItemType Directory -Force -Path (Join-Path $Output 'format')
-        Copy-Item (Join-Path $source 'GitHubOidc.Format.psd1') -Destination $formatFolder -Force
+        Copy-Item (Join-Path $source 'format/GitHubOidc.Format.psd1') -Destination $formatFolder -Force
         # The desired-state file's JSON Schema (generated into bindings/ by github_oidc_bindgen).
         Copy-Item (Join-Path $Root 'bindings/GitHubOidc.DesiredState.schema.json') -Destination $Output -Force
         Write-ModuleScript -Source $source -Destination $Output

@@ -3,8 +3,8 @@
 # hidden from Get-Module (shown by Get-Module -All) and removed with GitHubOidc. Import-Module is
 # the engine's own command, so registering the views loads nothing else; Update-FormatData would
 # first auto-load Microsoft.PowerShell.Utility (~70 ms of a fresh pwsh's first call, issue 20).
-# build.ps1 puts it in the built module's format/ folder (a second .psd1 beside GitHubOidc.psd1
-# would be taken for the module's manifest by Publish-PSResource) and writes the module's version here.
+# It lives in a format/ folder, here and in the built module (a second .psd1 beside GitHubOidc.psd1
+# would be taken for the module's manifest by Publish-PSResource); build.ps1 writes the module's version here.
 @{
     ModuleVersion     = '0.0.0'
     GUID              = '0b6f3d52-8c1e-4e57-a7d2-5b9e4c1f2a60'
