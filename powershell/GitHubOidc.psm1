@@ -7,7 +7,7 @@
 # see the real command; its help goes to en-US/GitHubOidc.psm1-help.xml (MAML, named by
 # .ExternalHelp), which Get-Help reads when asked. The bodies live in implementation/, one file
 # per unit (a command's begin/process/end blocks, a file of Private/, completers.ps1), each naming
-# first the units it uses. The first call of a command (or of the -IncludeClaimKeys completer)
+# on its third line the units it uses. The first call of a command (or of the -IncludeClaimKeys completer)
 # runs Import-GitHubOidcImplementation for its unit, which reads that unit and what it uses, once
 # (issue 20: a fresh pwsh's first command parses and compiles only its own code); each
 # signature's blocks then dot-source the command's own begin/process/end blocks, which run in the
@@ -34,8 +34,8 @@ function Import-GitHubOidcImplementation {
         Reads the named units of implementation/ (all of them when none is named) and what they
         use, each once; the first call also loads the managed facade and the native library.
     #>
-    # Called by a command's first call, by the completer and by each unit for what it uses (a
-    # simple function: cheaper to define).
+    # Called by a command's first call, by the completer and by tests/common.ps1 (a simple
+    # function: cheaper to define).
     param([string[]] $Name)
     if ($null -eq $script:GitHubOidcUnits) {
         $assemblyPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin', 'GitHubOidc.Native.dll')
