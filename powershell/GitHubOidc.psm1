@@ -20,9 +20,9 @@
 # scripts), checks that this platform's native library is there (a copy without it fails then,
 # naming the platforms it carries), loads that library and checks its API with ghoidc_api_guard
 # (no JSON: System.Text.Json's first use costs more than the whole import). The format views
-# (GitHubOidc.format.ps1xml, through the nested module GitHubOidc.Format.psd1) are registered on
-# the first native call (Invoke-GitHubOidcNative): format data at import makes PowerShell load
-# its whole built-in format database.
+# (GitHubOidc.format.ps1xml, through the nested module GitHubOidc.Format.psd1) are registered when
+# the first command's implementation is read: format data at import makes PowerShell load its
+# whole built-in format database.
 
 # The commands' blocks by command name (set by their implementation files), and the units read.
 $script:GitHubOidcBody = $null
@@ -66,10 +66,21 @@ function Import-GitHubOidcImplementation {
             }
             throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $($reason.Message)"
         }
-        $script:GitHubOidcFormatPath = [System.IO.Path]::Combine($PSScriptRoot, 'format', 'GitHubOidc.Format.psd1')
+        # The context resolution remembered for the next command (GitHubOidc.Native.ContextInitializer).
+        $script:GitHubOidcContextCache = [GitHubOidc.Native.ContextCache]::new()
         $script:GitHubOidcFormatLoaded = $false
         $script:GitHubOidcBody = @{}
         $script:GitHubOidcUnits = @{}
+    }
+    if (-not $script:GitHubOidcFormatLoaded -and $Name -ne 'completers') {
+        # The module's format views, with the first command's implementation rather than at import,
+        # as the nested module GitHubOidc.Format.psd1 (why not Update-FormatData: see that file).
+        # Not for the completer alone: Tab shows no object of ours.
+        $script:GitHubOidcFormatLoaded = $true
+        $formats = [System.IO.Path]::Combine($PSScriptRoot, 'format', 'GitHubOidc.Format.psd1')
+        if ([System.IO.File]::Exists($formats)) {
+            Import-Module -Name $formats -Verbose:$false
+        }
     }
     # The units named (all when none is) and those they use, not read yet, as one text
     # (GitHubOidc.Native.Implementation): a fresh pwsh's first command parses and compiles one

@@ -11,9 +11,9 @@ function Invoke-GitHubOidcNative {
         several times). With -Cmdlet, a failure is written to that command as a GitHubOidc.*
         ErrorRecord (terminating with -Terminating) and nothing is returned; without it, the
         GitHubOidcException is returned; -Failures also collects the written record. Every secret
-        of the request (its Token, its context's
-        Token) is kept out of the record. Tests mock this function and filter on
-        $Request's named properties.
+        of the request (its Token, its context's Token) is kept out of the record. The work is
+        GitHubOidc.Native.NativeCommand's. Tests mock this function and filter on $Request's
+        named properties.
     #>
     [CmdletBinding()]
     [OutputType([hashtable], [object[]])]
@@ -41,40 +41,12 @@ function Invoke-GitHubOidcNative {
         [System.Collections.IList] $Failures
     )
 
-    if (-not $script:GitHubOidcFormatLoaded) {
-        # The module's format views, on its first native call rather than at import (GitHubOidc.psm1),
-        # as the nested module GitHubOidc.Format.psd1 (why not Update-FormatData: see that file).
-        $script:GitHubOidcFormatLoaded = $true
-        if ($script:GitHubOidcFormatPath -and [System.IO.File]::Exists($script:GitHubOidcFormatPath)) {
-            Import-Module -Name $script:GitHubOidcFormatPath -Verbose:$false
-        }
+    # GitHubOidc.Native/NativeCommand.cs does the work (issue 20: every session's first command
+    # runs it, and compiled as a script it cost that command its compilation).
+    $answer = [GitHubOidc.Native.NativeCommand]::Invoke(
+        $PSCmdlet, $ExecutionContext.SessionState, $Request, $Cmdlet, $TargetObject, $Terminating.IsPresent, $Failures)
+    # Nothing at all (not $null) after a failure written to -Cmdlet.
+    if ($null -ne $answer) {
+        $answer
     }
-    if ($DebugPreference -ne 'SilentlyContinue') {
-        # The context's text is what the user typed (a host name that may really be a token).
-        $context = $Request.PSObject.Properties['Context']
-        $where = if ($context -and $context.Value) { " ($([GitHubOidc.Native.NativeClient]::Redact([string]$context.Value)))" } else { '' }
-        Write-Debug "GitHubOidc: native $($Request.Export)$where"
-    }
-    $result = [GitHubOidc.Native.NativeClient]::Invoke($Request)
-    if ($result.Ok) {
-        return $result.Value
-    }
-    if (-not $Cmdlet) {
-        return $result.Error
-    }
-    # Only on a failure: reading the request's properties through PowerShell costs on every call.
-    $context = $Request.PSObject.Properties['Context']
-    $secrets = @(
-        $token = $Request.PSObject.Properties['Token']
-        if ($token) { $token.Value }
-        if ($context -and $context.Value) { $context.Value.Token; $context.Value.PrivateKey }
-    )
-    $record = New-GitHubOidcErrorRecord -Exception $result.Error -TargetObject $TargetObject -Secret $secrets
-    if ($null -ne $Failures) {
-        $null = $Failures.Add($record)
-    }
-    if ($Terminating) {
-        $Cmdlet.ThrowTerminatingError($record)
-    }
-    $Cmdlet.WriteError($record)
 }

@@ -102,7 +102,11 @@ function Get-GitHubOidcSubjectClaim {
     )
 
     begin {
-        $state = Initialize-GitHubOidcContext -Context $Context -RequireToken -Cmdlet $PSCmdlet
+        # The facade's own methods, not their PowerShell faces Initialize-GitHubOidcContext and
+        # Invoke-GitHubOidcNative (the same work): this is the command a fresh pwsh's first call
+        # is measured with (issue 20), and each advanced function costs that call its compilation.
+        $state = [GitHubOidc.Native.ContextInitializer]::Initialize(
+            $PSCmdlet, $ExecutionContext.SessionState, $true, $Context, $false, $true, $script:GitHubOidcContextCache)
     }
 
     process {
@@ -114,7 +118,7 @@ function Get-GitHubOidcSubjectClaim {
         }
         $repositoryName = if ($isRepository) { $Repository } else { $null }
         $request = [GitHubOidc.Native.GetSubjectClaimRequest]@{ Context = $state.Context; Owner = $Owner; Repository = $repositoryName }
-        $answer = Invoke-GitHubOidcNative -Request $request -Cmdlet $PSCmdlet -TargetObject $target
+        $answer = [GitHubOidc.Native.NativeCommand]::Invoke($PSCmdlet, $ExecutionContext.SessionState, $request, $PSCmdlet, $target, $false, $null)
         if ($null -eq $answer) { return }
         if (-not $isRepository -and -not $answer['customized']) {
             $text = "GitHubOidc: organization [$Owner] has no custom template; its repositories that opt in get the default keys repo, context."

@@ -1,5 +1,5 @@
 # GitHubOidc.Format: the format views (GitHubOidc.format.ps1xml) as a module of their own, imported
-# by the module's first native call (Invoke-GitHubOidcNative) as a nested module of GitHubOidc:
+# when the first command's implementation is read (Import-GitHubOidcImplementation) as a nested module of GitHubOidc:
 # hidden from Get-Module (shown by Get-Module -All) and removed with GitHubOidc. Import-Module is
 # the engine's own command, so registering the views loads nothing else; Update-FormatData would
 # first auto-load Microsoft.PowerShell.Utility (~70 ms of a fresh pwsh's first call, issue 20).
