@@ -13,10 +13,10 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
 '@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    # GitHubOidc.format.ps1xml is registered on the module's first native call, not here: format
+    # GitHubOidc.format.ps1xml is registered with the first command's implementation, not here: format
     # data at import makes PowerShell load its whole built-in format database (see GitHubOidc.psm1).
     # No TypesToProcess: GitHub's property names are alias properties added per object
-    # (ConvertTo-GitHubOidcSubjectClaim); type data at import reloads PowerShell's whole type table.
+    # (GitHubOidc.Native.ShapedObject.SubjectClaim); type data at import reloads PowerShell's whole type table.
     # Literal lists: do not use wildcards (module auto-loading and analysis read these).
     FunctionsToExport    = @(
         'Add-GitHubOidcPropertyClaim'

@@ -124,6 +124,6 @@ function Get-GitHubOidcSubjectClaim {
             $text = "GitHubOidc: organization [$Owner] has no custom template; its repositories that opt in get the default keys repo, context."
             Write-Verbose (ConvertTo-GitHubOidcSafeText $text)
         }
-        ConvertTo-GitHubOidcSubjectClaim -Answer $answer -HostName $state.Target
+        [GitHubOidc.Native.ShapedObject]::SubjectClaim($answer, $state.Target)
     }
 }

@@ -213,7 +213,7 @@ function Set-GitHubOidcSubjectClaim {
             $readBack = Invoke-GitHubOidcNative -Request $read `
                 -Cmdlet $PSCmdlet -TargetObject $target
             if ($null -eq $readBack) { return }
-            ConvertTo-GitHubOidcSubjectClaim -Answer $readBack -HostName $state.Target
+            [GitHubOidc.Native.ShapedObject]::SubjectClaim($readBack, $state.Target)
         }
     }
 }
