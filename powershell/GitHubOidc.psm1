@@ -51,20 +51,11 @@ function Import-GitHubOidcImplementation {
             $assembly = [System.Reflection.Assembly]::LoadFrom($assemblyPath)
             [System.AppDomain]::CurrentDomain.SetData('GitHubOidc.Native', $assembly)
         }
-        $resolver = $assembly.GetType('GitHubOidc.Native.NativeLibraryResolver', $true)
-        # A copy without this platform's library fails here, naming the platforms it carries.
-        $missing = $resolver::FindMissingLibrary()
-        if ($missing) {
-            throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $missing"
-        }
-        try {
-            $null = $assembly.GetType('GitHubOidc.Native.Interop', $true)::ghoidc_api_guard()
-        } catch {
-            $reason = $_.Exception
-            while ($reason.InnerException) {
-                $reason = $reason.InnerException
-            }
-            throw "GitHubOidc: cannot load the native library ($($resolver::RuntimeIdentifier)). $($reason.Message)"
+        # A copy without this platform's library fails here, naming the platforms it carries; a
+        # library that does not load or answers another API, with its reason (one call).
+        $problem = $assembly.GetType('GitHubOidc.Native.NativeLibraryResolver', $true)::LoadProblem()
+        if ($problem) {
+            throw $problem
         }
         # The context resolution remembered for the next command (GitHubOidc.Native.ContextInitializer).
         $script:GitHubOidcContextCache = [GitHubOidc.Native.ContextCache]::new()

@@ -293,6 +293,8 @@ namespace GitHubOidc.Native
         /// <summary>The value as PowerShell writes it in a string ("$v": invariant culture).</summary>
         private static string AsText(object? value)
         {
+            // Text is itself (the common case, without PowerShell's conversion lookup).
+            if (Unwrap(value) is string text) return text;
             try
             {
                 return (string?)LanguagePrimitives.ConvertTo(value, typeof(string), CultureInfo.InvariantCulture) ?? string.Empty;

@@ -72,7 +72,7 @@ namespace GitHubOidc.Native
             request.GetType().GetProperty("Context")?.GetValue(request) as GitHubOidcContext;
 
         /// <summary>Whether a preference asks for its stream (anything but SilentlyContinue and Ignore).</summary>
-        private static bool IsShown(object? preference) => preference is ActionPreference action
+        internal static bool IsShown(object? preference) => preference is ActionPreference action
             ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
             : preference != null && !"SilentlyContinue".Equals(preference.ToString(), StringComparison.OrdinalIgnoreCase);
     }

@@ -99,6 +99,32 @@ namespace GitHubOidc.Native
             return candidates.Any(File.Exists) ? null : MissingLibraryMessage(candidates);
         }
 
+        /// <summary>
+        /// Null when this platform's native library loads and answers the API this facade was
+        /// generated for (ghoidc_api_guard); otherwise the module's message saying why not (a copy
+        /// without it names the platforms it carries; a library that fails to load, its innermost
+        /// reason). The module's first call asks this once, in one call (issue 20).
+        /// </summary>
+        public static string? LoadProblem()
+        {
+            var missing = FindMissingLibrary();
+            if (missing != null)
+            {
+                return $"GitHubOidc: cannot load the native library ({RuntimeIdentifier}). {missing}";
+            }
+            try
+            {
+                Interop.ghoidc_api_guard();
+                return null;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var reason = e;
+                while (reason.InnerException != null) reason = reason.InnerException;
+                return $"GitHubOidc: cannot load the native library ({RuntimeIdentifier}). {reason.Message}";
+            }
+        }
+
         private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
         {
             if (name != LibraryName) return IntPtr.Zero;

@@ -102,28 +102,17 @@ function Get-GitHubOidcSubjectClaim {
     )
 
     begin {
-        # The facade's own methods, not their PowerShell faces Initialize-GitHubOidcContext and
-        # Invoke-GitHubOidcNative (the same work): this is the command a fresh pwsh's first call
-        # is measured with (issue 20), and each advanced function costs that call its compilation.
+        # The work is the facade's (C#): resolving the context (ContextInitializer, the PowerShell
+        # face of which is Initialize-GitHubOidcContext) and the body below
+        # (GitHubOidc.Native/SubjectClaimCommand.cs). This is the command a fresh pwsh's first call
+        # is measured with (issue 20), and each operation a script runs for the first time costs
+        # that call a compiled rule.
         $state = [GitHubOidc.Native.ContextInitializer]::Initialize(
             $PSCmdlet, $ExecutionContext.SessionState, $true, $Context, $false, $true, $script:GitHubOidcContextCache)
     }
 
     process {
-        $isRepository = $PSCmdlet.ParameterSetName -eq 'Get the customization template for an OIDC subject claim for a repository'
-        $target = if ($isRepository) { "$Owner/$Repository" } else { $Owner }
-        $what = if ($isRepository) { "repository [$target]" } else { "organization [$target]" }
-        if ($VerbosePreference -ne 'SilentlyContinue') {
-            Write-Verbose (ConvertTo-GitHubOidcSafeText "GitHubOidc: getting the OIDC subject claim template of $what on $($state.Target).")
-        }
-        $repositoryName = if ($isRepository) { $Repository } else { $null }
-        $request = [GitHubOidc.Native.GetSubjectClaimRequest]@{ Context = $state.Context; Owner = $Owner; Repository = $repositoryName }
-        $answer = [GitHubOidc.Native.NativeCommand]::Invoke($PSCmdlet, $ExecutionContext.SessionState, $request, $PSCmdlet, $target, $false, $null)
-        if ($null -eq $answer) { return }
-        if (-not $isRepository -and -not $answer['customized']) {
-            $text = "GitHubOidc: organization [$Owner] has no custom template; its repositories that opt in get the default keys repo, context."
-            Write-Verbose (ConvertTo-GitHubOidcSafeText $text)
-        }
-        [GitHubOidc.Native.ShapedObject]::SubjectClaim($answer, $state.Target)
+        # The organization's template when -Repository is not bound (its parameter set), else the repository's.
+        [GitHubOidc.Native.SubjectClaimCommand]::Get($PSCmdlet, $ExecutionContext.SessionState, $state, $Owner, $Repository)
     }
 }
