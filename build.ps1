@@ -192,7 +192,10 @@ function Write-ModuleScript {
         parameter completion see the real command, and importing parses no command body.
         en-US/GitHubOidc.psm1-help.xml: the commands' comment-based help as MAML
         (tools/MamlHelp.ps1, from Get-Help on the source functions); each signature names it
-        with .ExternalHelp instead of carrying the help text, which import would parse.
+        with .ExternalHelp instead of carrying the help text, which import would parse. A
+        command compiled in the facade (its file's first line: '# Compiled: <class>') has no
+        signature or unit: its file is its help and parameters, and its help goes to
+        en-US/GitHubOidc.Native.dll-Help.xml, where PowerShell looks for a cmdlet's help.
         implementation/<Unit>.ps1, one file per unit: a command's blocks (as
         $script:GitHubOidcBody['Name'].Begin, .Process, .End), a file of Private/, completers.ps1
         (their functions defined in the module's scope: function script:Name). Each file's third
@@ -254,6 +257,10 @@ function Write-ModuleScript {
 
     $HelpFileName = 'GitHubOidc.psm1-help.xml'
     $help = [System.Collections.Generic.List[object]]::new()
+    # Commands compiled in the facade (a file of Public/ whose first line says '# Compiled: <class>'):
+    # their file is their help and parameters; the help goes to the facade's MAML file, where
+    # PowerShell looks for a cmdlet's help (en-US/GitHubOidc.Native.dll-Help.xml).
+    $compiledHelp = [System.Collections.Generic.List[object]]::new()
     foreach ($file in @(Get-ChildItem (Join-Path $Source 'Public') -Filter *.ps1 | Sort-Object FullName)) {
         $ast = & $parse $file.FullName
         $functions = @($ast.EndBlock.Statements | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] })
@@ -292,6 +299,13 @@ function Write-ModuleScript {
             $signatureText = $signatureText.Remove($start, $end - $start).Insert($start, $cut.With)
         }
         $signature = $signatureText
+        if ((Get-Content -LiteralPath $file.FullName -TotalCount 1) -match '^# Compiled: (\S+)') {
+            if (@($body.BeginBlock, $body.ProcessBlock, $body.EndBlock | Where-Object { $_ -and $_.Statements.Count }).Count) {
+                throw "build.ps1: $name is compiled ($($Matches[1])): its file declares parameters and help only, no statements."
+            }
+            $compiledHelp.Add((& { . $file.FullName; Get-Help -Name $name -Full }))
+            continue
+        }
         $help.Add((& { . $file.FullName; Get-Help -Name $name -Full }))
         if (-not ($body.ParamBlock.Attributes | Where-Object { $_.TypeName.Name -eq 'CmdletBinding' })) {
             throw "build.ps1: $($function.Name) needs [CmdletBinding()] (its blocks use `$PSCmdlet)."
@@ -351,6 +365,9 @@ function Write-ModuleScript {
     }
     $helpFolder = New-Item -ItemType Directory -Force -Path (Join-Path $Destination 'en-US')
     Set-Content -Path (Join-Path $helpFolder $HelpFileName) -Value (ConvertTo-MamlHelp -Help $help) -Encoding utf8NoBOM
+    if ($compiledHelp.Count) {
+        Set-Content -Path (Join-Path $helpFolder 'GitHubOidc.Native.dll-Help.xml') -Value (ConvertTo-MamlHelp -Help $compiledHelp) -Encoding utf8NoBOM
+    }
 }
 
 function Build-Module {

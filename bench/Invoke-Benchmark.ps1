@@ -95,19 +95,23 @@ try {
     Set-Content -LiteralPath (Join-Path $emptyModule 'EmptyBench.psm1') -Value 'function Get-EmptyBench { }'
     New-ModuleManifest -Path (Join-Path $emptyModule 'EmptyBench.psd1') -RootModule 'EmptyBench.psm1' -FunctionsToExport 'Get-EmptyBench' `
         -CmdletsToExport @() -VariablesToExport @() -AliasesToExport @()
-    # For information: the same seventeen commands declared with empty bodies and nothing else (the
-    # built signatures, from its AST): what any script module with these parameters costs to import.
+    # For information: the same commands declared with empty bodies and nothing else (the built
+    # signatures, from its AST, and the manifest's nested facade for the compiled
+    # Get-GitHubOidcSubjectClaim, whose code does not run at import): what any module with these
+    # parameters costs to import.
     $declared = Join-Path (Split-Path $emptyModule) 'DeclaredBench'
     $null = New-Item -ItemType Directory -Force -Path $declared
     $builtAst = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $module 'GitHubOidc.psm1'), [ref] $null, [ref] $null)
-    $exported = (Import-PowerShellDataFile (Join-Path $module 'GitHubOidc.psd1')).FunctionsToExport
+    $builtManifest = Import-PowerShellDataFile (Join-Path $module 'GitHubOidc.psd1')
+    $exported = $builtManifest.FunctionsToExport
     $signatures = foreach ($function in $builtAst.EndBlock.Statements | Where-Object { $_ -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $_.Name -in $exported }) {
         $head = $function.Extent.Text.Substring(0, $function.Body.ParamBlock.Extent.EndOffset - $function.Extent.StartOffset)
         "$head`n    process { }`n}"
     }
     Set-Content -LiteralPath (Join-Path $declared 'DeclaredBench.psm1') -Value ($signatures -join "`n`n")
     New-ModuleManifest -Path (Join-Path $declared 'DeclaredBench.psd1') -RootModule 'DeclaredBench.psm1' -FunctionsToExport $exported `
-        -CmdletsToExport @() -VariablesToExport @() -AliasesToExport @()
+        -NestedModules @($builtManifest.NestedModules | ForEach-Object { Join-Path $module $_ }) -CmdletsToExport @($builtManifest.CmdletsToExport) `
+        -VariablesToExport @() -AliasesToExport @()
     # For information: the first call reads its command's body (implementation/) and
     # loads the managed facade and the native library; an offline command, so no server time is in it.
     $cases = @(

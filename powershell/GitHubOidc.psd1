@@ -1,5 +1,8 @@
 @{
     RootModule           = 'GitHubOidc.psm1'
+    # The managed facade, which holds the compiled cmdlet Get-GitHubOidcSubjectClaim (issue 20); its
+    # code runs on the first command, not at import (see GitHubOidc.psm1).
+    NestedModules        = @('bin/GitHubOidc.Native.dll')
     # build.ps1 writes the version of Cargo.toml ([workspace.package] version) into the built manifest.
     ModuleVersion        = '0.0.0'
     GUID                 = '4f6c1b1e-2a55-4d7e-9a3c-6d0b8f3e2c71'
@@ -13,7 +16,7 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
 '@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    # GitHubOidc.format.ps1xml is registered with the first command's implementation, not here: format
+    # GitHubOidc.format.ps1xml is registered by the first command, not here: format
     # data at import makes PowerShell load its whole built-in format database (see GitHubOidc.psm1).
     # No TypesToProcess: GitHub's property names are alias properties added per object
     # (GitHubOidc.Native.ShapedObject.SubjectClaim); type data at import reloads PowerShell's whole type table.
@@ -27,7 +30,6 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Get-GitHubOidcContext'
         'Get-GitHubOidcPropertyClaim'
         'Get-GitHubOidcRepository'
-        'Get-GitHubOidcSubjectClaim'
         'Get-GitHubOidcToken'
         'Get-GitHubOidcTrustRisk'
         'New-GitHubOidcTrustPolicy'
@@ -40,7 +42,8 @@ with -WhatIf, validation and tab completion. Backed by a Rust native library.
         'Test-GitHubOidcToken'
         'Test-GitHubOidcTrustPolicy'
     )
-    CmdletsToExport      = @()
+    # Compiled (bin/GitHubOidc.Native.dll); its help source is powershell/Public, as the functions'.
+    CmdletsToExport      = @('Get-GitHubOidcSubjectClaim')
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

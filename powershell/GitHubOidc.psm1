@@ -14,15 +14,16 @@
 # command's scope (its parameters, $PSCmdlet, $PSBoundParameters).
 #
 # Import itself runs no .NET code and names no type of the managed facade: in a fresh pwsh, a
-# method call, an assembly load or a type name PowerShell cannot resolve yet each cost more than
-# the rest of this file (see the bench). The first call loads the facade
-# (bin/GitHubOidc.Native.dll, with Assembly.LoadFrom, not Add-Type, so its types are there for
-# scripts), checks that this platform's native library is there (a copy without it fails then,
-# naming the platforms it carries), loads that library and checks its API with ghoidc_api_guard
-# (no JSON: System.Text.Json's first use costs more than the whole import). The format views
-# (GitHubOidc.format.ps1xml, through the nested module GitHubOidc.Format.psd1) are registered when
-# the first command's implementation is read: format data at import makes PowerShell load its
-# whole built-in format database.
+# method call or a type name PowerShell cannot resolve yet each cost more than the rest of this
+# file (see the bench). The facade (bin/GitHubOidc.Native.dll) is the manifest's nested module: it
+# holds the compiled cmdlet Get-GitHubOidcSubjectClaim (issue 20: a cmdlet's first call costs a
+# fresh process far less than a script function's), so PowerShell loads it at import, but no
+# code of it runs then. The first call of a script command finds it loaded (Assembly.LoadFrom of
+# the same file), checks that this platform's native library is there (a copy without it fails
+# then, naming the platforms it carries), loads that library and checks its API with
+# ghoidc_api_guard. The format views (GitHubOidc.format.ps1xml, through the nested module
+# GitHubOidc.Format.psd1) are registered by the first command (GitHubOidc.Native.ModuleSession):
+# format data at import makes PowerShell load its whole built-in format database.
 
 # The commands' blocks by command name (set by their implementation files), and the units read.
 $script:GitHubOidcBody = $null
@@ -58,20 +59,15 @@ function Import-GitHubOidcImplementation {
             throw $problem
         }
         # The context resolution remembered for the next command (GitHubOidc.Native.ContextInitializer).
-        $script:GitHubOidcContextCache = [GitHubOidc.Native.ContextCache]::new()
-        $script:GitHubOidcFormatLoaded = $false
+        $script:GitHubOidcContextCache = [GitHubOidc.Native.ModuleSession]::ContextCacheOf($ExecutionContext.SessionState)
         $script:GitHubOidcBody = @{}
         $script:GitHubOidcUnits = @{}
     }
-    if (-not $script:GitHubOidcFormatLoaded -and $Name -ne 'completers') {
-        # The module's format views, with the first command's implementation rather than at import,
-        # as the nested module GitHubOidc.Format.psd1 (why not Update-FormatData: see that file).
+    if ($Name -ne 'completers') {
+        # The module's format views, once, with the first command rather than at import
+        # (GitHubOidc.Native.ModuleSession; the compiled Get-GitHubOidcSubjectClaim does the same).
         # Not for the completer alone: Tab shows no object of ours.
-        $script:GitHubOidcFormatLoaded = $true
-        $formats = [System.IO.Path]::Combine($PSScriptRoot, 'format', 'GitHubOidc.Format.psd1')
-        if ([System.IO.File]::Exists($formats)) {
-            Import-Module -Name $formats -Verbose:$false
-        }
+        [GitHubOidc.Native.ModuleSession]::RegisterFormats($ExecutionContext.SessionState.Module)
     }
     # The units named (all when none is) and those they use, not read yet, as one text
     # (GitHubOidc.Native.Implementation): a fresh pwsh's first command parses and compiles one

@@ -238,6 +238,9 @@ Describe 'GitHub App authentication' {
         $Error.Clear()
         $DebugPreference = 'Continue'
         $captured = & {
+            # Each failure is one record here, not the end of the block: the compiled
+            # Get-GitHubOidcSubjectClaim honours its caller's $ErrorActionPreference (Stop in tests).
+            $ErrorActionPreference = 'Continue'
             Get-GitHubOidcSubjectClaim -Owner custom-org -Context $good -Verbose -Debug
             Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context $secure -Verbose -Debug
             Set-GitHubOidcSubjectClaim -Owner custom-org -IncludeClaimKeys repo, context -Confirm:$false -Context $good -PassThru -Verbose -Debug

@@ -184,6 +184,9 @@ Describe 'Errors' {
             $Error.Clear()
             $DebugPreference = 'Continue'
             $captured = & {
+                # Each failure is one record here, not the end of the block: the compiled
+                # Get-GitHubOidcSubjectClaim honours its caller's $ErrorActionPreference (Stop in tests).
+                $ErrorActionPreference = 'Continue'
                 Get-GitHubOidcSubjectClaim -Owner octo-org -Context $admin -Verbose -Debug
                 Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context $psModuleStyle -Verbose -Debug
                 Set-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -IncludeClaimKeys repo, context -UseDefault -Context $admin -PassThru -Verbose -Debug

@@ -6,8 +6,9 @@ BeforeDiscovery {
     Import-TestModule
     # Every exported command: the writing verbs (Set, Add, Remove, Sync; Export writes a file), and only they,
     # support ShouldProcess.
+    # (Get-GitHubOidcSubjectClaim is a compiled cmdlet, issue 20; the others are functions.)
     $script:commandCases = @(
-        (Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object | ForEach-Object {
+        (Get-Module GitHubOidc).ExportedCommands.Keys | Sort-Object | ForEach-Object {
             @{ Name = $_; ShouldProcess = $_ -match '^(Set|Add|Remove|Sync|Export)-' }
         }
     )
@@ -43,13 +44,15 @@ Describe 'GitHubOidc module' {
             Get-NativeLibraryVersion | Should -Be $expected
         }
 
-        It 'lists functions explicitly and exports no cmdlets, variables or aliases' {
+        It 'lists functions and the one compiled cmdlet explicitly, and exports no variables or aliases' {
             $script:manifest.FunctionsToExport | Should -Not -Contain '*'
             $script:manifest.FunctionsToExport | Should -Contain 'Get-GitHubOidcClaim'
-            $script:manifest.FunctionsToExport | Should -Contain 'Get-GitHubOidcSubjectClaim'
             $script:manifest.FunctionsToExport | Should -Contain 'Set-GitHubOidcSubjectClaim'
             $script:manifest.FunctionsToExport | Should -Contain 'Get-GitHubOidcContext'
-            @($script:manifest.CmdletsToExport).Count | Should -Be 0
+            # Issue 20: the command a fresh pwsh's first call is measured with is compiled (the
+            # facade, the manifest's nested module).
+            @($script:manifest.CmdletsToExport) | Should -Be @('Get-GitHubOidcSubjectClaim')
+            @($script:manifest.NestedModules) | Should -Be @('bin/GitHubOidc.Native.dll')
             @($script:manifest.VariablesToExport).Count | Should -Be 0
             @($script:manifest.AliasesToExport).Count | Should -Be 0
         }
@@ -110,9 +113,11 @@ Import-Module '$path'
             }
         }
 
-        It 'parses no command body and loads no managed facade or native code at import; the first call reads its own implementation once' {
+        It 'parses no command body and loads no native code at import; the first call reads its own implementation once' {
             # Issue 10: Import-Module as the first command <= 150 ms. GitHubOidc.psm1 holds the
             # commands' signatures; their blocks and the private functions come on the first call.
+            # The facade is the manifest's nested module (it holds the compiled
+            # Get-GitHubOidcSubjectClaim): loaded at import, the native library is not.
             $path = Get-TestModulePath
             $child = @"
 Import-Module '$path'
@@ -133,7 +138,7 @@ Import-Module '$path'
 "@
             $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $child
             $LASTEXITCODE | Should -Be 0
-            @($out)[-1] | Should -Be 'False False False False True | True True True True True | repo:octo-org/octo-repo:environment:Production repo:octo-org/octo-repo:environment:Production'
+            @($out)[-1] | Should -Be 'False True False False True | True True True True True | repo:octo-org/octo-repo:environment:Production repo:octo-org/octo-repo:environment:Production'
             # Issue 20: the first command reads only its own body (and the private functions it uses).
             @($out)[-2] | Should -Be 'Resolve-GitHubOidcSubject'
         }
@@ -144,16 +149,31 @@ Import-Module '$path'
             $source = Join-Path $script:RepoRoot "powershell/Public/$Name.ps1"
             . $source
             $reference = Get-Command -Name $Name -CommandType Function | Where-Object { -not $_.Module }
-            $built = (Get-Module GitHubOidc).ExportedFunctions[$Name]
+            # A compiled command (its file's first line says so) declares the same parameters in C#.
+            $compiled = (Get-Content -LiteralPath $source -TotalCount 1) -match '^# Compiled: '
+            $built = if ($compiled) { (Get-Module GitHubOidc).ExportedCmdlets[$Name] } else { (Get-Module GitHubOidc).ExportedFunctions[$Name] }
+            $built | Should -Not -BeNullOrEmpty
             $built.ParameterSets.ToString() | Should -BeExactly $reference.ParameterSets.ToString()
+            $built.DefaultParameterSet | Should -BeExactly $reference.DefaultParameterSet
+            @($built.Parameters.Keys | Sort-Object) | Should -Be @($reference.Parameters.Keys | Sort-Object)
             foreach ($parameter in $reference.Parameters.Values) {
                 $mine = $built.Parameters[$parameter.Name]
                 $mine.ParameterType | Should -Be $parameter.ParameterType
                 @($mine.Aliases) | Should -Be @($parameter.Aliases)
-                @($mine.Attributes | ForEach-Object { $_.GetType().Name }) | Should -Be @($parameter.Attributes | ForEach-Object { $_.GetType().Name })
+                # (A script parameter's type adds an ArgumentTypeConverterAttribute, a cmdlet's does not.)
+                $names = { param($attributes) @($attributes | ForEach-Object { $_.GetType().Name } | Where-Object { $_ -ne 'ArgumentTypeConverterAttribute' } | Sort-Object) }
+                & $names $mine.Attributes | Should -Be (& $names $parameter.Attributes)
+                foreach ($set in $parameter.ParameterSets.Keys) {
+                    $theirs = $parameter.ParameterSets[$set]
+                    $ours = $mine.ParameterSets[$set]
+                    $ours | Should -Not -BeNullOrEmpty -Because "$($parameter.Name) in $set"
+                    foreach ($flag in 'IsMandatory', 'Position', 'ValueFromPipeline', 'ValueFromPipelineByPropertyName', 'ValueFromRemainingArguments') {
+                        $ours.$flag | Should -Be $theirs.$flag -Because "$($parameter.Name) $flag in $set"
+                    }
+                }
             }
             @($built.OutputType.Name) | Should -Be @($reference.OutputType.Name)
-            $built.CmdletBinding | Should -BeTrue
+            if (-not $compiled) { $built.CmdletBinding | Should -BeTrue }
             Remove-Item -LiteralPath "function:$Name"
         }
     }
@@ -167,7 +187,7 @@ Import-Module '$path'
             $script:helpViews = 'Get-Help $n | Out-String -Width 150; Get-Help $n -Full | Out-String -Width 150; ' +
             'Get-Help $n -Examples | Out-String -Width 150; Get-Help $n -Parameter * | Out-String -Width 150; ' +
             '(Get-Help $n).relatedLinks.navigationLink.uri'
-            $names = "'$(@((Get-Module GitHubOidc).ExportedFunctions.Keys) -join "', '")'"
+            $names = "'$(@((Get-Module GitHubOidc).ExportedCommands.Keys) -join "', '")'"
             $read = {
                 param([string] $prelude, [string] $define)
                 $out = Invoke-Pwsh -NoProfile -NonInteractive -Command "$prelude; `$help = [ordered]@{}; foreach (`$n in $names) { $define; `$help[`$n] = @($script:helpViews) -join ""``n"" }; `$help | ConvertTo-Json -Compress"
@@ -192,21 +212,27 @@ Import-Module '$path'
                 $help.Synopsis | Should -BeNullOrEmpty -Because $function.Name
             }
             Test-Path -LiteralPath (Join-Path (Get-TestModulePath) 'en-US/GitHubOidc.psm1-help.xml') | Should -BeTrue
+            # The compiled cmdlet's help: where PowerShell looks for it, by its assembly's name.
+            (Get-Command Get-GitHubOidcSubjectClaim).HelpFile | Should -Be 'GitHubOidc.Native.dll-Help.xml'
+            Test-Path -LiteralPath (Join-Path (Get-TestModulePath) 'en-US/GitHubOidc.Native.dll-Help.xml') | Should -BeTrue
         }
     }
 
     Context 'Exports' {
-        It 'exports exactly the manifest functions that exist, and nothing private' {
+        It 'exports exactly the manifest functions and cmdlets that exist, and nothing private' {
             $exported = @((Get-Module GitHubOidc).ExportedFunctions.Keys | Sort-Object)
             $exported | Should -Not -BeNullOrEmpty
             $exported | Should -Be @($script:manifest.FunctionsToExport | Sort-Object)
-            foreach ($name in 'Get-GitHubOidcClaim', 'Get-GitHubOidcSubjectClaim', 'Set-GitHubOidcSubjectClaim', 'Get-GitHubOidcContext') {
+            foreach ($name in 'Get-GitHubOidcClaim', 'Set-GitHubOidcSubjectClaim', 'Get-GitHubOidcContext') {
                 $exported | Should -Contain $name
             }
-            foreach ($private in 'Get-GitHubOidcContextError', 'New-GitHubOidcErrorRecord', 'Invoke-GitHubOidcNative', 'Initialize-GitHubOidcContext') {
+            foreach ($private in 'New-GitHubOidcErrorRecord', 'Invoke-GitHubOidcNative', 'Initialize-GitHubOidcContext', 'Import-GitHubOidcImplementation') {
                 $exported | Should -Not -Contain $private
             }
-            @((Get-Module GitHubOidc).ExportedCmdlets.Keys).Count | Should -Be 0
+            @((Get-Module GitHubOidc).ExportedCmdlets.Keys) | Should -Be @($script:manifest.CmdletsToExport)
+            # Every command of powershell/Public, compiled or not, is exported.
+            $public = @(Get-ChildItem (Join-Path $script:RepoRoot 'powershell/Public') -Filter *.ps1 | ForEach-Object BaseName | Sort-Object)
+            @((Get-Module GitHubOidc).ExportedCommands.Keys | Sort-Object) | Should -Be $public
             @((Get-Module GitHubOidc).ExportedAliases.Keys).Count | Should -Be 0
             @((Get-Module GitHubOidc).ExportedVariables.Keys).Count | Should -Be 0
         }

@@ -103,9 +103,11 @@ Describe 'GitHubOidc package' -Skip:(-not $script:hasPSResourceGet) {
                 'GitHubOidc.psd1'
                 'GitHubOidc.psm1'
                 foreach ($unit in @(Get-ChildItem (Join-Path $script:RepoRoot 'powershell/Public'), (Join-Path $script:RepoRoot 'powershell/Private') -Filter *.ps1) + @(Get-Item (Join-Path $script:RepoRoot 'powershell/completers.ps1'))) {
-                    "implementation/$($unit.Name)"
+                    # A compiled command (its file's first line says so) has no implementation unit.
+                    if ((Get-Content -LiteralPath $unit.FullName -TotalCount 1) -notmatch '^# Compiled: ') { "implementation/$($unit.Name)" }
                 }
                 'en-US/GitHubOidc.psm1-help.xml'
+                'en-US/GitHubOidc.Native.dll-Help.xml'
                 'GitHubOidc.format.ps1xml'
                 'format/GitHubOidc.Format.psd1'
                 'GitHubOidc.DesiredState.schema.json'

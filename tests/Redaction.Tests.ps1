@@ -88,7 +88,8 @@ Describe 'Tokens are redacted from every stream' {
             headers = @{ 'x-accepted-github-permissions' = $echo }
         }
         $context = @{ ApiBaseUri = $script:fake.BaseUrl; IssuerUri = $script:fake.BaseUrl; Token = $Token; MaxRetries = 0 }
-        $out = Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context $context -Verbose -Debug -ErrorVariable failed *>&1
+        # -ErrorAction Continue: a compiled cmdlet honours this test's $ErrorActionPreference (Stop).
+        $out = Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context $context -Verbose -Debug -ErrorVariable failed -ErrorAction Continue *>&1
         # The server did receive the token (the echo is real).
         (Get-FakeRequests -Fake $script:fake -PathLike '/repos/*')[0].headers.authorization | Should -Not -BeNullOrEmpty
         $failed.Count | Should -Be 1
@@ -136,7 +137,7 @@ Describe 'Tokens are redacted from every stream' {
 
     It 'a secret of any shape (the context''s own token) echoed back is redacted too' {
         Add-FakeFault -Fake $script:fake -Fault @{ status = 404; path_prefix = '/repos/'; body = '{"message": "no access for {{header:authorization}}"}' }
-        $out = Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context ($script:fake.Context('test-admin-token')) -ErrorVariable failed *>&1
+        $out = Get-GitHubOidcSubjectClaim -Owner octo-org -Repository octo-repo -Context ($script:fake.Context('test-admin-token')) -ErrorVariable failed -ErrorAction Continue *>&1
         "$($failed[0])" | Should -Match 'no access for \S+ \[REDACTED\]'
         Assert-NoToken -Token 'test-admin-token' -Text (Get-StreamText $out), (Get-StreamText @($Error))
     }

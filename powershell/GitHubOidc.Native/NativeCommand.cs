@@ -58,12 +58,12 @@ namespace GitHubOidc.Native
         /// <summary>Sends the request (NativeClient.Invoke), after its debug line.</summary>
         internal static NativeResult Send(PSCmdlet? writer, SessionState? state, INativeRequest request)
         {
-            if (writer != null && state != null && IsShown(state.PSVariable.GetValue("DebugPreference")))
+            if (writer != null && ModuleSession.IsShown(writer, state, "Debug"))
             {
                 // The context's text is what the user typed (a host name that may really be a token).
                 var context = ContextOf(request);
                 var where = context == null ? string.Empty : $" ({NativeClient.Redact(context.ToString())})";
-                writer.WriteDebug($"GitHubOidc: native {request.Export}{where}");
+                ModuleSession.WriteDebug(writer, $"GitHubOidc: native {request.Export}{where}");
             }
             return NativeClient.Invoke(request);
         }
@@ -71,9 +71,5 @@ namespace GitHubOidc.Native
         private static GitHubOidcContext? ContextOf(INativeRequest request) =>
             request.GetType().GetProperty("Context")?.GetValue(request) as GitHubOidcContext;
 
-        /// <summary>Whether a preference asks for its stream (anything but SilentlyContinue and Ignore).</summary>
-        internal static bool IsShown(object? preference) => preference is ActionPreference action
-            ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
-            : preference != null && !"SilentlyContinue".Equals(preference.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 }

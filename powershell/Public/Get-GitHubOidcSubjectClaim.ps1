@@ -1,3 +1,6 @@
+# Compiled: GitHubOidc.Native.GetSubjectClaimCommand (GitHubOidc.Native/GetSubjectClaimCommand.cs). This
+# file is the cmdlet's help and parameters: build.ps1 writes the help as MAML for it, and
+# Module.Tests checks that the cmdlet declares these parameters (issue 20: the first call).
 function Get-GitHubOidcSubjectClaim {
     <#
         .SYNOPSIS
@@ -77,6 +80,8 @@ function Get-GitHubOidcSubjectClaim {
         .LINK
         Get-GitHubOidcClaim
     #>
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
+        Justification = 'A declaration only: the command is compiled (GetSubjectClaimCommand), with these parameters.')]
     [CmdletBinding(DefaultParameterSetName = 'Get the customization template for an OIDC subject claim for an organization')]
     [OutputType('GitHubOidc.SubjectClaim')]
     param(
@@ -101,18 +106,6 @@ function Get-GitHubOidcSubjectClaim {
         [object] $Context
     )
 
-    begin {
-        # The work is the facade's (C#): resolving the context (ContextInitializer, the PowerShell
-        # face of which is Initialize-GitHubOidcContext) and the body below
-        # (GitHubOidc.Native/SubjectClaimCommand.cs). This is the command a fresh pwsh's first call
-        # is measured with (issue 20), and each operation a script runs for the first time costs
-        # that call a compiled rule.
-        $state = [GitHubOidc.Native.ContextInitializer]::Initialize(
-            $PSCmdlet, $ExecutionContext.SessionState, $true, $Context, $false, $true, $script:GitHubOidcContextCache)
-    }
-
-    process {
-        # The organization's template when -Repository is not bound (its parameter set), else the repository's.
-        [GitHubOidc.Native.SubjectClaimCommand]::Get($PSCmdlet, $ExecutionContext.SessionState, $state, $Owner, $Repository)
-    }
+    # No body here: the command is compiled (see the first line of this file).
+    process { }
 }
