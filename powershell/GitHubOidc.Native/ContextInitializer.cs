@@ -105,8 +105,16 @@ namespace GitHubOidc.Native
                 return ErrorRecords.FromMessage(resolution.Error, null, ErrorCategory.InvalidArgument, null, "Context");
             }
             var resolved = resolution.Context!;
-            // Proxy and certificate variables as this session sees them (Rust names them).
-            resolved.Environment = ContextResolver.NetworkEnvironment();
+            // Proxy and certificate variables as this session sees them (Rust names them; a
+            // native layer that cannot name them is this command's GitHubOidc.Internal error).
+            try
+            {
+                resolved.Environment = ContextResolver.NetworkEnvironment();
+            }
+            catch (InvalidOperationException e)
+            {
+                return ErrorRecords.FromException(e, "Context", resolved.Token);
+            }
             var answer = NativeCommand.Send(writer, state, new ContextRequest { Context = resolved });
             if (!answer.Ok || answer.Value is not Hashtable info)
             {
