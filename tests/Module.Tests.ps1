@@ -149,10 +149,10 @@ Import-Module '$path'
             $source = Join-Path $script:RepoRoot "powershell/Public/$Name.ps1"
             . $source
             $reference = Get-Command -Name $Name -CommandType Function | Where-Object { -not $_.Module }
-            # A compiled command (its file's first line says so) declares the same parameters in C#.
-            $compiled = (Get-Content -LiteralPath $source -TotalCount 1) -match '^# Compiled: '
-            $built = if ($compiled) { (Get-Module GitHubOidc).ExportedCmdlets[$Name] } else { (Get-Module GitHubOidc).ExportedFunctions[$Name] }
+            # A compiled command declares the same parameters in C#.
+            $built = (Get-Module GitHubOidc).ExportedCommands[$Name]
             $built | Should -Not -BeNullOrEmpty
+            $compiled = $built.CommandType -eq 'Cmdlet'
             $built.ParameterSets.ToString() | Should -BeExactly $reference.ParameterSets.ToString()
             $built.DefaultParameterSet | Should -BeExactly $reference.DefaultParameterSet
             @($built.Parameters.Keys | Sort-Object) | Should -Be @($reference.Parameters.Keys | Sort-Object)

@@ -99,12 +99,13 @@ Describe 'GitHubOidc package' -Skip:(-not $script:hasPSResourceGet) {
             $rids = @($moduleFiles | Where-Object { $_ -like 'runtimes/*' } | ForEach-Object { ($_ -split '/')[1] } | Sort-Object -Unique)
             $rids | Should -Contain $script:hostRid
             foreach ($rid in $rids) { $rid | Should -BeIn $script:releasedRids }
+            # A compiled command (the manifest's CmdletsToExport) has no implementation unit.
+            $compiled = @((Import-PowerShellDataFile (Join-Path $script:RepoRoot 'powershell/GitHubOidc.psd1')).CmdletsToExport)
             $expected = @(
                 'GitHubOidc.psd1'
                 'GitHubOidc.psm1'
                 foreach ($unit in @(Get-ChildItem (Join-Path $script:RepoRoot 'powershell/Public'), (Join-Path $script:RepoRoot 'powershell/Private') -Filter *.ps1) + @(Get-Item (Join-Path $script:RepoRoot 'powershell/completers.ps1'))) {
-                    # A compiled command (its file's first line says so) has no implementation unit.
-                    if ((Get-Content -LiteralPath $unit.FullName -TotalCount 1) -notmatch '^# Compiled: ') { "implementation/$($unit.Name)" }
+                    if ($unit.BaseName -notin $compiled) { "implementation/$($unit.Name)" }
                 }
                 'en-US/GitHubOidc.psm1-help.xml'
                 'en-US/GitHubOidc.Native.dll-Help.xml'

@@ -56,13 +56,6 @@ namespace GitHubOidc.Native
         internal string? Verbose;
         internal bool HasCredential;
         internal string[] Warnings = Array.Empty<string>();
-
-        /// <summary>Forgets the remembered resolution.</summary>
-        public void Clear()
-        {
-            Snapshot = null;
-            State = null;
-        }
     }
 
     /// <summary>Resolves a command's -Context; see the file's header.</summary>

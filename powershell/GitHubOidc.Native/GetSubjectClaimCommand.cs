@@ -60,7 +60,9 @@ namespace GitHubOidc.Native
         /// </summary>
         protected override void ProcessRecord()
         {
-            var isRepository = ParameterSetName == RepositorySet && !string.IsNullOrEmpty(Repository);
+            // (Repository is mandatory and not empty in its set; a value bound from an earlier
+            // pipeline object does not count in the organization's set.)
+            var isRepository = ParameterSetName == RepositorySet;
             var target = isRepository ? $"{Owner}/{Repository}" : Owner;
             if (ModuleSession.IsShown(this, SessionState, "Verbose"))
             {

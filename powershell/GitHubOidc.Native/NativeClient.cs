@@ -119,7 +119,7 @@ namespace GitHubOidc.Native
         public static NativeResult Invoke(INativeRequest request)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
-            var context = request.GetType().GetProperty("Context")?.GetValue(request) as GitHubOidcContext;
+            var context = ContextOf(request);
             var secret = context?.PrivateKeySecret;
             if (context == null || secret == null || !string.IsNullOrEmpty(context.PrivateKey))
             {
@@ -140,6 +140,10 @@ namespace GitHubOidc.Native
             }
             return Call(request.Call, json);
         }
+
+        /// <summary>The request's context (its Context member), or null when it has none.</summary>
+        internal static GitHubOidcContext? ContextOf(INativeRequest request) =>
+            request.GetType().GetProperty("Context")?.GetValue(request) as GitHubOidcContext;
 
         /// <summary>
         /// <paramref name="text"/> with every token removed: every token shape (the one redaction,

@@ -38,7 +38,7 @@ namespace GitHubOidc.Native
             {
                 return result.Error;
             }
-            var context = ContextOf(request);
+            var context = NativeClient.ContextOf(request);
             var secrets = new List<string?> { request.GetType().GetProperty("Token")?.GetValue(request) as string };
             if (context != null)
             {
@@ -61,15 +61,11 @@ namespace GitHubOidc.Native
             if (writer != null && ModuleSession.IsShown(writer, state, "Debug"))
             {
                 // The context's text is what the user typed (a host name that may really be a token).
-                var context = ContextOf(request);
+                var context = NativeClient.ContextOf(request);
                 var where = context == null ? string.Empty : $" ({NativeClient.Redact(context.ToString())})";
                 ModuleSession.WriteDebug(writer, $"GitHubOidc: native {request.Export}{where}");
             }
             return NativeClient.Invoke(request);
         }
-
-        private static GitHubOidcContext? ContextOf(INativeRequest request) =>
-            request.GetType().GetProperty("Context")?.GetValue(request) as GitHubOidcContext;
-
     }
 }
